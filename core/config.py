@@ -1,0 +1,151 @@
+"""One Settings object for the whole platform; every field is documented in .env.example."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "change-me"  # the default for every secret; refused outside development
+DEFAULT_DATA_DIR = Path("data")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    # Telegram
+    telegram_bot_token: str = ""
+    telegram_api_base: str = ""
+    telegram_group_id: int | None = None
+    sandbox: bool | None = None  # None: on when no token is set
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    bot_username: str = "secretary_bot"
+
+    # Storage
+    database_url: str = ""
+    redis_url: str = ""
+    data_dir: Path = DEFAULT_DATA_DIR
+
+    # Web
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    public_url: str = ""
+    admin_token: str = ""
+    webapp_initdata_ttl: int = 86400
+
+    # Auth & crypto
+    jwt_signing_key: str = DEV_SECRET
+    master_encryption_key: str = DEV_SECRET
+    access_token_ttl: int = 3600
+    refresh_token_ttl: int = 30 * 86400
+
+    # Queue
+    queue_max_new: int = 10_000
+    queue_max_total: int = 100_000
+    queue_lease_seconds: int = 60
+    queue_max_attempts: int = 5
+    queue_backoff_base: float = 1.0
+    queue_backoff_max: float = 300.0
+    queue_consumers: int = 8
+    queue_poll_interval: float = 0.05
+    job_lease_seconds: int = 300
+    job_max_attempts: int = 5
+
+    # Outbox (Telegram limits)
+    outbox_global_rate: float = 30.0
+    outbox_chat_rate: float = 1.0
+    outbox_chat_burst: int = 3
+    outbox_group_per_minute: int = 20
+    outbox_max_attempts: int = 20
+
+    # AI
+    ai_provider: Literal["local", "openai", "gemini"] = "local"
+    stt_provider: Literal["local", "openai", "gemini"] = "local"
+    openai_api_key: str = ""
+    openai_base_url: str = ""
+    openai_model: str = "gpt-4o-mini"
+    openai_stt_model: str = "whisper-1"
+    gemini_api_key: str = ""
+    gemini_base_url: str = ""
+    gemini_flash_model: str = "gemini-2.5-flash"
+    gemini_pro_model: str = "gemini-2.5-pro"
+    ai_timeout: float = 60.0
+    ai_max_retries: int = 3
+    whisper_model_path: str = ""
+
+    # Secretary
+    default_language: Literal["ru", "en"] = "ru"
+    default_timezone: str = "Europe/Moscow"
+    clarification_ttl: int = 3600
+    calendar_max_attempts: int = 5
+    reminder_default_minutes: int = 15
+    google_service_account_file: str = ""
+    google_calendar_id: str = ""
+    google_oauth_client_id: str = ""
+    google_oauth_client_secret: str = ""
+    google_api_base: str = ""
+    topic_confirm_ttl: int = 600
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets(self) -> Settings:
+        if self.environment == "production":
+            for name in ("jwt_signing_key", "master_encryption_key"):
+                if getattr(self, name) == DEV_SECRET:
+                    raise ValueError(f"{name.upper()} must be set outside development")
+            if self.webhook_url and not self.webhook_secret:
+                raise ValueError("WEBHOOK_SECRET must be set when WEBHOOK_URL is set")
+        return self
+
+    @property
+    def sandbox_enabled(self) -> bool:
+        if self.sandbox is None:
+            return not self.telegram_bot_token
+        return self.sandbox
+
+    @property
+    def bot_token(self) -> str:
+        """The token the bot uses; a fixed fake one when talking to the sandbox without a token."""
+        return self.telegram_bot_token or "123456:SANDBOX-TOKEN"
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'secretary.db').as_posix()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.effective_database_url.startswith("sqlite")
+
+    @property
+    def distributed(self) -> bool:
+        return bool(self.redis_url)
+
+    @property
+    def base_url(self) -> str:
+        return self.public_url or f"http://{self.web_host}:{self.web_port}"
+
+    @property
+    def effective_api_base(self) -> str:
+        """Where the bot sends Bot API calls: the embedded sandbox, a given server, or Telegram."""
+        if self.telegram_api_base:
+            return self.telegram_api_base.rstrip("/")
+        if self.sandbox_enabled:
+            return f"http://127.0.0.1:{self.web_port}/sandbox"
+        return "https://api.telegram.org"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+__all__ = ["DEV_SECRET", "Settings", "get_settings", "Field"]

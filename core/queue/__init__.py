@@ -1,0 +1,1 @@
+"""The durable queue: incoming updates (inbox) and jobs."""

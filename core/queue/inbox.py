@@ -1,0 +1,179 @@
+"""Inbox repository: idempotent enqueue of updates, per-chat-ordered claim with a lease, completion."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from core.db.base import utcnow
+from core.queue.models import OPEN_STATUSES, InboxUpdate, QueueStatus
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: int
+    chat_id: int
+    update_id: int
+    payload: dict[str, Any]
+    attempts: int
+    lease_token: str
+
+
+def _insert(session: AsyncSession) -> Any:
+    return pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+
+
+async def enqueue_update(
+    session: AsyncSession, *, chat_id: int, user_id: int | None, update_id: int, payload: dict[str, Any],
+    source: str = "telegram",
+) -> bool:
+    """Store an update; a repeated delivery is a no-op. Returns True when it was new."""
+    stmt = (
+        _insert(session)(InboxUpdate)
+        .values(
+            source=source, chat_id=chat_id, user_id=user_id, update_id=update_id, payload=payload,
+            status=QueueStatus.NEW, attempts=0, available_at=utcnow(), created_at=utcnow(), updated_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["source", "chat_id", "update_id"])
+    )
+    result = await session.execute(stmt)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]], source: str = "telegram") -> int:
+    """Store a batch of updates (each a dict with chat_id, user_id, update_id, payload); duplicates skipped."""
+    if not rows:
+        return 0
+    now = utcnow()
+    values = [
+        dict(r, source=source, status=QueueStatus.NEW, attempts=0, available_at=now, created_at=now, updated_at=now)
+        for r in rows
+    ]
+    stmt = _insert(session)(InboxUpdate).values(values).on_conflict_do_nothing(
+        index_elements=["source", "chat_id", "update_id"]
+    )
+    result = await session.execute(stmt)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def count_by_status(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(select(InboxUpdate.status, func.count()).group_by(InboxUpdate.status))
+    counts = {s.value: 0 for s in QueueStatus}
+    counts.update({status: n for status, n in rows.all()})
+    return counts
+
+
+async def backlog(session: AsyncSession) -> tuple[int, int]:
+    """(NEW count, all not-finished count) for backpressure."""
+    new = await session.scalar(select(func.count()).where(InboxUpdate.status == QueueStatus.NEW))
+    total = await session.scalar(select(func.count()).where(InboxUpdate.status.in_(OPEN_STATUSES)))
+    return int(new or 0), int(total or 0)
+
+
+async def claim(session: AsyncSession, *, lease_seconds: int, limit: int = 1,
+                exclude_chats: set[int] | None = None) -> list[Claim]:
+    """Claim up to ``limit`` ready items, at most one per chat and only the oldest open item of its chat.
+
+    On PostgreSQL rows are locked with FOR UPDATE SKIP LOCKED; the conditional UPDATE guarantees a row
+    is claimed once even when two claimers race.
+    """
+    now = utcnow()
+    earlier = aliased(InboxUpdate)
+    query = (
+        select(InboxUpdate.id)
+        .where(
+            InboxUpdate.status.in_((QueueStatus.NEW, QueueStatus.FAILED)),
+            InboxUpdate.available_at <= now,
+            ~exists().where(
+                and_(
+                    earlier.chat_id == InboxUpdate.chat_id,
+                    earlier.id < InboxUpdate.id,
+                    earlier.status.in_(OPEN_STATUSES),
+                )
+            ),
+        )
+        .order_by(InboxUpdate.id)
+        .limit(limit * 4)
+    )
+    if exclude_chats:
+        query = query.where(InboxUpdate.chat_id.not_in(exclude_chats))
+    if session.bind.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=InboxUpdate)
+    ids = list((await session.scalars(query)).all())
+    claims: list[Claim] = []
+    seen_chats: set[int] = set()
+    for item_id in ids:
+        if len(claims) >= limit:
+            break
+        token = str(uuid.uuid4())
+        result = await session.execute(
+            update(InboxUpdate)
+            .where(InboxUpdate.id == item_id, InboxUpdate.status.in_((QueueStatus.NEW, QueueStatus.FAILED)))
+            .values(
+                status=QueueStatus.CLAIMED, lease_token=token, lease_expires_at=now + timedelta(seconds=lease_seconds),
+                attempts=InboxUpdate.attempts + 1, updated_at=now,
+            )
+            .returning(InboxUpdate.chat_id, InboxUpdate.update_id, InboxUpdate.payload, InboxUpdate.attempts)
+        )
+        row = result.first()
+        if row is None or row.chat_id in seen_chats:
+            continue
+        seen_chats.add(row.chat_id)
+        claims.append(Claim(item_id, row.chat_id, row.update_id, row.payload, row.attempts, token))
+    return claims
+
+
+async def complete(session: AsyncSession, claim_: Claim) -> bool:
+    """Mark DONE if we still hold the lease. False means the lease was lost: the caller must roll back."""
+    now = utcnow()
+    result = await session.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.id == claim_.id, InboxUpdate.lease_token == claim_.lease_token,
+               InboxUpdate.status == QueueStatus.CLAIMED)
+        .values(status=QueueStatus.DONE, lease_token=None, lease_expires_at=None, processed_at=now, updated_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def fail(session: AsyncSession, claim_: Claim, error: str, *, max_attempts: int, retry_in: float) -> str | None:
+    """Record a failure: FAILED with a retry time, or DEAD after ``max_attempts``. Returns the new status."""
+    now = utcnow()
+    dead = claim_.attempts >= max_attempts
+    status = QueueStatus.DEAD if dead else QueueStatus.FAILED
+    result = await session.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.id == claim_.id, InboxUpdate.lease_token == claim_.lease_token)
+        .values(
+            status=status, lease_token=None, lease_expires_at=None, last_error=error[:4000], updated_at=now,
+            available_at=now + timedelta(seconds=retry_in), processed_at=now if dead else None,
+        )
+    )
+    return status if result.rowcount else None  # type: ignore[attr-defined]
+
+
+async def sweep_expired(session: AsyncSession) -> int:
+    """Give items whose lease expired back to the queue (the consumer died)."""
+    now = utcnow()
+    result = await session.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.status == QueueStatus.CLAIMED, InboxUpdate.lease_expires_at < now)
+        .values(status=QueueStatus.FAILED, lease_token=None, lease_expires_at=None, available_at=now,
+                last_error="lease expired", updated_at=now)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def latest(session: AsyncSession, limit: int = 20) -> list[InboxUpdate]:
+    return list((await session.scalars(select(InboxUpdate).order_by(InboxUpdate.id.desc()).limit(limit))).all())
+
+
+def lease_deadline(seconds: int) -> datetime:
+    return utcnow() + timedelta(seconds=seconds)

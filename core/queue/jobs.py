@@ -1,0 +1,203 @@
+"""Durable jobs: enqueue inside a unit of work, dispatch after commit, claim with a lease, complete, retry."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.db.base import utcnow
+from core.queue.models import Job, QueueStatus
+
+if TYPE_CHECKING:
+    from core.runtime import Runtime
+
+PENDING_JOBS_KEY = "pending_jobs"
+
+
+@dataclass(frozen=True)
+class JobClaim:
+    id: int
+    kind: str
+    payload: dict[str, Any]
+    user_id: int | None
+    chat_id: int | None
+    attempts: int
+    max_attempts: int
+    lease_token: str
+
+
+@dataclass
+class JobContext:
+    """What a job handler gets: its own unit of work and the runtime services."""
+
+    session: AsyncSession
+    runtime: Runtime
+    job: JobClaim
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+JobHandler = Callable[[JobContext], Awaitable[None]]
+DeadHandler = Callable[[JobContext, str], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    kind: str
+    handler: JobHandler
+    on_dead: DeadHandler | None = None
+
+
+class JobRegistry:
+    """Maps a job kind to its handler. One registry is built at startup from every app's jobs."""
+
+    def __init__(self) -> None:
+        self._specs: dict[str, JobSpec] = {}
+
+    def register(self, kind: str, handler: JobHandler, on_dead: DeadHandler | None = None) -> None:
+        if kind in self._specs:
+            raise ValueError(f"job kind {kind!r} registered twice")
+        self._specs[kind] = JobSpec(kind, handler, on_dead)
+
+    def get(self, kind: str) -> JobSpec | None:
+        return self._specs.get(kind)
+
+    def kinds(self) -> list[str]:
+        return sorted(self._specs)
+
+
+async def enqueue_job(
+    session: AsyncSession, kind: str, payload: dict[str, Any], *, key: str, user_id: int | None = None,
+    chat_id: int | None = None, delay: float = 0, max_attempts: int = 5,
+) -> int | None:
+    """Create a job in the current unit of work. Idempotent on ``key``; returns the new id or None."""
+    now = utcnow()
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    stmt = (
+        insert(Job)
+        .values(
+            kind=kind, idempotency_key=key, payload=payload, user_id=user_id, chat_id=chat_id,
+            status=QueueStatus.NEW, attempts=0, max_attempts=max_attempts,
+            available_at=now + timedelta(seconds=delay), created_at=now, updated_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(Job.id)
+    )
+    job_id = (await session.execute(stmt)).scalar_one_or_none()
+    if job_id is not None and delay <= 0:
+        session.info.setdefault(PENDING_JOBS_KEY, []).append(job_id)
+    return job_id
+
+
+def pop_pending_jobs(session: AsyncSession) -> list[int]:
+    """The jobs created in the unit of work that just committed (to dispatch now); cleared on read."""
+    return list(session.info.pop(PENDING_JOBS_KEY, []))
+
+
+def drop_pending_jobs(session: AsyncSession) -> None:
+    session.info.pop(PENDING_JOBS_KEY, None)
+
+
+async def claim_job(session: AsyncSession, *, lease_seconds: int, job_id: int | None = None) -> JobClaim | None:
+    """Claim one job (a given one, or the oldest due one) with a fresh lease token."""
+    now = utcnow()
+    ready = (Job.status.in_((QueueStatus.NEW, QueueStatus.FAILED)), Job.available_at <= now)
+    if job_id is None:
+        query = select(Job.id).where(*ready).order_by(Job.available_at, Job.id).limit(1)
+        if session.bind.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        job_id = await session.scalar(query)
+        if job_id is None:
+            return None
+    token = str(uuid.uuid4())
+    row = (
+        await session.execute(
+            update(Job)
+            .where(Job.id == job_id, *ready)
+            .values(status=QueueStatus.CLAIMED, lease_token=token, attempts=Job.attempts + 1,
+                    lease_expires_at=now + timedelta(seconds=lease_seconds), updated_at=now)
+            .returning(Job.kind, Job.payload, Job.user_id, Job.chat_id, Job.attempts, Job.max_attempts)
+        )
+    ).first()
+    if row is None:
+        return None
+    return JobClaim(job_id, row.kind, row.payload, row.user_id, row.chat_id, row.attempts, row.max_attempts, token)
+
+
+async def complete_job(session: AsyncSession, claim: JobClaim) -> bool:
+    """DONE if we still hold the lease; False means a late worker: the caller must roll back its work."""
+    now = utcnow()
+    result = await session.execute(
+        update(Job)
+        .where(Job.id == claim.id, Job.lease_token == claim.lease_token, Job.status == QueueStatus.CLAIMED)
+        .values(status=QueueStatus.DONE, lease_token=None, lease_expires_at=None, finished_at=now, updated_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def fail_job(session: AsyncSession, claim: JobClaim, error: str, *, retry_in: float) -> str | None:
+    now = utcnow()
+    dead = claim.attempts >= claim.max_attempts
+    status = QueueStatus.DEAD if dead else QueueStatus.FAILED
+    result = await session.execute(
+        update(Job)
+        .where(Job.id == claim.id, Job.lease_token == claim.lease_token)
+        .values(status=status, lease_token=None, lease_expires_at=None, last_error=error[:4000], updated_at=now,
+                available_at=now + timedelta(seconds=retry_in), finished_at=now if dead else None)
+    )
+    return status if result.rowcount else None  # type: ignore[attr-defined]
+
+
+async def sweep_jobs(session: AsyncSession, *, stale_after: float = 30.0, limit: int = 500) -> list[int]:
+    """Expire dead leases and return the ids of due jobs to (re-)dispatch.
+
+    A NEW job is re-dispatched only when it has waited ``stale_after`` seconds (its after-commit dispatch
+    was lost, e.g. the broker was down); FAILED jobs are dispatched as soon as their retry time comes.
+    """
+    now = utcnow()
+    await session.execute(
+        update(Job)
+        .where(Job.status == QueueStatus.CLAIMED, Job.lease_expires_at < now)
+        .values(status=QueueStatus.FAILED, lease_token=None, lease_expires_at=None, available_at=now,
+                last_error="lease expired", updated_at=now)
+    )
+    stale = now - timedelta(seconds=stale_after)
+    ids = await session.scalars(
+        select(Job.id)
+        .where(
+            Job.available_at <= now,
+            or_(
+                Job.status == QueueStatus.FAILED,
+                (Job.status == QueueStatus.NEW) & (Job.available_at <= stale),
+            ),
+        )
+        .order_by(Job.available_at)
+        .limit(limit)
+    )
+    return list(ids.all())
+
+
+async def due_jobs(session: AsyncSession, limit: int = 100) -> list[int]:
+    """Every job that could run now (the in-process runner polls this)."""
+    now = utcnow()
+    ids = await session.scalars(
+        select(Job.id)
+        .where(Job.status.in_((QueueStatus.NEW, QueueStatus.FAILED)), Job.available_at <= now)
+        .order_by(Job.available_at, Job.id)
+        .limit(limit)
+    )
+    return list(ids.all())
+
+
+async def count_by_status(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(select(Job.status, func.count()).group_by(Job.status))
+    counts = {s.value: 0 for s in QueueStatus}
+    counts.update({status: n for status, n in rows.all()})
+    return counts

@@ -1,0 +1,97 @@
+"""The runtime: everything built once at startup (engine, sessions, Redis, job dispatch) and passed down."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from core.config import Settings
+from core.db.engine import SessionFactory, make_engine, make_session_factory
+from core.queue.jobs import JobRegistry, drop_pending_jobs, pop_pending_jobs
+from core.telegram.outbox import WAKE_KEY
+
+log = structlog.get_logger(__name__)
+
+JobDispatch = Callable[[list[int]], Awaitable[None]]
+
+
+async def _no_dispatch(job_ids: list[int]) -> None:
+    """Until a dispatcher is attached, jobs wait in the database for the sweeper/poller."""
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    session_factory: SessionFactory
+    redis: Redis | None
+    jobs: JobRegistry
+    dispatch_jobs: JobDispatch = _no_dispatch
+    outbox_listeners: list[Callable[[], None]] = field(default_factory=list)
+    inbox_listeners: list[Callable[[], None]] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def wake_outbox(self) -> None:
+        for listener in self.outbox_listeners:
+            listener()
+
+    def wake_inbox(self) -> None:
+        for listener in self.inbox_listeners:
+            listener()
+
+    async def after_commit(self, session: AsyncSession) -> None:
+        """Hand over what the committed unit of work produced: jobs to run, messages to send."""
+        job_ids = pop_pending_jobs(session)
+        if job_ids:
+            try:
+                await self.dispatch_jobs(job_ids)
+            except Exception:  # the jobs are committed; the sweeper will dispatch them later
+                log.exception("jobs.dispatch_failed", job_ids=job_ids)
+        if session.info.pop(WAKE_KEY, False):
+            self.wake_outbox()
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
+        """One transaction: commit on success (then dispatch), roll back on error (and drop the jobs)."""
+        async with self.session_factory() as session:
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                drop_pending_jobs(session)
+                session.info.pop(WAKE_KEY, None)
+                raise
+            await self.after_commit(session)
+
+    async def close(self) -> None:
+        if self.redis is not None:
+            await self.redis.aclose()
+        await self.engine.dispose()
+
+
+def build_job_registry() -> JobRegistry:
+    """Every app registers its job kinds here (one place)."""
+    registry = JobRegistry()
+    from core.jobs_catalog import register_all
+
+    register_all(registry)
+    return registry
+
+
+async def build_runtime(settings: Settings, *, null_pool: bool = False) -> Runtime:
+    engine = make_engine(settings.effective_database_url, null_pool=null_pool)
+    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        session_factory=make_session_factory(engine),
+        redis=redis,
+        jobs=build_job_registry(),
+    )

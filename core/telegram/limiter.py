@@ -1,0 +1,135 @@
+"""Telegram's outgoing limits as GCRA token buckets: overall, per chat, per group. Memory or Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+from redis.asyncio import Redis
+
+
+@dataclass(frozen=True)
+class Limits:
+    global_rate: float = 30.0  # messages per second overall
+    chat_rate: float = 1.0  # messages per second per chat
+    chat_burst: int = 3
+    group_per_minute: int = 20
+
+
+class RateLimiter(Protocol):
+    async def acquire(self, chat_id: int) -> float:
+        """Wait until a message to ``chat_id`` may go; returns the seconds waited."""
+        ...
+
+    async def penalize(self, chat_id: int, seconds: float) -> None:
+        """Telegram said 429 retry_after: hold this chat back."""
+        ...
+
+
+def _buckets(limits: Limits, chat_id: int) -> list[tuple[str, float, int]]:
+    """(key, emission interval seconds, burst) for every bucket a message to ``chat_id`` passes."""
+    buckets = [("g", 1.0 / limits.global_rate, 1), (f"c:{chat_id}", 1.0 / limits.chat_rate, limits.chat_burst)]
+    if chat_id < 0:
+        buckets.append((f"grp:{chat_id}", 60.0 / limits.group_per_minute, 1))
+    return buckets
+
+
+class MemoryRateLimiter:
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self._tat: dict[str, float] = {}
+        self._lock = asyncio.Lock()
+
+    def _try(self, chat_id: int, now: float) -> float:
+        """Reserve a slot in every bucket, or return how long to wait (reserving nothing)."""
+        wait = 0.0
+        plans: list[tuple[str, float]] = []
+        for key, interval, burst in _buckets(self.limits, chat_id):
+            tat = max(self._tat.get(key, now), now)
+            new_tat = tat + interval
+            allow_at = new_tat - burst * interval
+            wait = max(wait, allow_at - now)
+            plans.append((key, new_tat))
+        if wait <= 0:
+            for key, new_tat in plans:
+                self._tat[key] = new_tat
+        return wait
+
+    async def acquire(self, chat_id: int) -> float:
+        waited = 0.0
+        while True:
+            async with self._lock:
+                wait = self._try(chat_id, time.monotonic())
+            if wait <= 0:
+                return waited
+            await asyncio.sleep(wait)
+            waited += wait
+
+    async def penalize(self, chat_id: int, seconds: float) -> None:
+        async with self._lock:
+            key = f"c:{chat_id}"
+            # so that the next acquire waits the full ``seconds`` whatever the burst allowance
+            until = time.monotonic() + seconds + (self.limits.chat_burst - 1) / self.limits.chat_rate
+            self._tat[key] = max(self._tat.get(key, 0.0), until)
+
+
+# KEYS: bucket keys; ARGV: now, then (interval, burst) per key. Returns wait seconds (0 = reserved).
+_GCRA_LUA = """
+local now = tonumber(ARGV[1])
+local wait = 0
+local plans = {}
+for i, key in ipairs(KEYS) do
+  local interval = tonumber(ARGV[2 * i])
+  local burst = tonumber(ARGV[2 * i + 1])
+  local tat = tonumber(redis.call('GET', key) or now)
+  if tat < now then tat = now end
+  local new_tat = tat + interval
+  local allow_at = new_tat - burst * interval
+  if allow_at - now > wait then wait = allow_at - now end
+  plans[i] = new_tat
+end
+if wait <= 0 then
+  for i, key in ipairs(KEYS) do
+    local ttl = math.ceil(plans[i] - now) + 1
+    redis.call('SET', key, tostring(plans[i]), 'EX', ttl)
+  end
+  return '0'
+end
+return tostring(wait)
+"""
+
+
+class RedisRateLimiter:
+    """The same buckets in Redis, so every bot and worker process shares them."""
+
+    def __init__(self, redis: Redis, limits: Limits, prefix: str = "secretary:tg:") -> None:
+        self.redis = redis
+        self.limits = limits
+        self.prefix = prefix
+        self._script = redis.register_script(_GCRA_LUA)
+
+    async def _now(self) -> float:
+        sec, usec = await self.redis.time()
+        return float(sec) + float(usec) / 1e6
+
+    async def acquire(self, chat_id: int) -> float:
+        buckets = _buckets(self.limits, chat_id)
+        keys = [self.prefix + key for key, _, _ in buckets]
+        waited = 0.0
+        while True:
+            args: list[float | int] = [await self._now()]
+            for _, interval, burst in buckets:
+                args += [interval, burst]
+            wait = float(await self._script(keys=keys, args=args))
+            if wait <= 0:
+                return waited
+            await asyncio.sleep(wait)
+            waited += wait
+
+    async def penalize(self, chat_id: int, seconds: float) -> None:
+        now = await self._now()
+        key = f"{self.prefix}c:{chat_id}"
+        until = now + seconds + (self.limits.chat_burst - 1) / self.limits.chat_rate
+        await self.redis.set(key, str(until), ex=int(until - now) + 2)

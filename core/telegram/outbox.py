@@ -1,0 +1,110 @@
+"""Outbox writer: queue Telegram calls inside the current unit of work; the sender delivers them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.db.base import utcnow
+from core.telegram.models import OutboxMessage, OutboxStatus
+
+WAKE_KEY = "outbox_wake"
+
+Markup = BaseModel | dict[str, Any] | None
+
+
+def _markup(markup: Markup) -> dict[str, Any] | None:
+    if markup is None:
+        return None
+    if isinstance(markup, BaseModel):
+        return markup.model_dump(mode="json", exclude_none=True)
+    return markup
+
+
+class Outbox:
+    """Writes outgoing messages for one unit of work. Keys derive from ``key_prefix`` plus a sequence,
+    so re-running the same unit of work (after a crash) cannot create a second message."""
+
+    def __init__(self, session: AsyncSession, key_prefix: str) -> None:
+        self.session = session
+        self.key_prefix = key_prefix
+        self._seq = 0
+
+    def _next_key(self, key: str | None) -> str:
+        if key:
+            return key
+        self._seq += 1
+        return f"{self.key_prefix}:{self._seq}"
+
+    async def call(self, chat_id: int, method: str, payload: dict[str, Any], *, key: str | None = None,
+                   ref: str | None = None, delay_until: Any = None) -> int | None:
+        """Queue any Bot API call; returns the outbox row id (None if the key existed already)."""
+        insert = pg_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
+        now = utcnow()
+        stmt = (
+            insert(OutboxMessage)
+            .values(
+                dedup_key=self._next_key(key), chat_id=chat_id, method=method, payload=payload,
+                status=OutboxStatus.PENDING, attempts=0, available_at=delay_until or now, ref=ref, created_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["dedup_key"])
+            .returning(OutboxMessage.id)
+        )
+        row_id = (await self.session.execute(stmt)).scalar_one_or_none()
+        self.session.info[WAKE_KEY] = True
+        return row_id
+
+    async def send_message(self, chat_id: int, text: str, *, reply_markup: Markup = None,
+                           thread_id: int | None = None, reply_to: int | None = None,
+                           parse_mode: str | None = "HTML", key: str | None = None,
+                           ref: str | None = None) -> int | None:
+        payload: dict[str, Any] = {"chat_id": chat_id, "text": text}
+        if parse_mode:
+            payload["parse_mode"] = parse_mode
+        if (markup := _markup(reply_markup)) is not None:
+            payload["reply_markup"] = markup
+        if thread_id is not None:
+            payload["message_thread_id"] = thread_id
+        if reply_to is not None:
+            payload["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
+        return await self.call(chat_id, "sendMessage", payload, key=key, ref=ref)
+
+    async def edit_text(self, chat_id: int, text: str, *, message_id: int | None = None,
+                        outbox_id: int | None = None, reply_markup: Markup = None,
+                        parse_mode: str | None = "HTML", key: str | None = None) -> int | None:
+        """Edit a message by its Telegram id, or by the outbox row that sent it (resolved at send time)."""
+        payload: dict[str, Any] = {"chat_id": chat_id, "text": text}
+        payload.update(_target(message_id, outbox_id))
+        if parse_mode:
+            payload["parse_mode"] = parse_mode
+        if (markup := _markup(reply_markup)) is not None:
+            payload["reply_markup"] = markup
+        return await self.call(chat_id, "editMessageText", payload, key=key)
+
+    async def edit_markup(self, chat_id: int, *, message_id: int | None = None, outbox_id: int | None = None,
+                          reply_markup: Markup = None, key: str | None = None) -> int | None:
+        payload: dict[str, Any] = {"chat_id": chat_id, **_target(message_id, outbox_id)}
+        payload["reply_markup"] = _markup(reply_markup) or {"inline_keyboard": []}
+        return await self.call(chat_id, "editMessageReplyMarkup", payload, key=key)
+
+    async def delete(self, chat_id: int, *, message_id: int | None = None, outbox_id: int | None = None,
+                     key: str | None = None) -> int | None:
+        payload: dict[str, Any] = {"chat_id": chat_id, **_target(message_id, outbox_id)}
+        return await self.call(chat_id, "deleteMessage", payload, key=key)
+
+
+def _target(message_id: int | None, outbox_id: int | None) -> dict[str, Any]:
+    if message_id is not None:
+        return {"message_id": message_id}
+    if outbox_id is not None:
+        return {"message_id_from_outbox": outbox_id}
+    raise ValueError("a message_id or an outbox_id is needed")
+
+
+async def sent_message_id(session: AsyncSession, outbox_id: int) -> int | None:
+    return await session.scalar(select(OutboxMessage.sent_message_id).where(OutboxMessage.id == outbox_id))

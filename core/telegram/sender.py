@@ -1,0 +1,248 @@
+"""The outbox sender: delivers queued Bot API calls within Telegram's limits and never drops one.
+
+Each chat is drained in order by its own task; chats run in parallel. A 429 waits out ``retry_after``;
+network and 5xx errors back off and retry; a request Telegram refuses for good (400/403) is DEAD.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import structlog
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.methods import (
+    DeleteMessage,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    SendChatAction,
+    SendMessage,
+    TelegramMethod,
+)
+from sqlalchemy import and_, exists, select, update
+from sqlalchemy.orm import aliased
+
+from core.db.base import utcnow
+from core.db.engine import SessionFactory
+from core.queue.backoff import backoff_seconds
+from core.telegram.limiter import RateLimiter
+from core.telegram.models import OutboxMessage, OutboxStatus
+
+log = structlog.get_logger(__name__)
+
+METHODS: dict[str, type[TelegramMethod[Any]]] = {
+    "sendMessage": SendMessage,
+    "editMessageText": EditMessageText,
+    "editMessageReplyMarkup": EditMessageReplyMarkup,
+    "deleteMessage": DeleteMessage,
+    "sendChatAction": SendChatAction,
+}
+HARMLESS_ERRORS = ("message is not modified", "message to delete not found", "message can't be deleted")
+LEASE_SECONDS = 120
+
+
+class OutboxSender:
+    def __init__(self, bot: Bot, session_factory: SessionFactory, limiter: RateLimiter, *,
+                 max_attempts: int = 20, poll_interval: float = 0.5, max_chats: int = 256) -> None:
+        self.bot = bot
+        self.session_factory = session_factory
+        self.limiter = limiter
+        self.max_attempts = max_attempts
+        self.poll_interval = poll_interval
+        self.max_chats = max_chats
+        self.wake = asyncio.Event()
+        self._chat_tasks: dict[int, asyncio.Task[None]] = {}
+        self._stopping = False
+        self.sent = 0
+
+    def notify(self) -> None:
+        self.wake.set()
+
+    async def run(self) -> None:
+        await self._recover()
+        while not self._stopping:
+            try:
+                await self._spawn_chat_tasks()
+            except Exception:  # the loop must survive a database hiccup
+                log.exception("outbox.loop_error")
+            try:
+                await asyncio.wait_for(self.wake.wait(), timeout=self.poll_interval)
+            except TimeoutError:
+                pass
+            self.wake.clear()
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self.wake.set()
+        tasks = list(self._chat_tasks.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def drain(self, timeout: float = 10.0) -> None:
+        """Send everything that is due now (tests, shutdown)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while asyncio.get_running_loop().time() < deadline:
+            await self._spawn_chat_tasks()
+            if not self._chat_tasks:
+                return
+            await asyncio.gather(*self._chat_tasks.values(), return_exceptions=True)
+
+    async def _recover(self) -> None:
+        """Rows left SENDING by a crashed sender are in doubt: send them again (at-least-once)."""
+        async with self.session_factory() as session:
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.lease_expires_at < utcnow())
+                .values(status=OutboxStatus.PENDING, lease_token=None)
+            )
+            await session.commit()
+
+    async def _spawn_chat_tasks(self) -> None:
+        now = utcnow()
+        async with self.session_factory() as session:
+            chats = (
+                await session.scalars(
+                    select(OutboxMessage.chat_id)
+                    .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.available_at <= now)
+                    .distinct()
+                    .limit(self.max_chats)
+                )
+            ).all()
+            await session.commit()
+        for chat_id in chats:
+            if chat_id not in self._chat_tasks and len(self._chat_tasks) < self.max_chats:
+                task = asyncio.create_task(self._drain_chat(chat_id))
+                self._chat_tasks[chat_id] = task
+                task.add_done_callback(lambda _t, c=chat_id: self._chat_tasks.pop(c, None))
+
+    async def _drain_chat(self, chat_id: int) -> None:
+        while not self._stopping:
+            row = await self._claim_head(chat_id)
+            if row is None:
+                return
+            await self._deliver(row)
+
+    async def _claim_head(self, chat_id: int) -> OutboxMessage | None:
+        now = utcnow()
+        earlier = aliased(OutboxMessage)
+        async with self.session_factory() as session:
+            row = await session.scalar(
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.chat_id == chat_id,
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.available_at <= now,
+                    ~exists().where(and_(earlier.chat_id == chat_id, earlier.id < OutboxMessage.id,
+                                         earlier.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)))),
+                )
+                .order_by(OutboxMessage.id)
+                .limit(1)
+            )
+            if row is None:
+                await session.commit()
+                return None
+            token = str(uuid.uuid4())
+            claimed = await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.PENDING)
+                .values(status=OutboxStatus.SENDING, lease_token=token,
+                        lease_expires_at=now + timedelta(seconds=LEASE_SECONDS), attempts=OutboxMessage.attempts + 1)
+            )
+            await session.commit()
+            if not claimed.rowcount:  # type: ignore[attr-defined]
+                return None
+            row.lease_token = token
+            row.attempts += 1
+            return row
+
+    async def _resolve(self, payload: dict[str, Any]) -> dict[str, Any] | None:
+        ref = payload.get("message_id_from_outbox")
+        if ref is None:
+            return payload
+        async with self.session_factory() as session:
+            target = await session.get(OutboxMessage, ref)
+            await session.commit()
+        if target is None or target.status == OutboxStatus.DEAD:
+            return None
+        if target.sent_message_id is None:
+            raise LookupError("target message not sent yet")
+        resolved = {k: v for k, v in payload.items() if k != "message_id_from_outbox"}
+        resolved["message_id"] = target.sent_message_id
+        return resolved
+
+    async def _deliver(self, row: OutboxMessage) -> None:
+        method_cls = METHODS.get(row.method)
+        if method_cls is None:
+            await self._finish(row, OutboxStatus.DEAD, error=f"unknown method {row.method}")
+            return
+        try:
+            payload = await self._resolve(row.payload)
+            if payload is None:
+                await self._finish(row, OutboxStatus.DEAD, error="the message to edit was never sent")
+                return
+            await self.limiter.acquire(row.chat_id)
+            result = await self.bot(method_cls(**payload))
+        except TelegramRetryAfter as exc:
+            log.warning("outbox.retry_after", chat_id=row.chat_id, retry_after=exc.retry_after)
+            await self.limiter.penalize(row.chat_id, exc.retry_after)
+            await self._retry(row, exc.retry_after, f"429 retry after {exc.retry_after}", count=False)
+        except (TelegramBadRequest, TelegramForbiddenError, TelegramNotFound) as exc:
+            if any(h in exc.message for h in HARMLESS_ERRORS):
+                await self._finish(row, OutboxStatus.SENT)
+            else:
+                log.error("outbox.refused", chat_id=row.chat_id, method=row.method, error=exc.message)
+                await self._finish(row, OutboxStatus.DEAD, error=exc.message)
+        except (TelegramNetworkError, TelegramServerError, LookupError, OSError) as exc:
+            delay = backoff_seconds(row.attempts, 0.5, 30.0)
+            await self._retry(row, delay, str(exc))
+        except Exception as exc:  # an unexpected error must not lose the message
+            log.exception("outbox.unexpected", chat_id=row.chat_id, method=row.method)
+            await self._retry(row, backoff_seconds(row.attempts, 1.0, 60.0), repr(exc))
+        else:
+            message_id = getattr(result, "message_id", None)
+            self.sent += 1
+            await self._finish(row, OutboxStatus.SENT, message_id=message_id)
+
+    async def _finish(self, row: OutboxMessage, status: OutboxStatus, *, error: str | None = None,
+                      message_id: int | None = None) -> None:
+        async with self.session_factory() as session:
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id, OutboxMessage.lease_token == row.lease_token)
+                .values(status=status, lease_token=None, lease_expires_at=None, last_error=error,
+                        sent_message_id=message_id, sent_at=utcnow())
+            )
+            await session.commit()
+
+    async def _retry(self, row: OutboxMessage, delay: float, error: str, *, count: bool = True) -> None:
+        dead = count and row.attempts >= self.max_attempts
+        values: dict[str, Any] = {
+            "status": OutboxStatus.DEAD if dead else OutboxStatus.PENDING,
+            "lease_token": None, "lease_expires_at": None, "last_error": error[:2000],
+            "available_at": utcnow() + timedelta(seconds=delay),
+        }
+        if not count:
+            values["attempts"] = OutboxMessage.attempts - 1
+        if dead:
+            log.error("outbox.dead", chat_id=row.chat_id, method=row.method, attempts=row.attempts)
+        async with self.session_factory() as session:
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id, OutboxMessage.lease_token == row.lease_token)
+                .values(**values)
+            )
+            await session.commit()
+        if not dead:
+            loop = asyncio.get_running_loop()
+            loop.call_later(delay, self.wake.set)

@@ -1,0 +1,46 @@
+"""User rules: language from Telegram, settings changes."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.errors import DomainError
+from core.users import repository
+from core.users.models import User
+
+SUPPORTED_LANGUAGES = ("ru", "en")
+
+
+def language_from_telegram(code: str | None, default: str = "ru") -> str:
+    if not code:
+        return default
+    base = code.split("-")[0].lower()
+    if base in SUPPORTED_LANGUAGES:
+        return base
+    return "ru" if base in ("uk", "be", "kk") else "en"
+
+
+async def ensure_user(session: AsyncSession, user_id: int, *, first_name: str = "", username: str | None = None,
+                      language_code: str | None = None, default_language: str = "ru",
+                      default_timezone: str = "Europe/Moscow") -> User:
+    user, _ = await repository.get_or_create(
+        session, user_id, first_name=first_name, username=username,
+        language=language_from_telegram(language_code, default_language), timezone=default_timezone,
+    )
+    return user
+
+
+def set_language(user: User, language: str) -> None:
+    if language not in SUPPORTED_LANGUAGES:
+        raise DomainError("ERR_UNSUPPORTED_LANGUAGE", f"unsupported language {language!r}")
+    user.language = language
+
+
+def set_timezone(user: User, tz: str) -> None:
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise DomainError("ERR_BAD_TIMEZONE", f"unknown time zone {tz!r}") from exc
+    user.timezone = tz

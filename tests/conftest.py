@@ -1,0 +1,138 @@
+"""Shared fixtures: a real database (SQLite by default, PostgreSQL with TEST_DATABASE_URL), settings, runtime.
+
+The schema is built once per session by the real Alembic migrations; each test's rows are deleted after it.
+With CI=true an unreachable PostgreSQL or Redis fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from core.config import Settings
+from core.db import migrate
+from core.db.engine import SessionFactory, make_engine, make_session_factory
+from core.db.registry import metadata
+from core.runtime import Runtime, build_job_registry
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+TEST_BOT_TOKEN = "123456789:TEST-token-for-secretary-tests"
+
+
+def _is_postgres(url: str) -> bool:
+    return url.startswith("postgresql")
+
+
+async def _reset_postgres(url: str) -> None:
+    engine = make_engine(url, null_pool=True)
+    async with engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+    await migrate.upgrade(engine)
+    await engine.dispose()
+
+
+async def _reset_sqlite(url: str) -> None:
+    engine = make_engine(url, null_pool=True)
+    await migrate.upgrade(engine)
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if url:
+        try:
+            asyncio.run(_reset_postgres(url))
+        except OSError as exc:  # connection refused and friends
+            if IN_CI:
+                pytest.fail(f"TEST_DATABASE_URL is set but PostgreSQL is unreachable: {exc}")
+            pytest.skip(f"PostgreSQL unreachable: {exc}")
+        return url
+    path = tmp_path_factory.mktemp("db") / "test.db"
+    url = f"sqlite+aiosqlite:///{path.as_posix()}"
+    asyncio.run(_reset_sqlite(url))
+    return url
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A reachable Redis (TEST_REDIS_URL, default 127.0.0.1:6379); in CI its absence is a failure."""
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError as exc:
+        if IN_CI:
+            pytest.fail(f"Redis is unreachable at {url}: {exc}")
+        pytest.skip(f"Redis unreachable: {exc}")
+    return url
+
+
+async def _wipe(engine: AsyncEngine) -> None:
+    tables = [t.name for t in reversed(metadata.sorted_tables)]
+    async with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            await conn.execute(text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                await conn.execute(text(f"DELETE FROM {name}"))
+            if await _has_sqlite_sequence(conn):
+                await conn.execute(text("DELETE FROM sqlite_sequence"))
+
+
+async def _has_sqlite_sequence(conn: object) -> bool:
+    result = await conn.execute(  # type: ignore[attr-defined]
+        text("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'")
+    )
+    return result.first() is not None
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    eng = make_engine(database_url)
+    yield eng
+    await _wipe(eng)
+    await eng.dispose()
+
+
+@pytest.fixture
+def session_factory(engine: AsyncEngine) -> SessionFactory:
+    return make_session_factory(engine)
+
+
+@pytest.fixture
+async def session(session_factory: SessionFactory) -> AsyncIterator[AsyncSession]:
+    async with session_factory() as s:
+        yield s
+        await s.rollback()
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        environment="test",
+        database_url=database_url,
+        data_dir=tmp_path,
+        telegram_bot_token=TEST_BOT_TOKEN,
+        sandbox=True,
+        admin_token="test-admin-token",
+        redis_url="",
+        jwt_signing_key="test-jwt-signing-key-0123456789abcdef",
+        master_encryption_key="test-master-key",
+    )
+
+
+@pytest.fixture
+async def runtime(settings: Settings, engine: AsyncEngine) -> AsyncIterator[Runtime]:
+    rt = Runtime(settings=settings, engine=engine, session_factory=make_session_factory(engine), redis=None,
+                 jobs=build_job_registry())
+    yield rt
