@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from core.config import Settings
 from core.db import migrate
@@ -29,13 +31,28 @@ def _is_postgres(url: str) -> bool:
     return url.startswith("postgresql")
 
 
-async def _reset_postgres(url: str) -> None:
-    engine = make_engine(url, null_pool=True)
-    async with engine.begin() as conn:
-        await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        await conn.execute(text("CREATE SCHEMA public"))
+async def _create_postgres_database(url: str) -> str:
+    """A fresh database per test session (``<db>_<pid>``) so that parallel runs never share a schema."""
+    base = make_url(url)
+    name = f"{base.database}_{os.getpid()}"
+    admin = create_async_engine(base, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    async with admin.connect() as conn:
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    await admin.dispose()
+    new_url = base.set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(new_url, null_pool=True)
     await migrate.upgrade(engine)
     await engine.dispose()
+    return new_url
+
+
+async def _drop_postgres_database(url: str, test_url: str) -> None:
+    name = make_url(test_url).database
+    admin = create_async_engine(make_url(url), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    async with admin.connect() as conn:
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await admin.dispose()
 
 
 async def _reset_sqlite(url: str) -> None:
@@ -45,20 +62,22 @@ async def _reset_sqlite(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = os.environ.get("TEST_DATABASE_URL", "")
     if url:
         try:
-            asyncio.run(_reset_postgres(url))
+            test_url = asyncio.run(_create_postgres_database(url))
         except OSError as exc:  # connection refused and friends
             if IN_CI:
                 pytest.fail(f"TEST_DATABASE_URL is set but PostgreSQL is unreachable: {exc}")
             pytest.skip(f"PostgreSQL unreachable: {exc}")
-        return url
+        yield test_url
+        asyncio.run(_drop_postgres_database(url, test_url))
+        return
     path = tmp_path_factory.mktemp("db") / "test.db"
-    url = f"sqlite+aiosqlite:///{path.as_posix()}"
-    asyncio.run(_reset_sqlite(url))
-    return url
+    sqlite_url = f"sqlite+aiosqlite:///{path.as_posix()}"
+    asyncio.run(_reset_sqlite(sqlite_url))
+    yield sqlite_url
 
 
 @pytest.fixture(scope="session")

@@ -64,3 +64,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 def make_session_factory(engine: AsyncEngine) -> SessionFactory:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+def dialect_name(session: AsyncSession) -> str:
+    """'postgresql' or 'sqlite' for the session's bind."""
+    bind = session.get_bind()
+    return bind.dialect.name

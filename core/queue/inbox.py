@@ -13,6 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from core.db.engine import dialect_name
 from core.db.base import utcnow
 from core.queue.models import OPEN_STATUSES, InboxUpdate, QueueStatus
 
@@ -28,7 +29,7 @@ class Claim:
 
 
 def _insert(session: AsyncSession) -> Any:
-    return pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    return pg_insert if dialect_name(session) == "postgresql" else sqlite_insert
 
 
 async def enqueue_update(
@@ -105,7 +106,7 @@ async def claim(session: AsyncSession, *, lease_seconds: int, limit: int = 1,
     )
     if exclude_chats:
         query = query.where(InboxUpdate.chat_id.not_in(exclude_chats))
-    if session.bind.dialect.name == "postgresql":
+    if dialect_name(session) == "postgresql":
         query = query.with_for_update(skip_locked=True, of=InboxUpdate)
     ids = list((await session.scalars(query)).all())
     claims: list[Claim] = []

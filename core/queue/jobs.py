@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.db.engine import dialect_name
 from core.db.base import utcnow
 from core.queue.models import Job, QueueStatus
 
@@ -79,7 +80,7 @@ async def enqueue_job(
 ) -> int | None:
     """Create a job in the current unit of work. Idempotent on ``key``; returns the new id or None."""
     now = utcnow()
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = pg_insert if dialect_name(session) == "postgresql" else sqlite_insert
     stmt = (
         insert(Job)
         .values(
@@ -111,7 +112,7 @@ async def claim_job(session: AsyncSession, *, lease_seconds: int, job_id: int | 
     ready = (Job.status.in_((QueueStatus.NEW, QueueStatus.FAILED)), Job.available_at <= now)
     if job_id is None:
         query = select(Job.id).where(*ready).order_by(Job.available_at, Job.id).limit(1)
-        if session.bind.dialect.name == "postgresql":
+        if dialect_name(session) == "postgresql":
             query = query.with_for_update(skip_locked=True)
         job_id = await session.scalar(query)
         if job_id is None:

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.db.engine import dialect_name
 from core.db.base import utcnow
 from core.telegram.models import OutboxMessage, OutboxStatus
 
@@ -44,7 +45,7 @@ class Outbox:
     async def call(self, chat_id: int, method: str, payload: dict[str, Any], *, key: str | None = None,
                    ref: str | None = None, delay_until: Any = None) -> int | None:
         """Queue any Bot API call; returns the outbox row id (None if the key existed already)."""
-        insert = pg_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
+        insert = pg_insert if dialect_name(self.session) == "postgresql" else sqlite_insert
         now = utcnow()
         stmt = (
             insert(OutboxMessage)

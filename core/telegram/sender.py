@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import timedelta
+from collections.abc import Callable
 from typing import Any
 
 import structlog
@@ -89,9 +90,9 @@ class OutboxSender:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def drain(self, timeout: float = 10.0) -> None:
+    async def drain(self, max_wait: float = 10.0) -> None:
         """Send everything that is due now (tests, shutdown)."""
-        deadline = asyncio.get_running_loop().time() + timeout
+        deadline = asyncio.get_running_loop().time() + max_wait
         while asyncio.get_running_loop().time() < deadline:
             await self._spawn_chat_tasks()
             if not self._chat_tasks:
@@ -124,7 +125,13 @@ class OutboxSender:
             if chat_id not in self._chat_tasks and len(self._chat_tasks) < self.max_chats:
                 task = asyncio.create_task(self._drain_chat(chat_id))
                 self._chat_tasks[chat_id] = task
-                task.add_done_callback(lambda _t, c=chat_id: self._chat_tasks.pop(c, None))
+                task.add_done_callback(self._forget_chat(chat_id))
+
+    def _forget_chat(self, chat_id: int) -> Callable[[asyncio.Task[None]], None]:
+        def _done(_task: asyncio.Task[None]) -> None:
+            self._chat_tasks.pop(chat_id, None)
+
+        return _done
 
     async def _drain_chat(self, chat_id: int) -> None:
         while not self._stopping:

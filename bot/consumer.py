@@ -1,0 +1,137 @@
+"""Inbox consumers: claim updates with a lease (one in flight per chat, many chats in parallel) and feed
+them to the Dispatcher. The domain changes, the outgoing messages and the DONE mark commit together."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+from typing import Any
+
+import structlog
+from aiogram import Bot, Dispatcher
+from aiogram.types import Update
+
+from core.i18n import translator
+from core.queue import inbox
+from core.queue.backoff import backoff_seconds
+from core.queue.inbox import Claim
+from core.queue.jobs import drop_pending_jobs
+from core.queue.models import QueueStatus
+from core.runtime import Runtime
+from core.telegram.outbox import WAKE_KEY, Outbox
+from core.telegram.updates import route_of
+from core.users import repository as users_repo
+
+log = structlog.get_logger(__name__)
+
+
+class LeaseLost(Exception):
+    """Another consumer took the item over; our work is rolled back."""
+
+
+class InboxConsumer:
+    def __init__(self, runtime: Runtime, bot: Bot, dp: Dispatcher, *, concurrency: int | None = None) -> None:
+        self.runtime = runtime
+        self.bot = bot
+        self.dp = dp
+        settings = runtime.settings
+        self.concurrency = concurrency or settings.queue_consumers
+        self.lease_seconds = settings.queue_lease_seconds
+        self.max_attempts = settings.queue_max_attempts
+        self.poll_interval = settings.queue_poll_interval
+        self.wake = asyncio.Event()
+        self._inflight: dict[int, asyncio.Task[None]] = {}
+        self._stopping = False
+        self.processed = 0
+        runtime.inbox_listeners.append(self.wake.set)
+
+    async def run(self) -> None:
+        sweep_every = max(1.0, self.lease_seconds / 4)
+        loop = asyncio.get_running_loop()
+        next_sweep = loop.time()
+        while not self._stopping:
+            if loop.time() >= next_sweep:
+                await self._sweep()
+                next_sweep = loop.time() + sweep_every
+            free = self.concurrency - len(self._inflight)
+            claims: list[Claim] = []
+            if free > 0:
+                try:
+                    claims = await self._claim(free)
+                except Exception:
+                    log.exception("inbox.claim_failed")
+                    await asyncio.sleep(1)
+            for claim in claims:
+                task = asyncio.create_task(self._process(claim))
+                self._inflight[claim.id] = task
+                task.add_done_callback(functools.partial(self._on_done, claim.id))
+            if claims and len(self._inflight) < self.concurrency:
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wake.wait(), timeout=self.poll_interval)
+            self.wake.clear()
+
+    def _on_done(self, item_id: int, _task: asyncio.Task[None]) -> None:
+        self._inflight.pop(item_id, None)
+        self.wake.set()
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self.wake.set()
+        if self._inflight:
+            await asyncio.gather(*self._inflight.values(), return_exceptions=True)
+
+    async def _sweep(self) -> None:
+        try:
+            async with self.runtime.unit_of_work() as session:
+                n = await inbox.sweep_expired(session)
+            if n:
+                log.warning("inbox.leases_expired", count=n)
+        except Exception:
+            log.exception("inbox.sweep_failed")
+
+    async def _claim(self, limit: int) -> list[Claim]:
+        async with self.runtime.unit_of_work() as session:
+            return await inbox.claim(session, lease_seconds=self.lease_seconds, limit=limit)
+
+    async def _process(self, claim: Claim) -> None:
+        log_ = log.bind(update_id=claim.update_id, chat_id=claim.chat_id, attempt=claim.attempts)
+        try:
+            async with self.runtime.unit_of_work() as session:
+                outbox = Outbox(session, f"upd:{claim.id}")
+                update = Update.model_validate(claim.payload, context={"bot": self.bot})
+                await self.dp.feed_update(self.bot, update, session=session, outbox=outbox, runtime=self.runtime)
+                if not await inbox.complete(session, claim):
+                    raise LeaseLost()
+            self.processed += 1
+        except LeaseLost:
+            log_.warning("inbox.lease_lost")
+        except Exception as exc:
+            log_.exception("inbox.update_failed")
+            await self._record_failure(claim, exc)
+
+    async def _record_failure(self, claim: Claim, exc: Exception) -> None:
+        settings = self.runtime.settings
+        delay = backoff_seconds(claim.attempts, settings.queue_backoff_base, settings.queue_backoff_max)
+        try:
+            async with self.runtime.unit_of_work() as session:
+                drop_pending_jobs(session)
+                status = await inbox.fail(session, claim, f"{type(exc).__name__}: {exc}",
+                                          max_attempts=self.max_attempts, retry_in=delay)
+                if status == QueueStatus.DEAD and claim.chat_id:
+                    await self._tell_user_dead(session, claim)
+        except Exception:
+            log.exception("inbox.fail_record_failed", item_id=claim.id)
+        loop = asyncio.get_running_loop()
+        loop.call_later(delay, self.wake.set)
+
+    async def _tell_user_dead(self, session: Any, claim: Claim) -> None:
+        _, user_id = route_of(claim.payload)
+        user = await users_repo.get(session, user_id) if user_id else None
+        language = user.language if user else self.runtime.settings.default_language
+        outbox = Outbox(session, f"dead:{claim.id}")
+        reply_to = (claim.payload.get("message") or {}).get("message_id")
+        await outbox.send_message(claim.chat_id, translator(language)("error.dead"), reply_to=reply_to,
+                                  parse_mode=None)
+        session.info[WAKE_KEY] = True

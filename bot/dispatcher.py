@@ -1,0 +1,17 @@
+"""Build the aiogram Dispatcher: routers composed in one place, middlewares attached."""
+
+from __future__ import annotations
+
+from aiogram import Dispatcher
+
+from bot.middlewares import UserMiddleware
+from bot.routers import notes, platform
+
+
+def build_dispatcher() -> Dispatcher:
+    dp = Dispatcher()
+    dp.update.outer_middleware(UserMiddleware())
+    dp.include_router(platform.router)
+    # app routers are included here, before the catch-all notes router
+    dp.include_router(notes.router)
+    return dp

@@ -1,0 +1,80 @@
+"""Ingress by long polling: the offset moves past updates only after they are committed to the inbox."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import structlog
+from aiogram import Bot
+from aiogram.methods import GetUpdates
+from aiogram.types import Update
+
+from core.queue.ingest import QueueFull, store_updates
+from core.queue.overload import notify_overloaded
+from core.runtime import Runtime
+
+log = structlog.get_logger(__name__)
+
+
+def raw_update(update: Update) -> dict[str, Any]:
+    return update.model_dump(mode="json", exclude_none=True, by_alias=True)
+
+
+async def ingest(runtime: Runtime, updates: list[dict[str, Any]]) -> int:
+    """Store updates durably (one transaction); raises on failure so that nothing is acknowledged."""
+    settings = runtime.settings
+    async with runtime.unit_of_work() as session:
+        result = await store_updates(session, updates, max_new=settings.queue_max_new,
+                                     max_total=settings.queue_max_total)
+        if result.overloaded:
+            await notify_overloaded(session, result.chats, settings.default_language)
+    runtime.wake_inbox()
+    return result.stored
+
+
+class Poller:
+    def __init__(self, runtime: Runtime, bot: Bot, *, timeout: int = 25, limit: int = 100) -> None:
+        self.runtime = runtime
+        self.bot = bot
+        self.timeout = timeout
+        self.limit = limit
+        self.offset: int | None = None
+        self._stopping = False
+
+    async def run(self) -> None:
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        backoff = 0.5
+        while not self._stopping:
+            try:
+                updates = await self.bot(GetUpdates(offset=self.offset, timeout=self.timeout, limit=self.limit),
+                                         request_timeout=self.timeout + 10)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("polling.get_updates_failed", error=str(exc))
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30)
+                continue
+            backoff = 0.5
+            if not updates:
+                continue
+            await self._store_until_done([raw_update(u) for u in updates])
+            self.offset = max(u.update_id for u in updates) + 1
+
+    async def _store_until_done(self, batch: list[dict[str, Any]]) -> None:
+        """Retry storing the batch until it is committed; the offset is not advanced meanwhile."""
+        delay = 0.5
+        while True:
+            try:
+                await ingest(self.runtime, batch)
+                return
+            except QueueFull:
+                log.warning("polling.queue_full", waiting=delay)
+            except Exception as exc:
+                log.error("polling.store_failed", error=str(exc))
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30)
+
+    def stop(self) -> None:
+        self._stopping = True

@@ -1,0 +1,91 @@
+"""Platform commands: /start, /help, /settings, /tz, /status, /token."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks import LanguageCb, TimezoneCb
+from bot.keyboards import settings_keyboard
+from core.auth import tokens
+from core.errors import DomainError
+from core.i18n import Translator, translator
+from core.platform_status import user_status
+from core.telegram.outbox import Outbox
+from core.users.models import User
+from core.users.service import set_language, set_timezone
+
+router = Router(name="platform")
+
+
+def _settings_text(t: Translator, user: User) -> str:
+    language = "Русский" if user.language == "ru" else "English"
+    return t("settings.title", language=language, timezone=user.timezone)
+
+
+@router.message(CommandStart())
+async def start(message: Message, outbox: Outbox, user: User, t: Translator) -> None:
+    await outbox.send_message(message.chat.id, t("start.greeting", name=user.first_name or "🙂"), parse_mode=None)
+
+
+@router.message(Command("help"))
+async def help_(message: Message, outbox: Outbox, t: Translator) -> None:
+    await outbox.send_message(message.chat.id, t("help.text"))
+
+
+@router.message(Command("settings"))
+async def settings(message: Message, outbox: Outbox, user: User, t: Translator) -> None:
+    await outbox.send_message(message.chat.id, _settings_text(t, user), reply_markup=settings_keyboard(user.language))
+
+
+@router.callback_query(LanguageCb.filter())
+async def pick_language(query: CallbackQuery, callback_data: LanguageCb, outbox: Outbox, user: User) -> None:
+    set_language(user, callback_data.language)
+    t = translator(user.language)
+    await query.answer(t("settings.language_set"))
+    if query.message is not None:
+        await outbox.edit_text(query.message.chat.id, _settings_text(t, user), message_id=query.message.message_id,
+                               reply_markup=settings_keyboard(user.language))
+
+
+@router.callback_query(TimezoneCb.filter())
+async def pick_timezone(query: CallbackQuery, callback_data: TimezoneCb, outbox: Outbox, user: User,
+                        t: Translator) -> None:
+    set_timezone(user, callback_data.zone)
+    await query.answer(t("settings.tz_set", timezone=user.timezone))
+    if query.message is not None:
+        await outbox.edit_text(query.message.chat.id, _settings_text(t, user), message_id=query.message.message_id,
+                               reply_markup=settings_keyboard(user.language))
+
+
+@router.message(Command("tz"))
+async def set_tz(message: Message, command: CommandObject, outbox: Outbox, user: User, t: Translator) -> None:
+    zone = (command.args or "").strip()
+    if not zone:
+        await outbox.send_message(message.chat.id, t("settings.tz_usage"), parse_mode=None)
+        return
+    try:
+        set_timezone(user, zone)
+    except DomainError:
+        await outbox.send_message(message.chat.id, t("settings.tz_bad", timezone=zone), parse_mode=None)
+        return
+    await outbox.send_message(message.chat.id, t("settings.tz_set", timezone=zone), parse_mode=None)
+
+
+@router.message(Command("status"))
+async def status(message: Message, session: AsyncSession, outbox: Outbox, user: User, t: Translator) -> None:
+    figures = await user_status(session, user.id, message.chat.id)
+    await outbox.send_message(message.chat.id, t("status.text", **figures))
+
+
+@router.message(Command("token"), F.chat.type == "private")
+async def token(message: Message, command: CommandObject, session: AsyncSession, outbox: Outbox, user: User,
+                t: Translator) -> None:
+    if (command.args or "").strip().lower() == "revoke":
+        await tokens.revoke_static_tokens(session, user.id)
+        await outbox.send_message(message.chat.id, t("token.revoked"), parse_mode=None)
+        return
+    value = await tokens.issue_static_token(session, user.id)
+    await outbox.send_message(message.chat.id, t("token.issued", token=value))

@@ -1,0 +1,108 @@
+"""The bot process's long-running parts: ingress (polling or webhook), inbox consumers, outbox sender,
+heartbeat. `secretary bot` runs them; `secretary run` runs them inside the web app's lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+
+import structlog
+from aiogram import Bot
+from aiogram.types import BotCommand
+
+from bot.consumer import InboxConsumer
+from bot.dispatcher import build_dispatcher
+from bot.factory import build_bot
+from bot.ingress import Poller
+from core import heartbeat
+from core.runtime import Runtime
+from core.telegram.limiter import Limits, MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from core.telegram.sender import OutboxSender
+
+log = structlog.get_logger(__name__)
+
+COMMANDS = {
+    "en": [("start", "Start"), ("help", "What I can do"), ("status", "Queue and items"),
+           ("settings", "Language and time zone"), ("minis", "Miniatures tracker")],
+    "ru": [("start", "Начать"), ("help", "Что я умею"), ("status", "Очередь и записи"),
+           ("settings", "Язык и часовой пояс"), ("minis", "Трекер миниатюр")],
+}
+
+
+def build_limiter(runtime: Runtime) -> RateLimiter:
+    s = runtime.settings
+    limits = Limits(s.outbox_global_rate, s.outbox_chat_rate, s.outbox_chat_burst, s.outbox_group_per_minute)
+    if runtime.redis is not None:
+        return RedisRateLimiter(runtime.redis, limits)
+    return MemoryRateLimiter(limits)
+
+
+class BotServices:
+    def __init__(self, runtime: Runtime, *, bot: Bot | None = None, role: str = "bot") -> None:
+        self.runtime = runtime
+        self.bot = bot or build_bot(runtime.settings)
+        self.dp = build_dispatcher()
+        self.consumer = InboxConsumer(runtime, self.bot, self.dp)
+        self.sender = OutboxSender(self.bot, runtime.session_factory, build_limiter(runtime),
+                                   max_attempts=runtime.settings.outbox_max_attempts)
+        runtime.outbox_listeners.append(self.sender.notify)
+        self.poller: Poller | None = None
+        self.role = role
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        settings = self.runtime.settings
+        self._tasks.append(asyncio.create_task(self.consumer.run(), name="inbox-consumer"))
+        self._tasks.append(asyncio.create_task(self.sender.run(), name="outbox-sender"))
+        self._tasks.append(asyncio.create_task(self._heartbeat(), name="heartbeat"))
+        self._tasks.append(asyncio.create_task(self._setup_ingress(), name="ingress"))
+        log.info("bot.started", webhook=bool(settings.webhook_url))
+
+    async def _setup_ingress(self) -> None:
+        settings = self.runtime.settings
+        await self._set_commands()
+        if settings.webhook_url:
+            await self._retrying(lambda: self.bot.set_webhook(
+                settings.webhook_url, secret_token=settings.webhook_secret or None, drop_pending_updates=False))
+            return
+        self.poller = Poller(self.runtime, self.bot)
+        await self.poller.run()
+
+    async def _set_commands(self) -> None:
+        for lang, commands in COMMANDS.items():
+            cmds = [BotCommand(command=c, description=d) for c, d in commands]
+            with contextlib.suppress(Exception):
+                await self._retrying(lambda c=cmds, lang=lang: self.bot.set_my_commands(c, language_code=lang),
+                                     attempts=3)
+
+    @staticmethod
+    async def _retrying(call: object, attempts: int = 1000) -> None:
+        delay = 0.2
+        for _ in range(attempts):
+            try:
+                await call()  # type: ignore[operator]
+                return
+            except Exception as exc:
+                log.warning("bot.startup_call_failed", error=str(exc))
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10)
+
+    async def _heartbeat(self) -> None:
+        name = f"{self.role}:{socket.gethostname()}:{os.getpid()}"
+        while True:
+            with contextlib.suppress(Exception):
+                async with self.runtime.unit_of_work() as session:
+                    await heartbeat.beat(session, name, self.role)
+            await asyncio.sleep(10)
+
+    async def stop(self) -> None:
+        if self.poller is not None:
+            self.poller.stop()
+        await self.consumer.stop()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.sender.stop()
+        await self.bot.session.close()

@@ -1,0 +1,41 @@
+"""Figures for GET /admin/stats (the contract in ARCHITECTURE.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.items import repository as items_repo
+from core.queue import inbox, jobs
+from core.telegram.models import OutboxMessage
+from core.users import repository as users_repo
+
+
+async def collect(session: AsyncSession, *, latest_n: int = 20) -> dict[str, Any]:
+    pending_cal, failed_cal = await items_repo.calendar_counts(session)
+    outbox_rows = await session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
+    return {
+        "inbox": await inbox.count_by_status(session),
+        "jobs": await jobs.count_by_status(session),
+        "outbox": dict(outbox_rows.all()),
+        "items_by_status": await items_repo.count_by_status(session),
+        "pending_calendar_count": pending_cal,
+        "failed_calendar_count": failed_cal,
+        "users": await users_repo.count(session),
+        "latest": [
+            {
+                "id": item.id, "user_id": item.user_id, "number": item.number, "kind": item.kind,
+                "status": item.status, "title": item.title, "starts_at": item.starts_at.isoformat()
+                if item.starts_at else None, "calendar_event_id": item.calendar_event_id,
+                "created_at": item.created_at.isoformat(),
+            }
+            for item in await items_repo.latest(session, latest_n)
+        ],
+        "dead_updates": [
+            {"id": u.id, "chat_id": u.chat_id, "update_id": u.update_id, "attempts": u.attempts,
+             "last_error": (u.last_error or "")[:300]}
+            for u in await inbox.latest(session, latest_n) if u.status == "DEAD"
+        ],
+    }

@@ -1,0 +1,157 @@
+"""The `secretary` command: run, web, bot, worker, beat, sandbox, migrate, parse-date."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+from datetime import datetime
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from core.config import Settings, get_settings
+from core.logging import configure_logging
+
+app = typer.Typer(help="Secretary: a Telegram-first personal secretary.", no_args_is_help=True)
+console = Console(stderr=True)
+
+
+def _settings(port: int | None = None) -> Settings:
+    settings = get_settings()
+    if port is not None:
+        settings = settings.model_copy(update={"web_port": port})
+    configure_logging(settings.log_level, settings.log_json)
+    return settings
+
+
+def _serve(settings: Settings, *, embedded: bool) -> None:
+    import uvicorn
+
+    from webapp.app import create_app
+
+    config = uvicorn.Config(create_app(settings, embedded=embedded), host=settings.web_host, port=settings.web_port,
+                            log_level=settings.log_level.lower(), lifespan="on", access_log=False)
+    uvicorn.Server(config).run()
+
+
+@app.command()
+def run(port: Annotated[int | None, typer.Option(help="Port (default WEB_PORT, 8000)")] = None) -> None:
+    """Everything in one process: web app, bot, in-process worker (and the sandbox when no token is set)."""
+    settings = _settings(port)
+    base = f"http://{settings.web_host}:{settings.web_port}"
+    console.print(f"[bold]Secretary[/bold] (embedded) on {base}")
+    console.print(f"  health:       {base}/health")
+    console.print(f"  Mini App:     {base}/app/")
+    if settings.sandbox_enabled and not settings.telegram_api_base:
+        console.print(f"  sandbox chat: {base}/sandbox/")
+    console.print(f"  database:     {settings.effective_database_url.split('@')[-1]}")
+    _serve(settings, embedded=True)
+
+
+@app.command()
+def web(port: Annotated[int | None, typer.Option()] = None) -> None:
+    """The web app alone (API, webhook, admin, Mini App)."""
+    _serve(_settings(port), embedded=False)
+
+
+@app.command()
+def bot() -> None:
+    """The bot alone: ingress (polling or webhook registration), inbox consumers, outbox sender."""
+    settings = _settings()
+
+    async def main() -> None:
+        from bot.service import BotServices
+        from core.db import migrate
+        from core.runtime import build_runtime
+        from webapp.app import _attach_job_dispatch
+
+        runtime = await build_runtime(settings)
+        await migrate.upgrade(runtime.engine)
+        runner = _attach_job_dispatch(runtime)
+        services = BotServices(runtime)
+        await services.start()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        runner_task = asyncio.create_task(runner.run()) if runner is not None else None  # type: ignore[attr-defined]
+        await stop.wait()
+        await services.stop()
+        if runner_task is not None:
+            runner_task.cancel()
+        await runtime.close()
+
+    asyncio.run(main())
+
+
+@app.command()
+def worker(concurrency: Annotated[int, typer.Option()] = 2,
+           pool: Annotated[str, typer.Option(help="prefork, threads or solo")] = "prefork") -> None:
+    """A Celery worker (needs REDIS_URL)."""
+    settings = _settings()
+    if not settings.redis_url:
+        console.print("[red]REDIS_URL is not set; in embedded mode `secretary run` runs the jobs itself.[/red]")
+        raise typer.Exit(2)
+    from worker.celery_app import current_app
+
+    current_app(settings).worker_main(
+        ["worker", f"--concurrency={concurrency}", f"--pool={pool}", "--loglevel=INFO", "-E"])
+
+
+@app.command()
+def beat() -> None:
+    """Celery beat: runs the sweeper every 10 s (needs REDIS_URL)."""
+    settings = _settings()
+    if not settings.redis_url:
+        console.print("[red]REDIS_URL is not set.[/red]")
+        raise typer.Exit(2)
+    from worker.celery_app import current_app
+
+    current_app(settings).start(["beat", "--loglevel=INFO", f"--schedule={settings.data_dir}/celerybeat-schedule"])
+
+
+@app.command()
+def sandbox(port: Annotated[int, typer.Option()] = 8081,
+            host: Annotated[str, typer.Option()] = "127.0.0.1") -> None:
+    """The sandbox Telegram Bot API alone; point a bot at it with TELEGRAM_API_BASE=http://HOST:PORT."""
+    settings = _settings()
+    from sandbox.app import run_standalone
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    console.print(f"sandbox on http://{host}:{port}/sandbox/  (Bot API base http://{host}:{port})")
+    run_standalone(port, host=host, state_file=settings.data_dir / f"sandbox-{port}.sqlite3")
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations (alembic upgrade head)."""
+    settings = _settings()
+
+    async def main() -> None:
+        from core.db import migrate as m
+        from core.db.engine import make_engine
+
+        engine = make_engine(settings.effective_database_url, null_pool=True)
+        await m.upgrade(engine)
+        await engine.dispose()
+
+    asyncio.run(main())
+    console.print("migrations applied")
+
+
+@app.command("parse-date")
+def parse_date(text: str, now: Annotated[str | None, typer.Option(help="ISO moment (default: now)")] = None,
+               tz: Annotated[str, typer.Option(help="IANA time zone")] = "Europe/Moscow") -> None:
+    """Parse a RU/EN date/time phrase; prints one JSON object."""
+    from zoneinfo import ZoneInfo
+
+    from core.dates import parse
+
+    moment = datetime.fromisoformat(now) if now else datetime.now(ZoneInfo(tz))
+    typer.echo(json.dumps(parse(text, moment, tz).to_contract(), ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    app()

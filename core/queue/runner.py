@@ -1,0 +1,50 @@
+"""Run one job: claim it with a lease, run its handler in a unit of work, complete only if the lease holds.
+
+The same code runs inside a Celery task (distributed) and in the in-process runner (embedded).
+"""
+
+from __future__ import annotations
+
+import structlog
+
+from core.queue import jobs
+from core.queue.backoff import backoff_seconds
+from core.queue.models import QueueStatus
+from core.runtime import Runtime
+
+log = structlog.get_logger(__name__)
+
+
+class LeaseLostError(Exception):
+    pass
+
+
+async def run_job(runtime: Runtime, job_id: int | None = None) -> str | None:
+    """Returns the job's new status, or None when there was nothing to claim."""
+    settings = runtime.settings
+    async with runtime.unit_of_work() as session:
+        claim = await jobs.claim_job(session, lease_seconds=settings.job_lease_seconds, job_id=job_id)
+    if claim is None:
+        return None
+    log_ = log.bind(job_id=claim.id, kind=claim.kind, attempt=claim.attempts)
+    spec = runtime.jobs.get(claim.kind)
+    try:
+        if spec is None:
+            raise LookupError(f"no handler for job kind {claim.kind!r}")
+        async with runtime.unit_of_work() as session:
+            await spec.handler(jobs.JobContext(session=session, runtime=runtime, job=claim))
+            if not await jobs.complete_job(session, claim):
+                raise LeaseLostError()
+        log_.info("job.done")
+        return QueueStatus.DONE
+    except LeaseLostError:
+        log_.warning("job.lease_lost")
+        return None
+    except Exception as exc:
+        log_.exception("job.failed")
+        delay = backoff_seconds(claim.attempts, settings.queue_backoff_base, settings.queue_backoff_max)
+        async with runtime.unit_of_work() as session:
+            status = await jobs.fail_job(session, claim, f"{type(exc).__name__}: {exc}", retry_in=delay)
+            if status == QueueStatus.DEAD and spec is not None and spec.on_dead is not None:
+                await spec.on_dead(jobs.JobContext(session=session, runtime=runtime, job=claim), str(exc))
+        return status
