@@ -1,0 +1,55 @@
+"""/health, /admin/stats and /metrics per the contract."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI
+
+from core.items.service import create_note
+from core.runtime import Runtime
+from core.users.service import ensure_user
+from webapp.app import create_app
+
+ADMIN = {"Authorization": "Bearer test-admin-token"}
+
+
+class TestHealth:
+    async def test_ok_with_database(self, client: httpx.AsyncClient) -> None:
+        r = await client.get("/health")
+        assert r.status_code == 200
+        body = r.json()
+        assert body["status"] == "ok" and body["database"] == "ok" and body["redis"] == "off"
+
+
+class TestAdminStats:
+    async def test_requires_the_token(self, client: httpx.AsyncClient) -> None:
+        assert (await client.get("/admin/stats")).status_code == 401
+        assert (await client.get("/admin/stats", headers={"Authorization": "Bearer nope"})).status_code == 401
+
+    async def test_off_without_admin_token(self, runtime: Runtime) -> None:
+        runtime.settings = runtime.settings.model_copy(update={"admin_token": "", "sandbox": False})
+        app: FastAPI = create_app(runtime.settings, runtime=runtime, run_migrations=False)
+        app.state.runtime = runtime
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+            assert (await c.get("/admin/stats", headers=ADMIN)).status_code == 404
+
+    async def test_real_figures(self, client: httpx.AsyncClient, runtime: Runtime) -> None:
+        async with runtime.unit_of_work() as s:
+            await ensure_user(s, 5)
+            await create_note(s, 5, "buy milk")
+            await create_note(s, 5, "call mom")
+        r = await client.get("/admin/stats", headers=ADMIN)
+        assert r.status_code == 200
+        body = r.json()
+        assert set(body["inbox"]) >= {"NEW", "CLAIMED", "DONE", "FAILED", "DEAD"}
+        assert set(body["jobs"]) >= {"NEW", "CLAIMED", "DONE", "FAILED", "DEAD"}
+        assert body["items_by_status"] == {"inbox": 2}
+        assert body["pending_calendar_count"] == 0 and body["failed_calendar_count"] == 0
+        assert [i["title"] for i in body["latest"]] == ["call mom", "buy milk"]
+
+
+class TestMetrics:
+    async def test_prometheus_text(self, client: httpx.AsyncClient) -> None:
+        r = await client.get("/metrics")
+        assert r.status_code == 200
+        assert 'secretary_inbox_updates{status="NEW"} 0.0' in r.text

@@ -1,0 +1,109 @@
+"""Test helpers: run the sandbox on a loopback port and talk to its control API like a person would."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from fastapi import FastAPI
+
+
+def free_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+def free_port() -> int:
+    with free_socket() as sock:
+        return int(sock.getsockname()[1])
+
+
+@asynccontextmanager
+async def serve(app: FastAPI) -> AsyncIterator[str]:
+    """Serve an ASGI app with uvicorn on 127.0.0.1:<free port> inside this event loop."""
+    sock = free_socket()
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+        sock.close()
+
+
+@asynccontextmanager
+async def running_sandbox(state_file: Path | None = None, **kwargs: Any) -> AsyncIterator[str]:
+    from sandbox.app import create_standalone_app
+
+    async with serve(create_standalone_app(state_file=state_file, **kwargs)) as url:
+        yield url
+
+
+class SandboxClient:
+    """The control API of the sandbox, as a person in a chat would use it."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base.rstrip("/")
+        self.http = httpx.AsyncClient(base_url=self.base + "/sandbox/api", timeout=10)
+
+    async def close(self) -> None:
+        await self.http.aclose()
+
+    async def say(self, chat_id: int, text: str, user_id: int | None = None, **extra: Any) -> dict[str, Any]:
+        body: dict[str, Any] = {"chat_id": chat_id, "text": text, **extra}
+        if user_id is not None:
+            body["user_id"] = user_id
+        r = await self.http.post("/messages", json=body)
+        r.raise_for_status()
+        result: dict[str, Any] = r.json()
+        return result
+
+    async def press(self, chat_id: int, message_id: int, data: str) -> dict[str, Any]:
+        r = await self.http.post("/callbacks", json={"chat_id": chat_id, "message_id": message_id, "data": data})
+        r.raise_for_status()
+        result: dict[str, Any] = r.json()
+        return result
+
+    async def messages(self, chat_id: int) -> list[dict[str, Any]]:
+        r = await self.http.get(f"/chats/{chat_id}/messages")
+        r.raise_for_status()
+        result: list[dict[str, Any]] = r.json()
+        return result
+
+    async def bot_messages(self, chat_id: int) -> list[dict[str, Any]]:
+        return [m for m in await self.messages(chat_id) if m["from_bot"]]
+
+    async def config(self, **values: Any) -> None:
+        r = await self.http.post("/config", json=values)
+        r.raise_for_status()
+
+    async def wait_for(self, chat_id: int, predicate: Callable[[list[dict[str, Any]]], bool],
+                       timeout: float = 15.0) -> list[dict[str, Any]]:
+        """Poll the chat until ``predicate(bot messages)`` holds; fail with what the chat shows."""
+        deadline = time.monotonic() + timeout
+        msgs: list[dict[str, Any]] = []
+        while time.monotonic() < deadline:
+            msgs = await self.bot_messages(chat_id)
+            if predicate(msgs):
+                return msgs
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"timed out; the bot said in chat {chat_id}: {[m.get('text') for m in msgs]}")
+
+    async def wait_for_text(self, chat_id: int, fragment: str, timeout: float = 15.0) -> dict[str, Any]:
+        msgs = await self.wait_for(chat_id, lambda ms: any(fragment in (m.get("text") or "") for m in ms), timeout)
+        return next(m for m in msgs if fragment in (m.get("text") or ""))
