@@ -25,7 +25,12 @@ def configure_logging(level: str = "INFO", json: bool = False) -> None:
     logging.basicConfig(level=level.upper(), stream=sys.stderr, format="%(message)s", force=True)
     for noisy in ("aiogram.event", "httpx", "uvicorn.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    renderer: Any = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
+    # plain tracebacks: rich's pretty tracebacks print local variables, which can hold secrets
+    renderer: Any = (
+        structlog.processors.JSONRenderer()
+        if json
+        else structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback)
+    )
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

@@ -27,6 +27,12 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_BOT_TOKEN = "123456789:TEST-token-for-secretary-tests"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from core.logging import configure_logging
+
+    configure_logging("WARNING")
+
+
 def _is_postgres(url: str) -> bool:
     return url.startswith("postgresql")
 
