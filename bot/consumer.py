@@ -132,6 +132,8 @@ class InboxConsumer:
         language = user.language if user else self.runtime.settings.default_language
         outbox = Outbox(session, f"dead:{claim.id}")
         reply_to = (claim.payload.get("message") or {}).get("message_id")
+        if not isinstance(reply_to, int):  # the update may be malformed: that is why it died
+            reply_to = None
         await outbox.send_message(claim.chat_id, translator(language)("error.dead"), reply_to=reply_to,
                                   parse_mode=None)
         session.info[WAKE_KEY] = True

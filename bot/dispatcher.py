@@ -11,7 +11,7 @@ from bot.routers import notes, platform
 def build_dispatcher() -> Dispatcher:
     dp = Dispatcher()
     dp.update.outer_middleware(UserMiddleware())
-    dp.include_router(platform.router)
+    dp.include_router(platform.build_router())
     # app routers are included here, before the catch-all notes router
-    dp.include_router(notes.router)
+    dp.include_router(notes.build_router())
     return dp

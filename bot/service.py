@@ -46,7 +46,8 @@ class BotServices:
         self.dp = build_dispatcher()
         self.consumer = InboxConsumer(runtime, self.bot, self.dp)
         self.sender = OutboxSender(self.bot, runtime.session_factory, build_limiter(runtime),
-                                   max_attempts=runtime.settings.outbox_max_attempts)
+                                   max_attempts=runtime.settings.outbox_max_attempts,
+                                   lease_seconds=runtime.settings.queue_lease_seconds)
         runtime.outbox_listeners.append(self.sender.notify)
         self.poller: Poller | None = None
         self.role = role
@@ -101,8 +102,8 @@ class BotServices:
         if self.poller is not None:
             self.poller.stop()
         await self.consumer.stop()
+        await self.sender.stop()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self.sender.stop()
         await self.bot.session.close()

@@ -145,11 +145,16 @@ def migrate() -> None:
 def parse_date(text: str, now: Annotated[str | None, typer.Option(help="ISO moment (default: now)")] = None,
                tz: Annotated[str, typer.Option(help="IANA time zone")] = "Europe/Moscow") -> None:
     """Parse a RU/EN date/time phrase; prints one JSON object."""
-    from zoneinfo import ZoneInfo
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from core.dates import parse
 
-    moment = datetime.fromisoformat(now) if now else datetime.now(ZoneInfo(tz))
+    try:
+        zone = ZoneInfo(tz)
+        moment = datetime.fromisoformat(now) if now else datetime.now(zone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
     typer.echo(json.dumps(parse(text, moment, tz).to_contract(), ensure_ascii=False))
 
 

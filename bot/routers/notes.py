@@ -11,11 +11,15 @@ from core.items.service import create_note
 from core.telegram.outbox import Outbox
 from core.users.models import User
 
-router = Router(name="notes")
 
-
-@router.message(F.text, ~F.text.startswith("/"))
 async def save_note(message: Message, session: AsyncSession, outbox: Outbox, user: User, t: Translator) -> None:
     item = await create_note(session, user.id, message.text or "")
     await outbox.send_message(message.chat.id, t("note.saved", number=item.number), reply_to=message.message_id,
                               parse_mode=None, ref=f"item:{item.id}")
+
+
+def build_router() -> Router:
+    """A fresh router (aiogram routers attach to one dispatcher only)."""
+    router = Router(name="notes")
+    router.message(F.text, ~F.text.startswith("/"))(save_note)
+    return router

@@ -17,30 +17,24 @@ from core.telegram.outbox import Outbox
 from core.users.models import User
 from core.users.service import set_language, set_timezone
 
-router = Router(name="platform")
-
 
 def _settings_text(t: Translator, user: User) -> str:
     language = "Русский" if user.language == "ru" else "English"
     return t("settings.title", language=language, timezone=user.timezone)
 
 
-@router.message(CommandStart())
 async def start(message: Message, outbox: Outbox, user: User, t: Translator) -> None:
     await outbox.send_message(message.chat.id, t("start.greeting", name=user.first_name or "🙂"), parse_mode=None)
 
 
-@router.message(Command("help"))
 async def help_(message: Message, outbox: Outbox, t: Translator) -> None:
     await outbox.send_message(message.chat.id, t("help.text"))
 
 
-@router.message(Command("settings"))
 async def settings(message: Message, outbox: Outbox, user: User, t: Translator) -> None:
     await outbox.send_message(message.chat.id, _settings_text(t, user), reply_markup=settings_keyboard(user.language))
 
 
-@router.callback_query(LanguageCb.filter())
 async def pick_language(query: CallbackQuery, callback_data: LanguageCb, outbox: Outbox, user: User) -> None:
     set_language(user, callback_data.language)
     t = translator(user.language)
@@ -50,7 +44,6 @@ async def pick_language(query: CallbackQuery, callback_data: LanguageCb, outbox:
                                reply_markup=settings_keyboard(user.language))
 
 
-@router.callback_query(TimezoneCb.filter())
 async def pick_timezone(query: CallbackQuery, callback_data: TimezoneCb, outbox: Outbox, user: User,
                         t: Translator) -> None:
     set_timezone(user, callback_data.zone)
@@ -60,7 +53,6 @@ async def pick_timezone(query: CallbackQuery, callback_data: TimezoneCb, outbox:
                                reply_markup=settings_keyboard(user.language))
 
 
-@router.message(Command("tz"))
 async def set_tz(message: Message, command: CommandObject, outbox: Outbox, user: User, t: Translator) -> None:
     zone = (command.args or "").strip()
     if not zone:
@@ -74,13 +66,11 @@ async def set_tz(message: Message, command: CommandObject, outbox: Outbox, user:
     await outbox.send_message(message.chat.id, t("settings.tz_set", timezone=zone), parse_mode=None)
 
 
-@router.message(Command("status"))
 async def status(message: Message, session: AsyncSession, outbox: Outbox, user: User, t: Translator) -> None:
     figures = await user_status(session, user.id, message.chat.id)
     await outbox.send_message(message.chat.id, t("status.text", **figures))
 
 
-@router.message(Command("token"), F.chat.type == "private")
 async def token(message: Message, command: CommandObject, session: AsyncSession, outbox: Outbox, user: User,
                 t: Translator) -> None:
     if (command.args or "").strip().lower() == "revoke":
@@ -89,3 +79,17 @@ async def token(message: Message, command: CommandObject, session: AsyncSession,
         return
     value = await tokens.issue_static_token(session, user.id)
     await outbox.send_message(message.chat.id, t("token.issued", token=value))
+
+
+def build_router() -> Router:
+    """A fresh router (aiogram routers attach to one dispatcher only)."""
+    router = Router(name="platform")
+    router.message(CommandStart())(start)
+    router.message(Command("help"))(help_)
+    router.message(Command("settings"))(settings)
+    router.callback_query(LanguageCb.filter())(pick_language)
+    router.callback_query(TimezoneCb.filter())(pick_timezone)
+    router.message(Command("tz"))(set_tz)
+    router.message(Command("status"))(status)
+    router.message(Command("token"), F.chat.type == "private")(token)
+    return router

@@ -17,6 +17,7 @@ class OutboxStatus(enum.StrEnum):
     SENDING = "SENDING"
     SENT = "SENT"
     DEAD = "DEAD"
+    DOUBT = "DOUBT"  # the sender died while this was on the wire; not re-sent (see sender._recover)
 
 
 class OutboxMessage(Base):

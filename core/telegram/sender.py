@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import structlog
+from pydantic import ValidationError
 from aiogram import Bot
 from aiogram.exceptions import (
     TelegramBadRequest,
@@ -49,18 +50,19 @@ METHODS: dict[str, type[TelegramMethod[Any]]] = {
     "sendChatAction": SendChatAction,
 }
 HARMLESS_ERRORS = ("message is not modified", "message to delete not found", "message can't be deleted")
-LEASE_SECONDS = 120
 
 
 class OutboxSender:
     def __init__(self, bot: Bot, session_factory: SessionFactory, limiter: RateLimiter, *,
-                 max_attempts: int = 20, poll_interval: float = 0.5, max_chats: int = 256) -> None:
+                 max_attempts: int = 20, poll_interval: float = 0.5, max_chats: int = 256,
+                 lease_seconds: int = 60) -> None:
         self.bot = bot
         self.session_factory = session_factory
         self.limiter = limiter
         self.max_attempts = max_attempts
         self.poll_interval = poll_interval
         self.max_chats = max_chats
+        self.lease_seconds = lease_seconds
         self.wake = asyncio.Event()
         self._chat_tasks: dict[int, asyncio.Task[None]] = {}
         self._stopping = False
@@ -70,9 +72,13 @@ class OutboxSender:
         self.wake.set()
 
     async def run(self) -> None:
-        await self._recover()
+        loop = asyncio.get_running_loop()
+        next_recover = loop.time()
         while not self._stopping:
             try:
+                if loop.time() >= next_recover:
+                    await self._recover()
+                    next_recover = loop.time() + max(1.0, self.lease_seconds / 2)
                 await self._spawn_chat_tasks()
             except Exception:  # the loop must survive a database hiccup
                 log.exception("outbox.loop_error")
@@ -82,13 +88,16 @@ class OutboxSender:
                 pass
             self.wake.clear()
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float = 5.0) -> None:
+        """Let messages on the wire finish (so none is left in doubt), then stop."""
         self._stopping = True
         self.wake.set()
         tasks = list(self._chat_tasks.values())
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        if tasks:
+            _done, pending = await asyncio.wait(tasks, timeout=grace)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
 
     async def drain(self, max_wait: float = 10.0) -> None:
         """Send everything that is due now (tests, shutdown)."""
@@ -100,14 +109,21 @@ class OutboxSender:
             await asyncio.gather(*self._chat_tasks.values(), return_exceptions=True)
 
     async def _recover(self) -> None:
-        """Rows left SENDING by a crashed sender are in doubt: send them again (at-least-once)."""
+        """Rows left SENDING by a crashed sender (lease expired) are in doubt.
+
+        The rate limiter is passed *before* a row is marked SENDING, so a SENDING row was (almost surely)
+        on the wire when the process died and Telegram has most likely delivered it. Sending it again would
+        reply twice; so it is marked DOUBT (counted in /admin/stats, logged) instead of re-sent.
+        """
         async with self.session_factory() as session:
-            await session.execute(
+            result = await session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.lease_expires_at < utcnow())
-                .values(status=OutboxStatus.PENDING, lease_token=None)
+                .values(status=OutboxStatus.DOUBT, lease_token=None, last_error="sender died while sending")
             )
             await session.commit()
+        if result.rowcount:  # type: ignore[attr-defined]
+            log.warning("outbox.in_doubt", count=result.rowcount)  # type: ignore[attr-defined]
 
     async def _spawn_chat_tasks(self) -> None:
         now = utcnow()
@@ -135,6 +151,7 @@ class OutboxSender:
 
     async def _drain_chat(self, chat_id: int) -> None:
         while not self._stopping:
+            await self.limiter.acquire(chat_id)  # wait for a slot first: a SENDING row is then on the wire
             row = await self._claim_head(chat_id)
             if row is None:
                 return
@@ -164,7 +181,7 @@ class OutboxSender:
                 update(OutboxMessage)
                 .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.PENDING)
                 .values(status=OutboxStatus.SENDING, lease_token=token,
-                        lease_expires_at=now + timedelta(seconds=LEASE_SECONDS), attempts=OutboxMessage.attempts + 1)
+                        lease_expires_at=now + timedelta(seconds=self.lease_seconds), attempts=OutboxMessage.attempts + 1)
             )
             await session.commit()
             if not claimed.rowcount:  # type: ignore[attr-defined]
@@ -198,7 +215,6 @@ class OutboxSender:
             if payload is None:
                 await self._finish(row, OutboxStatus.DEAD, error="the message to edit was never sent")
                 return
-            await self.limiter.acquire(row.chat_id)
             result = await self.bot(method_cls(**payload))
         except TelegramRetryAfter as exc:
             log.warning("outbox.retry_after", chat_id=row.chat_id, retry_after=exc.retry_after)
@@ -210,6 +226,9 @@ class OutboxSender:
             else:
                 log.error("outbox.refused", chat_id=row.chat_id, method=row.method, error=exc.message)
                 await self._finish(row, OutboxStatus.DEAD, error=exc.message)
+        except ValidationError as exc:  # a malformed request can never succeed
+            log.error("outbox.invalid_request", chat_id=row.chat_id, method=row.method, errors=exc.error_count())
+            await self._finish(row, OutboxStatus.DEAD, error=f"invalid request: {exc.error_count()} errors")
         except (TelegramNetworkError, TelegramServerError, LookupError, OSError) as exc:
             delay = backoff_seconds(row.attempts, 0.5, 30.0)
             await self._retry(row, delay, str(exc))

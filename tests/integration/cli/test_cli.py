@@ -1,0 +1,28 @@
+"""The `secretary` console script: parse-date prints the contract's JSON object."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "core.cli", *args], capture_output=True, text=True, timeout=60)
+
+
+class TestParseDate:
+    def test_prints_one_json_object(self) -> None:
+        r = run_cli("parse-date", "завтра в 15:00 встреча с Иваном", "--now", "2026-11-22T10:00:00",
+                    "--tz", "Europe/Moscow")
+        assert r.returncode == 0, r.stderr
+        assert json.loads(r.stdout) == {"date": "2026-11-23", "time": "15:00", "candidates": [], "duration_min": None}
+
+    def test_ambiguous_hour_gives_candidates(self) -> None:
+        r = run_cli("parse-date", "в 9", "--now", "2026-11-22T08:00:00", "--tz", "Europe/Moscow")
+        out = json.loads(r.stdout)
+        assert out["time"] is None and out["candidates"] == ["09:00", "21:00"]
+
+    def test_unknown_zone_is_a_clear_error(self) -> None:
+        r = run_cli("parse-date", "завтра", "--tz", "Mars/Base")
+        assert r.returncode == 2 and "Mars/Base" in r.stderr
