@@ -9,8 +9,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.db.engine import dialect_name
 from core.db.base import utcnow
+from core.db.engine import dialect_name
 from core.queue.models import Heartbeat
 
 STALE_AFTER = timedelta(seconds=60)

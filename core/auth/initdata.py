@@ -16,7 +16,9 @@ class InitDataError(DomainError):
         super().__init__("ERR_UNAUTHORIZED", message)
 
 
-def verify_init_data(init_data: str, bot_token: str, *, ttl_seconds: int, now: datetime | None = None) -> WebAppInitData:
+def verify_init_data(
+    init_data: str, bot_token: str, *, ttl_seconds: int, now: datetime | None = None
+) -> WebAppInitData:
     try:
         data = safe_parse_webapp_init_data(bot_token, init_data)
     except ValueError as exc:

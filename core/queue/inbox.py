@@ -13,8 +13,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from core.db.engine import dialect_name
 from core.db.base import utcnow
+from core.db.engine import dialect_name
 from core.queue.models import OPEN_STATUSES, InboxUpdate, QueueStatus
 
 

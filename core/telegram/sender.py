@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import timedelta
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import structlog
-from pydantic import ValidationError
 from aiogram import Bot
 from aiogram.exceptions import (
     TelegramBadRequest,
@@ -31,6 +30,7 @@ from aiogram.methods import (
     SendMessage,
     TelegramMethod,
 )
+from pydantic import ValidationError
 from sqlalchemy import and_, exists, select, update
 from sqlalchemy.orm import aliased
 
@@ -180,8 +180,8 @@ class OutboxSender:
             claimed = await session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.PENDING)
-                .values(status=OutboxStatus.SENDING, lease_token=token,
-                        lease_expires_at=now + timedelta(seconds=self.lease_seconds), attempts=OutboxMessage.attempts + 1)
+                .values(status=OutboxStatus.SENDING, lease_token=token, attempts=OutboxMessage.attempts + 1,
+                        lease_expires_at=now + timedelta(seconds=self.lease_seconds))
             )
             await session.commit()
             if not claimed.rowcount:  # type: ignore[attr-defined]

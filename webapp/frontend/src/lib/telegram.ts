@@ -18,7 +18,7 @@ import {
   off as sdkOff,
   postEvent,
   retrieveRawInitData,
-} from "@telegram-apps/sdk";
+} from "@telegram-apps/sdk-react";
 
 export type ColorScheme = "light" | "dark";
 export type ThemeParams = Record<string, string>;
@@ -102,6 +102,22 @@ function parseThemeJson(value: string | null): ThemeParams {
   return out;
 }
 
+const LAUNCH_STORAGE_KEY = "secretary.launchParams";
+
+/**
+ * Launch parameters from the URL, remembered for this tab: once the router has replaced the
+ * fragment, a reload must still find them (Telegram does not reload with them).
+ */
+function launchParamsFromUrlOrSession(): URLSearchParams | null {
+  const fromUrl = parseLaunchFragment(window.location.href);
+  if (fromUrl.get("tgWebAppData")) {
+    safe(() => window.sessionStorage.setItem(LAUNCH_STORAGE_KEY, fromUrl.toString()), undefined);
+    return fromUrl;
+  }
+  const stored = safe(() => window.sessionStorage.getItem(LAUNCH_STORAGE_KEY), null);
+  return stored ? new URLSearchParams(stored) : null;
+}
+
 function detectLaunch(): LaunchInfo {
   const app = webApp();
   if (app && (app.initData || app.BackButton || app.MainButton)) {
@@ -112,15 +128,17 @@ function detectLaunch(): LaunchInfo {
       themeParams: app.themeParams ?? {},
     };
   }
-  const fragment = parseLaunchFragment(window.location.href);
+  // Our own parse first: the SDK's schema rejects initData without a `signature` field, which
+  // older clients and the local sandbox do not send. The SDK is the fallback for other sources.
+  const params = launchParamsFromUrlOrSession();
   const inTma = safe(() => isTMA(), false);
-  const initData = (inTma && safe(() => retrieveRawInitData(), undefined)) || fragment.get("tgWebAppData") || "";
+  const initData = params?.get("tgWebAppData") || (inTma && safe(() => retrieveRawInitData(), undefined)) || "";
   if (inTma || initData) {
     return {
       mode: "sdk",
       initData,
-      platform: fragment.get("tgWebAppPlatform") ?? "unknown",
-      themeParams: parseThemeJson(fragment.get("tgWebAppThemeParams")),
+      platform: params?.get("tgWebAppPlatform") ?? "unknown",
+      themeParams: parseThemeJson(params?.get("tgWebAppThemeParams") ?? null),
     };
   }
   return { mode: "browser", initData: "", platform: "unknown", themeParams: {} };

@@ -1,0 +1,105 @@
+"""Which provider serves a user: their own choice and key if they set one, else the platform default.
+
+Order: the user's explicit choice (``User.ai_provider`` / ``User.stt_provider``), with their own key or the
+platform's; with no choice, a provider the user has their own key for (OpenAI first); else AI_PROVIDER /
+STT_PROVIDER with the platform key. A cloud provider without any key falls back to ``local``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.ai import secrets
+from core.ai.gemini_provider import GeminiProvider
+from core.ai.local_provider import LocalProvider
+from core.ai.openai_provider import OpenAIProvider
+from core.ai.provider import AIProvider, UsageRecorder
+from core.ai.retry import RetryPolicy
+from core.config import Settings
+from core.crypto import SecretBox, SecretUnreadable
+from core.users.models import User
+
+log = structlog.get_logger(__name__)
+
+Purpose = Literal["ai", "stt"]
+CLOUD = ("openai", "gemini")
+
+
+@dataclass(frozen=True)
+class ProviderChoice:
+    provider: str  # local | openai | gemini
+    key_source: Literal["user", "platform", "none"]
+    api_key: str = ""
+
+    def __repr__(self) -> str:  # the key never reaches a log line or a traceback
+        return f"ProviderChoice(provider={self.provider!r}, key_source={self.key_source!r})"
+
+
+def _platform_key(settings: Settings, provider: str) -> str:
+    return settings.openai_api_key if provider == "openai" else settings.gemini_api_key if provider == "gemini" else ""
+
+
+async def _user_key(session: AsyncSession, box: SecretBox, user_id: int, provider: str) -> str:
+    try:
+        return await secrets.get_api_key(session, box, user_id, provider) or ""
+    except SecretUnreadable:
+        log.warning("ai.user_key_unreadable", user_id=user_id, provider=provider)
+        return ""
+
+
+async def choose(session: AsyncSession, settings: Settings, user_id: int | None, purpose: Purpose = "ai"
+                 ) -> ProviderChoice:
+    """Decide the provider and key for one user and purpose (no network)."""
+    user = await session.get(User, user_id) if user_id is not None else None
+    box = SecretBox.from_settings(settings)
+    explicit = (user.ai_provider if purpose == "ai" else user.stt_provider) if user is not None else None
+    if explicit == "local":
+        return ProviderChoice("local", "none")
+    if user is not None and explicit in CLOUD:
+        key = await _user_key(session, box, user.id, explicit)
+        if key:
+            return ProviderChoice(explicit, "user", key)
+        if _platform_key(settings, explicit):
+            return ProviderChoice(explicit, "platform", _platform_key(settings, explicit))
+        log.warning("ai.no_key_fallback_local", user_id=user.id, provider=explicit, purpose=purpose)
+        return ProviderChoice("local", "none")
+    if user is not None:
+        for provider in CLOUD:
+            key = await _user_key(session, box, user.id, provider)
+            if key:
+                return ProviderChoice(provider, "user", key)
+    default = settings.ai_provider if purpose == "ai" else settings.stt_provider
+    if default in CLOUD:
+        if _platform_key(settings, default):
+            return ProviderChoice(default, "platform", _platform_key(settings, default))
+        log.warning("ai.no_key_fallback_local", user_id=user_id, provider=default, purpose=purpose)
+    return ProviderChoice("local", "none")
+
+
+def build_provider(choice: ProviderChoice, settings: Settings, *, recorder: UsageRecorder | None = None,
+                   retry: RetryPolicy | None = None) -> AIProvider:
+    if choice.provider == "openai":
+        return OpenAIProvider.from_settings(settings, api_key=choice.api_key, recorder=recorder, retry=retry)
+    if choice.provider == "gemini":
+        return GeminiProvider.from_settings(settings, api_key=choice.api_key, recorder=recorder, retry=retry)
+    return LocalProvider.from_settings(settings, recorder=recorder)
+
+
+async def provider_for(session: AsyncSession, settings: Settings, user_id: int | None,
+                       usage_recorder: UsageRecorder | None = None, *, retry: RetryPolicy | None = None
+                       ) -> AIProvider:
+    """The AI provider for this user (or the platform default for ``None``). Call ``aclose()`` when done."""
+    return build_provider(await choose(session, settings, user_id, "ai"), settings, recorder=usage_recorder,
+                          retry=retry)
+
+
+async def stt_provider_for(session: AsyncSession, settings: Settings, user_id: int | None,
+                           usage_recorder: UsageRecorder | None = None, *, retry: RetryPolicy | None = None
+                           ) -> AIProvider:
+    """The speech-to-text provider for this user (its ``transcribe``). Call ``aclose()`` when done."""
+    return build_provider(await choose(session, settings, user_id, "stt"), settings, recorder=usage_recorder,
+                          retry=retry)

@@ -1,0 +1,170 @@
+"""Queries on Minis tables. Nothing here commits; writes are flushed by the caller's unit of work."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.db.base import utcnow
+from core.minis.grouping import RawEvent
+from core.minis.models import HistoryEvent, MiniType, StageCount
+from core.minis.rules import STAGES, Stage
+
+
+@dataclass(frozen=True)
+class TypeCounts:
+    id: int
+    name: str
+    counts: dict[str, int]
+
+
+async def get_type(session: AsyncSession, user_id: int, type_id: int) -> MiniType | None:
+    return await session.scalar(select(MiniType).where(MiniType.id == type_id, MiniType.user_id == user_id))
+
+
+async def find_by_key(session: AsyncSession, user_id: int, key: str) -> MiniType | None:
+    return await session.scalar(select(MiniType).where(MiniType.user_id == user_id, MiniType.name_key == key))
+
+
+async def types_by_key(session: AsyncSession, user_id: int, keys: Sequence[str]) -> dict[str, MiniType]:
+    if not keys:
+        return {}
+    rows = await session.scalars(select(MiniType).where(MiniType.user_id == user_id, MiniType.name_key.in_(keys)))
+    return {t.name_key: t for t in rows}
+
+
+async def insert_type(session: AsyncSession, user_id: int, name: str, key: str, in_box: int = 0) -> MiniType | None:
+    """A new type with a counter for every stage; None when the user already has that name."""
+    created = await insert_types(session, user_id, {key: (name, {Stage.IN_BOX: in_box})})
+    return None if created is None else created[key]
+
+
+async def insert_types(session: AsyncSession, user_id: int,
+                       new: dict[str, tuple[str, dict[Stage, int]]]) -> dict[str, MiniType] | None:
+    """New types keyed by name key, as (name, initial counts); None if one of the names is taken
+    (then nothing is inserted: a concurrent insert of the same name fails only this savepoint)."""
+    created = {key: MiniType(user_id=user_id, name=name, name_key=key) for key, (name, _) in new.items()}
+    try:
+        async with session.begin_nested():
+            session.add_all(created.values())
+            await session.flush()
+    except IntegrityError:
+        return None
+    rows = [{"type_id": created[key].id, "stage": stage.value, "count": initial.get(stage, 0)}
+            for key, (_, initial) in new.items() for stage in STAGES]
+    if rows:
+        await session.execute(insert(StageCount), rows)
+    return created
+
+
+async def list_types(session: AsyncSession, user_id: int, key_contains: str | None = None) -> list[TypeCounts]:
+    """The user's types (in no particular order) with their counters, in one grouped query."""
+    columns = [func.coalesce(func.sum(case((StageCount.stage == s.value, StageCount.count), else_=0)), 0)
+               for s in STAGES]
+    query = (
+        select(MiniType.id, MiniType.name, *columns)
+        .outerjoin(StageCount, StageCount.type_id == MiniType.id)
+        .where(MiniType.user_id == user_id)
+        .group_by(MiniType.id, MiniType.name)
+    )
+    if key_contains:
+        query = query.where(MiniType.name_key.contains(key_contains, autoescape=True))
+    result = await session.execute(query)
+    return [TypeCounts(row[0], row[1], {s.value: int(n) for s, n in zip(STAGES, row[2:], strict=True)})
+            for row in result]
+
+
+async def counts(session: AsyncSession, type_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    ids = list(type_ids)
+    found: dict[int, dict[str, int]] = defaultdict(dict)
+    if ids:
+        rows = await session.execute(
+            select(StageCount.type_id, StageCount.stage, StageCount.count).where(StageCount.type_id.in_(ids))
+        )
+        for type_id, stage, count in rows:
+            found[type_id][stage] = count
+    return found
+
+
+async def lock_count(session: AsyncSession, type_id: int, stage: Stage) -> int:
+    """Read a counter and hold it until the transaction ends (FOR UPDATE; SQLite serializes writers anyway)."""
+    count = await session.scalar(
+        select(StageCount.count).where(StageCount.type_id == type_id, StageCount.stage == stage.value)
+        .with_for_update()
+    )
+    return count or 0
+
+
+async def lock_counters(session: AsyncSession, type_ids: Sequence[int]) -> list[StageCount]:
+    """Every counter of these types, locked, as objects to change in place (import)."""
+    if not type_ids:
+        return []
+    rows = await session.scalars(
+        select(StageCount).where(StageCount.type_id.in_(type_ids))
+        .order_by(StageCount.type_id, StageCount.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return list(rows)
+
+
+async def total(session: AsyncSession, type_id: int) -> int:
+    value = await session.scalar(select(func.coalesce(func.sum(StageCount.count), 0))
+                                 .where(StageCount.type_id == type_id))
+    return int(value or 0)
+
+
+async def increment(session: AsyncSession, type_id: int, stage: Stage, delta: int) -> None:
+    """Change a counter in SQL (count = count + delta), so that concurrent changes never overwrite each other."""
+    result: Any = await session.execute(
+        update(StageCount)
+        .where(StageCount.type_id == type_id, StageCount.stage == stage.value)
+        .values(count=StageCount.count + delta)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount == 0:  # every type gets all five counters; this only repairs a missing one
+        session.add(StageCount(type_id=type_id, stage=stage.value, count=delta))
+
+
+def add_event(session: AsyncSession, type_id: int, from_stage: Stage | None, to_stage: Stage, qty: int,
+              created_at: datetime | None = None) -> None:
+    session.add(HistoryEvent(type_id=type_id, from_stage=from_stage.value if from_stage else None,
+                             to_stage=to_stage.value, qty=qty, created_at=created_at or utcnow()))
+
+
+async def insert_events(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Bulk append: dicts with type_id, from_stage, to_stage, qty, created_at."""
+    if rows:
+        await session.execute(insert(HistoryEvent), rows)
+
+
+async def type_events(session: AsyncSession, type_id: int) -> list[RawEvent]:
+    """One type's raw history, oldest first."""
+    rows = await session.execute(
+        select(HistoryEvent.from_stage, HistoryEvent.to_stage, HistoryEvent.qty, HistoryEvent.created_at)
+        .where(HistoryEvent.type_id == type_id)
+        .order_by(HistoryEvent.created_at, HistoryEvent.id)
+    )
+    return [RawEvent(*row) for row in rows]
+
+
+async def user_events(session: AsyncSession, user_id: int) -> dict[int, list[RawEvent]]:
+    """The raw history of all the user's types, by type id, oldest first."""
+    rows = await session.execute(
+        select(HistoryEvent.type_id, HistoryEvent.from_stage, HistoryEvent.to_stage, HistoryEvent.qty,
+               HistoryEvent.created_at)
+        .join(MiniType, MiniType.id == HistoryEvent.type_id)
+        .where(MiniType.user_id == user_id)
+        .order_by(HistoryEvent.type_id, HistoryEvent.created_at, HistoryEvent.id)
+    )
+    found: dict[int, list[RawEvent]] = defaultdict(list)
+    for type_id, from_stage, to_stage, qty, created_at in rows:
+        found[type_id].append(RawEvent(from_stage, to_stage, qty, created_at))
+    return found

@@ -1,0 +1,84 @@
+"""What the Minis API takes and gives (also the export/import document)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, Field, StrictInt, StrictStr, field_validator
+
+from core.minis.rules import STAGES, Stage
+
+# --- requests ------------------------------------------------------------------------------------------
+# Stages and quantities arrive as plain str/int: the service checks them, so that a bad value gets its
+# business code (ERR_INVALID_STAGE, ERR_INVALID_QTY) rather than a generic validation error.
+
+
+class TypeCreate(BaseModel):
+    name: str
+    quantity: int = 0
+
+
+class AddRequest(BaseModel):
+    qty: int
+
+
+class MoveRequest(BaseModel):
+    from_stage: str
+    to_stage: str
+    qty: int
+
+
+# --- responses -----------------------------------------------------------------------------------------
+
+
+class MiniTypeOut(BaseModel):
+    id: int
+    name: str
+    stage_counts: dict[Stage, int] = Field(description="all five stages, always present")
+
+    @classmethod
+    def build(cls, type_id: int, name: str, counts: dict[str, int]) -> MiniTypeOut:
+        return cls(id=type_id, name=name, stage_counts={stage: counts.get(stage, 0) for stage in STAGES})
+
+
+class HistoryGroupOut(BaseModel):
+    from_stage: Stage | None = Field(description="null for miniatures added to IN_BOX")
+    to_stage: Stage
+    qty: int
+    timestamp: datetime = Field(description="the first event of the group (UTC)")
+    events: int = Field(description="how many events were merged into this group")
+
+
+class ImportResult(BaseModel):
+    imported_types: int
+    created_types: int
+    merged_types: int
+
+
+# --- export / import document (version 1) --------------------------------------------------------------
+# Imports are parsed with strict=True: numbers must be JSON integers, names JSON strings.
+# Unknown keys (such as "id") are ignored.
+
+
+class TransferHistoryEvent(BaseModel):
+    from_stage: Stage | None
+    to_stage: Stage
+    qty: StrictInt
+    created_at: datetime
+
+    @field_validator("created_at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        """An offset-less time is read as UTC."""
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class TransferType(BaseModel):
+    name: StrictStr
+    stage_counts: dict[Stage, StrictInt] = Field(default_factory=dict)
+    history: list[TransferHistoryEvent] = Field(default_factory=list)
+
+
+class TransferDocument(BaseModel):
+    version: StrictInt
+    types: list[TransferType]

@@ -1,0 +1,1 @@
+"""Speech-to-text: ffmpeg normalization and chunking (``audio``) and ``service.transcribe_file``."""
