@@ -67,6 +67,8 @@ def create_app(settings: Settings | None = None, *, embedded: bool = False, run_
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            if (sandbox_app := getattr(app.state, "sandbox_app", None)) is not None:
+                await sandbox_app.state.sandbox.aclose()
             if runtime is None:
                 await rt.close()
 
@@ -82,8 +84,10 @@ def create_app(settings: Settings | None = None, *, embedded: bool = False, run_
     if settings.sandbox_enabled and not settings.telegram_api_base:
         from sandbox.app import create_sandbox_app
 
-        app.mount("/sandbox", create_sandbox_app(settings.data_dir / "sandbox.sqlite3",
-                                                 webapp_url_base=settings.base_url))
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        sandbox_app = create_sandbox_app(settings.data_dir / "sandbox.sqlite3", webapp_url_base=settings.base_url)
+        app.state.sandbox_app = sandbox_app
+        app.mount("/sandbox", sandbox_app)
     if FRONTEND_DIST.is_dir():
         app.mount("/app", StaticFiles(directory=FRONTEND_DIST, html=True), name="miniapp")
     return app
@@ -91,3 +95,6 @@ def create_app(settings: Settings | None = None, *, embedded: bool = False, run_
 
 def _include_app_routers(app: FastAPI) -> None:
     """Every app's HTTP API, composed in one place."""
+    from webapp.api.v1 import minis
+
+    app.include_router(minis.router)
