@@ -23,7 +23,8 @@ def _redact(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> Mutabl
 
 def configure_logging(level: str = "INFO", json: bool = False) -> None:
     logging.basicConfig(level=level.upper(), stream=sys.stderr, format="%(message)s", force=True)
-    for noisy in ("aiogram.event", "httpx", "uvicorn.access"):
+    # sqlalchemy at INFO would log SQL parameters (user data): keep it at WARNING whatever LOG_LEVEL is
+    for noisy in ("aiogram.event", "httpx", "uvicorn.access", "sqlalchemy", "alembic", "celery.app.trace"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # plain tracebacks: rich's pretty tracebacks print local variables, which can hold secrets
     renderer: Any = (
