@@ -23,7 +23,7 @@ def _keyboard(base_url: str, t: Translator, recent: list[MiniTypeOut]) -> Inline
     kb = InlineKeyboardBuilder()
     kb.button(text=t("minis.button"), web_app=WebAppInfo(url=f"{base_url}/app/#/minis"))
     for mini in recent:
-        kb.button(text=mini.name[:40], web_app=WebAppInfo(url=f"{base_url}/app/#/minis/types/{mini.id}"))
+        kb.button(text=mini["name"][:40], web_app=WebAppInfo(url=f"{base_url}/app/#/minis/types/{mini['id']}"))
     kb.adjust(1)
     return kb.as_markup()
 
@@ -31,7 +31,7 @@ def _keyboard(base_url: str, t: Translator, recent: list[MiniTypeOut]) -> Inline
 def _summary(t: Translator, types: list[MiniTypeOut]) -> str:
     if not types:
         return t("minis.empty")
-    totals = {stage: sum(m.stage_counts.get(stage, 0) for m in types) for stage in STAGE_ORDER}  # type: ignore[call-overload]
+    totals = {stage: sum(m["stage_counts"].get(stage, 0) for m in types) for stage in STAGE_ORDER}
     stages = ", ".join(f"{t('minis.stage.' + s)}: {totals[s]}" for s in STAGE_ORDER)
     return t("minis.summary", types=len(types), stages=stages)
 
@@ -39,7 +39,7 @@ def _summary(t: Translator, types: list[MiniTypeOut]) -> str:
 async def minis(message: Message, session: AsyncSession, outbox: Outbox, user: User, t: Translator,
                 runtime: Runtime) -> None:
     types = await service.list_types(session, user.id)
-    recent = sorted(types, key=lambda m: m.id, reverse=True)[:RECENT]
+    recent = sorted(types, key=lambda m: m["id"], reverse=True)[:RECENT]
     await outbox.send_message(message.chat.id, _summary(t, types), parse_mode=None,
                               reply_markup=_keyboard(runtime.settings.base_url, t, recent))
 

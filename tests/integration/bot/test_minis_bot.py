@@ -20,10 +20,10 @@ class TestMinisCommand:
             await ensure_user(s, 1302, language_code="ru")
             first = await service.create_type(s, 1302, "Space Marines", 10)
             await service.create_type(s, 1302, "Orks", 5)
-            await service.move(s, 1302, first.id, "IN_BOX", "PRIMING", 4)
+            await service.move(s, 1302, first['id'], "IN_BOX", "PRIMING", 4)
         await sandbox.say(1302, "/minis", language_code="ru")
         msg = await sandbox.wait_for_text(1302, "типов — 2")
         assert "В коробке: 11" in msg["text"] and "Грунтовка: 4" in msg["text"]
         buttons = [b for row in msg["reply_markup"]["inline_keyboard"] for b in row]
         assert [b["text"] for b in buttons] == ["Открыть Minis", "Orks", "Space Marines"]
-        assert buttons[2]["web_app"]["url"].endswith(f"/app/#/minis/types/{first.id}")
+        assert buttons[2]["web_app"]["url"].endswith(f"/app/#/minis/types/{first['id']}")
