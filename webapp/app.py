@@ -85,7 +85,9 @@ def create_app(settings: Settings | None = None, *, embedded: bool = False, run_
         from sandbox.app import create_sandbox_app
 
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        sandbox_app = create_sandbox_app(settings.data_dir / "sandbox.sqlite3", webapp_url_base=settings.base_url)
+        sandbox_app = create_sandbox_app(
+            settings.data_dir / "sandbox.sqlite3", webapp_url_base=f"{settings.base_url}/app"
+        )
         app.state.sandbox_app = sandbox_app
         app.mount("/sandbox", sandbox_app)
     if FRONTEND_DIST.is_dir():
