@@ -94,10 +94,10 @@ async def open_stream_with_retries(
 
 
 async def _chain(first: object, stream: AsyncIterator[T], end: object, classify: Classifier) -> AsyncIterator[T]:
-    if first is end:
-        return
-    yield first  # type: ignore[misc]
     try:
+        if first is end:
+            return
+        yield first  # type: ignore[misc]
         async for item in stream:
             yield item
     except AIProviderError:
@@ -107,6 +107,10 @@ async def _chain(first: object, stream: AsyncIterator[T], end: object, classify:
         if err is None:
             raise
         raise err from exc
+    finally:  # release the HTTP response even when the reader stops early
+        close = getattr(stream, "aclose", None) or getattr(stream, "close", None)
+        if close is not None:
+            await close()
 
 
 def parse_retry_after(headers: object) -> float | None:

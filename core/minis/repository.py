@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -15,14 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.db.base import utcnow
 from core.minis.grouping import RawEvent
 from core.minis.models import HistoryEvent, MiniType, StageCount
-from core.minis.rules import STAGES, Stage
+from core.minis.rules import STAGE_NAMES, STAGES, Stage
 
 
-@dataclass(frozen=True)
-class TypeCounts:
+class TypeCounts(NamedTuple):
     id: int
     name: str
-    counts: dict[str, int]
+    name_key: str
+    counts: dict[str, int]  # all five stages, in pipeline order
 
 
 async def get_type(session: AsyncSession, user_id: int, type_id: int) -> MiniType | None:
@@ -65,20 +64,21 @@ async def insert_types(session: AsyncSession, user_id: int,
 
 
 async def list_types(session: AsyncSession, user_id: int, key_contains: str | None = None) -> list[TypeCounts]:
-    """The user's types (in no particular order) with their counters, in one grouped query."""
+    """The user's types A–Z (by name key, sorted here so that every database agrees) with their counters."""
     columns = [func.coalesce(func.sum(case((StageCount.stage == s.value, StageCount.count), else_=0)), 0)
                for s in STAGES]
     query = (
-        select(MiniType.id, MiniType.name, *columns)
+        select(MiniType.id, MiniType.name, MiniType.name_key, *columns)
         .outerjoin(StageCount, StageCount.type_id == MiniType.id)
         .where(MiniType.user_id == user_id)
-        .group_by(MiniType.id, MiniType.name)
+        .group_by(MiniType.id, MiniType.name, MiniType.name_key)
     )
     if key_contains:
         query = query.where(MiniType.name_key.contains(key_contains, autoescape=True))
     result = await session.execute(query)
-    return [TypeCounts(row[0], row[1], {s.value: int(n) for s, n in zip(STAGES, row[2:], strict=True)})
-            for row in result]
+    rows = [TypeCounts(row[0], row[1], row[2], dict(zip(STAGE_NAMES, row[3:], strict=True))) for row in result]
+    rows.sort(key=lambda row: row.name_key)  # code point order: SQL collations differ between databases
+    return rows
 
 
 async def counts(session: AsyncSession, type_ids: Iterable[int]) -> dict[int, dict[str, int]]:

@@ -28,6 +28,7 @@ class Stage(enum.StrEnum):
 
 
 STAGES: tuple[Stage, ...] = tuple(Stage)
+STAGE_NAMES: tuple[str, ...] = tuple(stage.value for stage in STAGES)  # plain strings: hot paths skip Enum lookups
 
 NAME_MAX_LENGTH = 100
 # casefold() can turn one character into up to three ("ß" → "ss", "ΐ" → three code points)
@@ -49,14 +50,9 @@ def normalize_name(raw: str) -> str:
 
 
 def name_key(name: str) -> str:
-    """What uniqueness, search and A–Z order compare: the case-folded name (Unicode-aware on every engine)."""
-    return _SPACES.sub(" ", name).strip().casefold()
-
-
-def a_to_z_key(name: str) -> str:
-    """How types are ordered: by case-folded name, in code point order (the same on every database),
-    with "ё" beside "е" as in a Russian dictionary."""
-    return name_key(name).replace("ё", "е")
+    """What uniqueness, search and A–Z order compare: the name case-folded (Unicode-aware, the same on every
+    database), with "ё" read as "е" as Russian writers do. Code point order of keys is alphabetical order."""
+    return _SPACES.sub(" ", name).strip().casefold().replace("ё", "е")
 
 
 def parse_stage(raw: str) -> Stage:

@@ -14,21 +14,20 @@ from core.minis.models import MiniType
 from core.minis.rules import (
     MAX_TYPE_TOTAL,
     Stage,
-    a_to_z_key,
     check_forward,
     check_qty,
     name_key,
     normalize_name,
     parse_stage,
 )
-from core.minis.schemas import HistoryGroupOut, MiniTypeOut
+from core.minis.schemas import HistoryGroupOut, MiniTypeOut, mini_type_out
 
 
 async def list_types(session: AsyncSession, user_id: int, query: str | None = None) -> list[MiniTypeOut]:
     """The user's types A–Z (ignoring case); `query` keeps those whose name contains it, ignoring case."""
     key = name_key(query) if query else ""
     rows = await repository.list_types(session, user_id, key or None)
-    return [MiniTypeOut.build(row.id, row.name, row.counts) for row in a_to_z(rows)]
+    return [MiniTypeOut(id=row.id, name=row.name, stage_counts=row.counts) for row in rows]
 
 
 async def create_type(session: AsyncSession, user_id: int, name: str, quantity: int = 0) -> MiniTypeOut:
@@ -41,7 +40,7 @@ async def create_type(session: AsyncSession, user_id: int, name: str, quantity: 
     if quantity:
         repository.add_event(session, mini_type.id, None, Stage.IN_BOX, quantity)
     await session.flush()
-    return MiniTypeOut.build(mini_type.id, mini_type.name, {Stage.IN_BOX: quantity})
+    return mini_type_out(mini_type.id, mini_type.name, {Stage.IN_BOX: quantity})
 
 
 async def get_type(session: AsyncSession, user_id: int, type_id: int) -> MiniTypeOut:
@@ -86,10 +85,6 @@ async def history(session: AsyncSession, user_id: int, type_id: int) -> list[His
                             qty=g.qty, timestamp=g.timestamp, events=g.events) for g in groups]
 
 
-def a_to_z(rows: list[repository.TypeCounts]) -> list[repository.TypeCounts]:
-    return sorted(rows, key=lambda row: (a_to_z_key(row.name), row.id))
-
-
 async def _owned(session: AsyncSession, user_id: int, type_id: int) -> MiniType:
     """The user's own type; another user's type is reported exactly like a missing one."""
     mini_type = await repository.get_type(session, user_id, type_id)
@@ -100,4 +95,4 @@ async def _owned(session: AsyncSession, user_id: int, type_id: int) -> MiniType:
 
 async def _render(session: AsyncSession, mini_type: MiniType) -> MiniTypeOut:
     counts = await repository.counts(session, [mini_type.id])
-    return MiniTypeOut.build(mini_type.id, mini_type.name, counts[mini_type.id])
+    return mini_type_out(mini_type.id, mini_type.name, counts[mini_type.id])

@@ -23,7 +23,6 @@ from core.minis.errors import (
 from core.minis.models import StageCount
 from core.minis.rules import MAX_QTY, MAX_TYPE_TOTAL, Stage, check_forward, name_key, normalize_name
 from core.minis.schemas import ImportResult, TransferDocument, TransferHistoryEvent, TransferType
-from core.minis.service import a_to_z
 
 log = structlog.get_logger(__name__)
 
@@ -43,7 +42,7 @@ class _Planned:
 
 
 async def export_data(session: AsyncSession, user_id: int) -> TransferDocument:
-    types = a_to_z(await repository.list_types(session, user_id))
+    types = await repository.list_types(session, user_id)
     events = await repository.user_events(session, user_id)
     return TransferDocument(version=FORMAT_VERSION, types=[
         TransferType(
