@@ -1,4 +1,8 @@
-"""Gettext catalogs (``core/i18n/locales/<lang>.po``) compiled in memory at startup; one Translator per language."""
+"""Gettext catalogs compiled in memory at startup; one Translator per language.
+
+Each app keeps its own catalog, ``core/i18n/locales/<app>/<lang>.po`` (the platform's is
+``core/i18n/locales/<lang>.po``); they are merged, and a key may be defined once only.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -16,13 +21,26 @@ LANGUAGES = ("ru", "en")
 DEFAULT_LANGUAGE = "ru"
 
 
+def catalog_files(language: str) -> list[Path]:
+    return [LOCALES_DIR / f"{language}.po", *sorted(LOCALES_DIR.glob(f"*/{language}.po"))]
+
+
+def _read(path: Path, language: str) -> Catalog:
+    with path.open("rb") as fh:
+        return read_po(fh, locale=language)
+
+
 @lru_cache
 def _catalog(language: str) -> gettext.GNUTranslations:
-    path = LOCALES_DIR / f"{language}.po"
-    with path.open("rb") as fh:
-        catalog = read_po(fh, locale=language)
+    merged = Catalog(locale=language)
+    for path in catalog_files(language):
+        for message in _read(path, language):
+            if message.id:
+                if message.id in merged:
+                    raise ValueError(f"i18n key {message.id!r} defined twice ({path})")
+                merged.add(message.id, message.string)
     buf = io.BytesIO()
-    write_mo(buf, catalog)
+    write_mo(buf, merged)
     buf.seek(0)
     return gettext.GNUTranslations(buf)
 
@@ -46,5 +64,4 @@ def translator(language: str) -> Translator:
 
 
 def catalog_keys(language: str) -> set[str]:
-    with (LOCALES_DIR / f"{language}.po").open("rb") as fh:
-        return {str(m.id) for m in read_po(fh) if m.id}
+    return {str(m.id) for path in catalog_files(language) for m in _read(path, language) if m.id}
