@@ -160,7 +160,9 @@ async def sweep_jobs(session: AsyncSession, *, stale_after: float = 30.0, limit:
     """Expire dead leases and return the ids of due jobs to (re-)dispatch.
 
     A NEW job is re-dispatched only when it has waited ``stale_after`` seconds (its after-commit dispatch
-    was lost, e.g. the broker was down); FAILED jobs are dispatched as soon as their retry time comes.
+    was lost, e.g. the broker was down) or when it was created with a delay (never dispatched); FAILED jobs
+    are dispatched as soon as their retry time comes. A job dispatched twice runs once (the claim is
+    conditional).
     """
     now = utcnow()
     await session.execute(
@@ -177,6 +179,8 @@ async def sweep_jobs(session: AsyncSession, *, stale_after: float = 30.0, limit:
             or_(
                 Job.status == QueueStatus.FAILED,
                 (Job.status == QueueStatus.NEW) & (Job.available_at <= stale),
+                # a delayed job (a reminder) was never dispatched: it is due now
+                (Job.status == QueueStatus.NEW) & (Job.available_at > Job.created_at),
             ),
         )
         .order_by(Job.available_at)

@@ -107,3 +107,15 @@ class TestRun:
         async with runtime.session_factory() as s:
             assert (await s.scalars(select(OutboxMessage))).all() == []
             assert (await s.get(Job, job_id)).status == QueueStatus.DONE  # type: ignore[union-attr]
+
+
+class TestDelayedJobs:
+    async def test_delayed_job_is_due_only_after_its_delay(self, runtime: Runtime) -> None:
+        async with runtime.unit_of_work() as s:
+            job_id = await jobs.enqueue_job(s, "platform.ping", {}, key="later", delay=0.3)
+            assert jobs.pop_pending_jobs(s) == []  # not dispatched at commit
+        async with runtime.unit_of_work() as s:
+            assert await jobs.sweep_jobs(s) == []
+        await asyncio.sleep(0.35)
+        async with runtime.unit_of_work() as s:
+            assert await jobs.sweep_jobs(s) == [job_id]
