@@ -8,7 +8,6 @@ import pytest
 from ai_helpers import FAST, GEMINI_KEY, OPENAI_KEY, TIMEOUT
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.ai import models as _ai_models  # noqa: F401  (until core.db.registry imports it)
 from core.ai.gemini_provider import GeminiProvider
 from core.ai.openai_provider import OpenAIProvider
 from core.ai.provider import UsageCollector
