@@ -11,6 +11,6 @@ from core.config import Settings
 
 def build_bot(settings: Settings, api_base: str | None = None) -> Bot:
     base = (api_base or settings.effective_api_base).rstrip("/")
-    server = TelegramAPIServer.from_base(base, is_local=bool(settings.telegram_api_base) and "sandbox" not in base)
+    server = TelegramAPIServer.from_base(base, is_local=settings.telegram_api_local)
     session = AiohttpSession(api=server, limit=200)
     return Bot(token=settings.bot_token, session=session)

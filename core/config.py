@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     # Telegram
     telegram_bot_token: str = ""
     telegram_api_base: str = ""
+    telegram_api_local: bool = False  # the server at TELEGRAM_API_BASE runs with --local (no 20 MB limit)
     telegram_group_id: int | None = None
     sandbox: bool | None = None  # None: on when no token is set
     webhook_url: str = ""
@@ -44,6 +45,8 @@ class Settings(BaseSettings):
     # Auth & crypto
     jwt_signing_key: str = DEV_SECRET
     master_encryption_key: str = DEV_SECRET
+    master_encryption_key_version: int = 1
+    master_encryption_previous_keys: str = ""  # "1:old-key,2:older-key" for reading rotated secrets
     access_token_ttl: int = 3600
     refresh_token_ttl: int = 30 * 86400
 
@@ -73,10 +76,12 @@ class Settings(BaseSettings):
     openai_base_url: str = ""
     openai_model: str = "gpt-4o-mini"
     openai_stt_model: str = "whisper-1"
+    openai_embedding_model: str = "text-embedding-3-small"
     gemini_api_key: str = ""
     gemini_base_url: str = ""
     gemini_flash_model: str = "gemini-2.5-flash"
     gemini_pro_model: str = "gemini-2.5-pro"
+    gemini_embedding_model: str = "gemini-embedding-001"
     ai_timeout: float = 60.0
     ai_max_retries: int = 3
     whisper_model_path: str = ""
@@ -92,6 +97,11 @@ class Settings(BaseSettings):
     google_oauth_client_id: str = ""
     google_oauth_client_secret: str = ""
     google_api_base: str = ""
+    google_calendar_owner_id: int | None = None
+    google_oauth_auth_url: str = "https://accounts.google.com/o/oauth2/v2/auth"
+    google_oauth_token_url: str = "https://oauth2.googleapis.com/token"
+    calendar_timeout: float = 20.0
+    calendar_retry_base: float = 30.0
     topic_confirm_ttl: int = 600
 
     @model_validator(mode="after")

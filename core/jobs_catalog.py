@@ -6,6 +6,13 @@ from core.queue.jobs import JobRegistry
 
 
 def register_all(registry: JobRegistry) -> None:
+    """The composition root of jobs: core apps' jobs, and the bot's jobs that reply in chat (voice)."""
+    from bot.jobs.voice import register as register_voice
+    from core.calendar.jobs import register as register_calendar
     from core.platform_jobs import register as register_platform
+    from core.reminders.jobs import register as register_reminders
 
     register_platform(registry)
+    register_voice(registry)
+    register_calendar(registry)
+    register_reminders(registry)

@@ -97,6 +97,8 @@ def create_app(settings: Settings | None = None, *, embedded: bool = False, run_
 
 def _include_app_routers(app: FastAPI) -> None:
     """Every app's HTTP API, composed in one place."""
+    from webapp.api import calendar
     from webapp.api.v1 import minis
 
     app.include_router(minis.router)
+    app.include_router(calendar.router)

@@ -4,7 +4,6 @@ and a poller picks up retries, delayed jobs and anything whose dispatch was lost
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
 import structlog
 
@@ -58,8 +57,9 @@ class InProcessRunner:
         while True:
             job_id = await self.queue.get()
             try:
-                with contextlib.suppress(Exception):
-                    await run_job(self.runtime, job_id)
+                await run_job(self.runtime, job_id)
+            except Exception:  # the database was unreachable: the poller picks the job up again
+                log.exception("runner.job_crashed", job_id=job_id)
             finally:
                 self._queued.discard(job_id)
                 self.queue.task_done()

@@ -28,7 +28,7 @@ async def start(message: Message, outbox: Outbox, user: User, t: Translator) -> 
 
 
 async def help_(message: Message, outbox: Outbox, t: Translator) -> None:
-    await outbox.send_message(message.chat.id, t("help.text"))
+    await outbox.send_message(message.chat.id, t("help.text") + "\n\n" + t("help.secretary"))
 
 
 async def settings(message: Message, outbox: Outbox, user: User, t: Translator) -> None:

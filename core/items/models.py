@@ -1,14 +1,15 @@
-"""Secretary items: notes, tasks, meetings and reminders."""
+"""Secretary items (notes, tasks, meetings, reminders), pending clarifying questions and the undo log."""
 
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db.base import Base, BigIntPK, utcnow
+from core.db.base import Base, BigIntPK, JSONType, utcnow
 
 
 class ItemKind(enum.StrEnum):
@@ -23,6 +24,9 @@ class ItemStatus(enum.StrEnum):
     SCHEDULED = "scheduled"
     DONE = "done"
     CANCELLED = "cancelled"
+
+
+OPEN_STATUSES = (ItemStatus.INBOX, ItemStatus.SCHEDULED)
 
 
 class Item(Base):
@@ -44,7 +48,64 @@ class Item(Base):
     starts_at: Mapped[datetime | None]
     duration_min: Mapped[int | None]
     remind_at: Mapped[datetime | None]
+    due_date: Mapped[date | None]  # the day, in the user's time zone, of an item that has no time yet
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")  # casefolded title + text
     calendar_event_id: Mapped[str | None] = mapped_column(String(255))
     calendar_attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def search_key(title: str, text: str) -> str:
+    """Python's casefold, because SQLite's lower()/LIKE fold ASCII letters only."""
+    return f"{title}\n{text}".casefold()
+
+
+@event.listens_for(Item, "before_insert")
+@event.listens_for(Item, "before_update")
+def _keep_search_text(mapper: Any, connection: Any, item: Item) -> None:
+    item.search_text = search_key(item.title or "", item.text or "")
+
+
+class ClarificationPurpose(enum.StrEnum):
+    TIME = "time"  # a new item needs its time
+    RESCHEDULE = "reschedule"  # the user pressed Reschedule and owes a new time
+
+
+class PendingClarification(Base):
+    """The one question a user owes an answer to; their next text answers it until ``expires_at``."""
+
+    __tablename__ = "pending_clarifications"
+    __table_args__ = (UniqueConstraint("user_id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("items.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(String(16))
+    day: Mapped[date | None]  # the day already known (user's time zone), if any
+    candidates: Mapped[list[str]] = mapped_column(JSONType, default=list)  # "HH:MM" readings offered as buttons
+    duration_min: Mapped[int | None]
+    expires_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ChangeAction(enum.StrEnum):
+    CREATE = "create"
+    DONE = "done"
+    CANCEL = "cancel"
+    RESCHEDULE = "reschedule"
+
+
+class ItemChange(Base):
+    """The undo log: what an item looked like before a change the user made."""
+
+    __tablename__ = "item_changes"
+    __table_args__ = (Index("ix_item_changes_user_id_id", "user_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("items.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(16))
+    before: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    undone_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

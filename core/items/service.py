@@ -1,25 +1,175 @@
-"""Item rules: creating notes with per-user numbers."""
+"""Item rules: capture any text as an item, schedule, done, cancel, undo. Services flush, never commit.
+
+Every change the user makes is written to the undo log (``item_changes``) with the item's state before it,
+and the item hook (calendar sync, reminders) is called in the same unit of work.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.items import repository
-from core.items.models import Item, ItemKind, ItemStatus
+from core.dates import ParsedDate, parse, parse_set_command
+from core.errors import DomainError
+from core.items import hooks, repository
+from core.items.classify import classify, make_title, title_for
+from core.items.models import ChangeAction, Item, ItemChange, ItemKind, ItemStatus
 
-TITLE_MAX = 120
+DEFAULT_MEETING_MIN = 60
 
 
-def make_title(text: str) -> str:
-    first_line = text.strip().splitlines()[0] if text.strip() else ""
-    return first_line if len(first_line) <= TITLE_MAX else first_line[: TITLE_MAX - 1] + "…"
+class ItemError(DomainError):
+    """ERR_ITEM_NOT_FOUND (``params["number"]`` is the #ID the user gave), ERR_ITEM_GONE (a button of an
+    item that is not the presser's), ERR_ITEM_ALREADY_DONE, ERR_ITEM_ALREADY_CANCELLED, ERR_NOTHING_TO_UNDO."""
+
+
+def not_found(number: int) -> ItemError:
+    return ItemError("ERR_ITEM_NOT_FOUND", f"no item #{number}", number=number)
+
+
+def default_duration(kind: str) -> int | None:
+    return DEFAULT_MEETING_MIN if kind == ItemKind.MEETING else None
+
+
+def start_at(day: dt.date, time: dt.time, tz: str) -> dt.datetime:
+    return dt.datetime.combine(day, time, tzinfo=ZoneInfo(tz)).astimezone(dt.UTC)
+
+
+# --- the undo log -----------------------------------------------------------------------------------
+
+_STATE_DATES = ("starts_at", "remind_at")
+
+
+def snapshot(item: Item) -> dict[str, Any]:
+    state: dict[str, Any] = {"status": item.status, "duration_min": item.duration_min,
+                             "due_date": item.due_date.isoformat() if item.due_date else None}
+    for name in _STATE_DATES:
+        value = getattr(item, name)
+        state[name] = value.isoformat() if value else None
+    return state
+
+
+def restore(item: Item, state: dict[str, Any]) -> None:
+    item.status = state["status"]
+    item.duration_min = state["duration_min"]
+    item.due_date = dt.date.fromisoformat(state["due_date"]) if state["due_date"] else None
+    for name in _STATE_DATES:
+        setattr(item, name, dt.datetime.fromisoformat(state[name]) if state[name] else None)
+
+
+async def log_change(session: AsyncSession, item: Item, action: ChangeAction, before: dict[str, Any]) -> None:
+    session.add(ItemChange(user_id=item.user_id, item_id=item.id, action=action, before=before))
+    await session.flush()
+
+
+# --- creating ---------------------------------------------------------------------------------------
+
+async def new_item(session: AsyncSession, user_id: int, kind: ItemKind, title: str, text: str, *,
+                   source: str = "text") -> Item:
+    item = Item(user_id=user_id, number=await repository.next_number(session, user_id), kind=kind,
+                status=ItemStatus.INBOX, title=title, text=text, source=source)
+    session.add(item)
+    await session.flush()
+    await log_change(session, item, ChangeAction.CREATE, {})
+    return item
 
 
 async def create_note(session: AsyncSession, user_id: int, text: str, *, source: str = "text") -> Item:
-    item = Item(
-        user_id=user_id, number=await repository.next_number(session, user_id), kind=ItemKind.NOTE,
-        status=ItemStatus.INBOX, title=make_title(text), text=text, source=source,
-    )
-    session.add(item)
+    """A note as it is, without reading dates or kinds (imports, explicit notes)."""
+    return await new_item(session, user_id, ItemKind.NOTE, make_title(text), text, source=source)
+
+
+def read(text: str, now: dt.datetime, tz: str) -> tuple[ItemKind, str, ParsedDate]:
+    """The kind, the title and the date/time a text speaks of."""
+    parsed = parse(text, now, tz)
+    kind = classify(text, parsed)
+    return kind, title_for(kind, text, parsed), parsed
+
+
+# --- scheduling -------------------------------------------------------------------------------------
+
+def apply_schedule(item: Item, start: dt.datetime, duration_min: int | None) -> None:
+    item.status = ItemStatus.SCHEDULED
+    item.starts_at = start
+    item.duration_min = duration_min
+    item.due_date = None  # the reminder moment (remind_at) is the item hook's to set
+
+
+async def schedule(session: AsyncSession, item: Item, start: dt.datetime, duration_min: int | None, *,
+                   log: bool = True) -> Item:
+    """Schedule (or reschedule, or reopen) an item at ``start``; drops a question pending about it."""
+    before = snapshot(item)
+    apply_schedule(item, start, duration_min)
     await session.flush()
+    if log:
+        await log_change(session, item, ChangeAction.RESCHEDULE, before)
+    await repository.drop_pending(session, item.user_id, item.id)
+    await hooks.item_changed(session, item)
     return item
+
+
+async def set_from_command(session: AsyncSession, user_id: int, tz: str, args: str, now: dt.datetime) -> Item:
+    """``/set #ID [date] [в] HH[:MM] [minutes]``: raises DateParseError (bad command) or ItemError."""
+    number, when = parse_set_command(args, now, tz)
+    item = await repository.by_number(session, user_id, number)
+    if item is None:
+        raise not_found(number)
+    assert when.date is not None and when.time is not None  # parse_set_command guarantees both
+    duration = when.duration_min or item.duration_min or default_duration(item.kind)
+    return await schedule(session, item, start_at(when.date, when.time, tz), duration)
+
+
+# --- done, cancel, undo -----------------------------------------------------------------------------
+
+async def owned(session: AsyncSession, user_id: int, number: int) -> Item:
+    item = await repository.by_number(session, user_id, number)
+    if item is None:
+        raise not_found(number)
+    return item
+
+
+async def owned_by_id(session: AsyncSession, user_id: int, item_id: int) -> Item:
+    item = await repository.by_id(session, user_id, item_id)
+    if item is None:
+        raise ItemError("ERR_ITEM_GONE", "no such item of this user")
+    return item
+
+
+async def _finish(session: AsyncSession, item: Item, status: ItemStatus, action: ChangeAction, code: str) -> Item:
+    if item.status == status:
+        raise ItemError(code, f"#{item.number} is {status} already", number=item.number)
+    before = snapshot(item)
+    item.status = status
+    await session.flush()
+    await log_change(session, item, action, before)
+    await repository.drop_pending(session, item.user_id, item.id)
+    await hooks.item_changed(session, item)
+    return item
+
+
+async def mark_done(session: AsyncSession, item: Item) -> Item:
+    return await _finish(session, item, ItemStatus.DONE, ChangeAction.DONE, "ERR_ITEM_ALREADY_DONE")
+
+
+async def cancel(session: AsyncSession, item: Item) -> Item:
+    return await _finish(session, item, ItemStatus.CANCELLED, ChangeAction.CANCEL, "ERR_ITEM_ALREADY_CANCELLED")
+
+
+async def undo(session: AsyncSession, user_id: int, now: dt.datetime) -> tuple[ItemChange, Item]:
+    """Revert the user's last change not reverted yet; undoing a creation cancels the item."""
+    change = await repository.last_change(session, user_id)
+    if change is None:
+        raise ItemError("ERR_NOTHING_TO_UNDO", "nothing to undo")
+    item = await owned_by_id(session, user_id, change.item_id)
+    if change.action == ChangeAction.CREATE:
+        item.status = ItemStatus.CANCELLED
+    else:
+        restore(item, change.before)
+    change.undone_at = now
+    await session.flush()
+    await repository.drop_pending(session, user_id, item.id)
+    await hooks.item_changed(session, item)
+    return change, item

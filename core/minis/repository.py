@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import case, func, insert, select, update
+from sqlalchemy import case, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -63,20 +63,24 @@ async def insert_types(session: AsyncSession, user_id: int,
     return created
 
 
+_LIST_TYPES = (
+    select(MiniType.id, MiniType.name, MiniType.name_key,
+           *(func.coalesce(func.sum(case((StageCount.stage == name, StageCount.count), else_=0)), 0).label(name)
+             for name in STAGE_NAMES))
+    .outerjoin(StageCount, StageCount.type_id == MiniType.id)
+    .group_by(MiniType.id, MiniType.name, MiniType.name_key)
+)
+
+
 async def list_types(session: AsyncSession, user_id: int, key_contains: str | None = None) -> list[TypeCounts]:
-    """The user's types A–Z (by name key, sorted here so that every database agrees) with their counters."""
-    columns = [func.coalesce(func.sum(case((StageCount.stage == s.value, StageCount.count), else_=0)), 0)
-               for s in STAGES]
-    query = (
-        select(MiniType.id, MiniType.name, MiniType.name_key, *columns)
-        .outerjoin(StageCount, StageCount.type_id == MiniType.id)
-        .where(MiniType.user_id == user_id)
-        .group_by(MiniType.id, MiniType.name, MiniType.name_key)
-    )
+    """The user's types A–Z (by name key, sorted here so that every database agrees) with their counters,
+    in one grouped query."""
+    query = _LIST_TYPES.where(MiniType.user_id == user_id)
     if key_contains:
         query = query.where(MiniType.name_key.contains(key_contains, autoescape=True))
-    result = await session.execute(query)
-    rows = [TypeCounts(row[0], row[1], row[2], dict(zip(STAGE_NAMES, row[3:], strict=True))) for row in result]
+    # a Core execution: for a thousand rows the ORM's per-row loading costs more than the query itself
+    result = await (await session.connection()).execute(query)
+    rows = [TypeCounts(row[0], row[1], row[2], dict(zip(STAGE_NAMES, row[3:], strict=True))) for row in result.all()]
     rows.sort(key=lambda row: row.name_key)  # code point order: SQL collations differ between databases
     return rows
 
@@ -93,44 +97,24 @@ async def counts(session: AsyncSession, type_ids: Iterable[int]) -> dict[int, di
     return found
 
 
-async def lock_count(session: AsyncSession, type_id: int, stage: Stage) -> int:
-    """Read a counter and hold it until the transaction ends (FOR UPDATE; SQLite serializes writers anyway)."""
-    count = await session.scalar(
-        select(StageCount.count).where(StageCount.type_id == type_id, StageCount.stage == stage.value)
-        .with_for_update()
-    )
-    return count or 0
+async def lock_counters(session: AsyncSession, type_ids: Sequence[int]) -> dict[int, dict[str, StageCount]]:
+    """The counters of these types by type id and stage, locked until the transaction ends, to change in place.
 
-
-async def lock_counters(session: AsyncSession, type_ids: Sequence[int]) -> list[StageCount]:
-    """Every counter of these types, locked, as objects to change in place (import)."""
-    if not type_ids:
-        return []
-    rows = await session.scalars(
-        select(StageCount).where(StageCount.type_id.in_(type_ids))
-        .order_by(StageCount.type_id, StageCount.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return list(rows)
-
-
-async def total(session: AsyncSession, type_id: int) -> int:
-    value = await session.scalar(select(func.coalesce(func.sum(StageCount.count), 0))
-                                 .where(StageCount.type_id == type_id))
-    return int(value or 0)
-
-
-async def increment(session: AsyncSession, type_id: int, stage: Stage, delta: int) -> None:
-    """Change a counter in SQL (count = count + delta), so that concurrent changes never overwrite each other."""
-    result: Any = await session.execute(
-        update(StageCount)
-        .where(StageCount.type_id == type_id, StageCount.stage == stage.value)
-        .values(count=StageCount.count + delta)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount == 0:  # every type gets all five counters; this only repairs a missing one
-        session.add(StageCount(type_id=type_id, stage=stage.value, count=delta))
+    `SELECT … FOR UPDATE` in (type, pipeline) order, so two writers always lock in the same order and cannot
+    deadlock; on SQLite every transaction already holds the write lock (BEGIN IMMEDIATE) and FOR UPDATE is
+    left out. Every type has all five counters: they are created with it and never deleted alone.
+    """
+    found: dict[int, dict[str, StageCount]] = {type_id: {} for type_id in type_ids}
+    if type_ids:
+        counters = await session.scalars(
+            select(StageCount).where(StageCount.type_id.in_(type_ids))
+            .order_by(StageCount.type_id, StageCount.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        for counter in counters:
+            found[counter.type_id][counter.stage] = counter
+    return found
 
 
 def add_event(session: AsyncSession, type_id: int, from_stage: Stage | None, to_stage: Stage, qty: int,

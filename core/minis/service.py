@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.minis import repository
 from core.minis.errors import ERR_INSUFFICIENT_QTY, ERR_INVALID_QTY, DuplicateNameError, MinisError, TypeNotFoundError
 from core.minis.grouping import group_events
-from core.minis.models import MiniType
+from core.minis.models import MiniType, StageCount
 from core.minis.rules import (
     MAX_TYPE_TOTAL,
     Stage,
@@ -44,37 +44,41 @@ async def create_type(session: AsyncSession, user_id: int, name: str, quantity: 
 
 
 async def get_type(session: AsyncSession, user_id: int, type_id: int) -> MiniTypeOut:
-    return await _render(session, await _owned(session, user_id, type_id))
+    mini_type = await _owned(session, user_id, type_id)
+    counts = await repository.counts(session, [mini_type.id])
+    return mini_type_out(mini_type.id, mini_type.name, counts[mini_type.id])
 
 
 async def add(session: AsyncSession, user_id: int, type_id: int, qty: int) -> MiniTypeOut:
     """Put `qty` more miniatures into IN_BOX."""
     check_qty(qty)
     mini_type = await _owned(session, user_id, type_id)
-    await repository.lock_count(session, mini_type.id, Stage.IN_BOX)  # serializes additions to this type
-    if await repository.total(session, mini_type.id) + qty > MAX_TYPE_TOTAL:
+    counters = (await repository.lock_counters(session, [mini_type.id]))[mini_type.id]
+    if sum(counter.count for counter in counters.values()) + qty > MAX_TYPE_TOTAL:
         raise MinisError(ERR_INVALID_QTY, f"a type holds at most {MAX_TYPE_TOTAL} miniatures")
-    await repository.increment(session, mini_type.id, Stage.IN_BOX, qty)
+    counters[Stage.IN_BOX].count += qty
     repository.add_event(session, mini_type.id, None, Stage.IN_BOX, qty)
     await session.flush()
-    return await _render(session, mini_type)
+    return _render(mini_type, counters)
 
 
 async def move(session: AsyncSession, user_id: int, type_id: int, from_stage: str, to_stage: str,
                qty: int) -> MiniTypeOut:
-    """Move `qty` miniatures forward, to any later stage; the source counter is locked until commit."""
+    """Move `qty` miniatures forward, to any later stage. The type's counters stay locked until commit, so
+    concurrent moves queue up and read what the previous one left: a stage never goes below zero."""
     source, target = parse_stage(from_stage), parse_stage(to_stage)
     check_qty(qty)
     check_forward(source, target)
     mini_type = await _owned(session, user_id, type_id)
-    available = await repository.lock_count(session, mini_type.id, source)
+    counters = (await repository.lock_counters(session, [mini_type.id]))[mini_type.id]
+    available = counters[source].count
     if available < qty:
         raise MinisError(ERR_INSUFFICIENT_QTY, f"only {available} available at {source}")
-    await repository.increment(session, mini_type.id, source, -qty)
-    await repository.increment(session, mini_type.id, target, qty)
+    counters[source].count -= qty
+    counters[target].count += qty
     repository.add_event(session, mini_type.id, source, target, qty)
     await session.flush()
-    return await _render(session, mini_type)
+    return _render(mini_type, counters)
 
 
 async def history(session: AsyncSession, user_id: int, type_id: int) -> list[HistoryGroupOut]:
@@ -93,6 +97,5 @@ async def _owned(session: AsyncSession, user_id: int, type_id: int) -> MiniType:
     return mini_type
 
 
-async def _render(session: AsyncSession, mini_type: MiniType) -> MiniTypeOut:
-    counts = await repository.counts(session, [mini_type.id])
-    return mini_type_out(mini_type.id, mini_type.name, counts[mini_type.id])
+def _render(mini_type: MiniType, counters: dict[str, StageCount]) -> MiniTypeOut:
+    return mini_type_out(mini_type.id, mini_type.name, {stage: c.count for stage, c in counters.items()})

@@ -20,7 +20,6 @@ from core.minis.errors import (
     ERR_IMPORT_TOO_LARGE,
     MinisError,
 )
-from core.minis.models import StageCount
 from core.minis.rules import MAX_QTY, MAX_TYPE_TOTAL, Stage, check_forward, name_key, normalize_name
 from core.minis.schemas import ImportResult, TransferDocument, TransferHistoryEvent, TransferType
 
@@ -68,21 +67,13 @@ async def import_data(session: AsyncSession, user_id: int, raw: bytes) -> Import
 
     existing = await repository.types_by_key(session, user_id, list(plan))
     counters = await repository.lock_counters(session, [t.id for t in existing.values()])
-    by_type: dict[int, dict[str, StageCount]] = {}
-    for counter in counters:
-        by_type.setdefault(counter.type_id, {})[counter.stage] = counter
     for key, mini_type in existing.items():
-        current = sum(c.count for c in by_type.get(mini_type.id, {}).values())
+        current = sum(c.count for c in counters[mini_type.id].values())
         if current + sum(plan[key].counts.values()) > MAX_TYPE_TOTAL:
             raise MinisError(ERR_IMPORT_LIMITS, f"{plan[key].name!r} would hold more than {MAX_TYPE_TOTAL}")
-
     for key, mini_type in existing.items():
         for stage, qty in plan[key].counts.items():
-            locked = by_type.get(mini_type.id, {}).get(stage.value)
-            if locked is None:
-                await repository.increment(session, mini_type.id, stage, qty)
-            else:
-                locked.count += qty
+            counters[mini_type.id][stage].count += qty
     await session.flush()
     new = {key: (p.name, p.counts) for key, p in plan.items() if key not in existing}
     created = await repository.insert_types(session, user_id, new)

@@ -45,6 +45,10 @@ async def run_job(runtime: Runtime, job_id: int | None = None) -> str | None:
         delay = backoff_seconds(claim.attempts, settings.queue_backoff_base, settings.queue_backoff_max)
         async with runtime.unit_of_work() as session:
             status = await jobs.fail_job(session, claim, f"{type(exc).__name__}: {exc}", retry_in=delay)
-            if status == QueueStatus.DEAD and spec is not None and spec.on_dead is not None:
-                await spec.on_dead(jobs.JobContext(session=session, runtime=runtime, job=claim), str(exc))
+        if status == QueueStatus.DEAD and spec is not None and spec.on_dead is not None:
+            try:  # telling the user is its own unit of work: the DEAD mark stands even if this fails
+                async with runtime.unit_of_work() as session:
+                    await spec.on_dead(jobs.JobContext(session=session, runtime=runtime, job=claim), str(exc))
+            except Exception:
+                log_.exception("job.on_dead_failed")
         return status

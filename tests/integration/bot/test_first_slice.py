@@ -29,13 +29,13 @@ class TestStart:
 class TestNotes:
     async def test_each_note_is_saved_and_named_by_its_number(self, bot_app: BotServices, sandbox: SandboxClient
                                                              ) -> None:
-        for text in ("купить хлеб", "позвонить маме", "idea: a better bot"):
+        for text in ("мысль про отпуск", "цитата дня", "idea: a better bot"):  # plain notes (no task words)
             await sandbox.say(600, text, language_code="ru")
         msgs = await sandbox.wait_for(600, lambda ms: len(ms) >= 3)
         assert [m["text"] for m in msgs] == [f"Сохранил как заметку #{n}." for n in (1, 2, 3)]
         async with bot_app.runtime.session_factory() as s:
             titles = (await s.scalars(select(Item.title).where(Item.user_id == 600).order_by(Item.number))).all()
-        assert titles == ["купить хлеб", "позвонить маме", "idea: a better bot"]
+        assert titles == ["мысль про отпуск", "цитата дня", "idea: a better bot"]
 
     async def test_numbers_are_per_user(self, bot_app: BotServices, sandbox: SandboxClient) -> None:
         await sandbox.say(701, "first of 701", language_code="en")

@@ -9,7 +9,6 @@ import pytest
 from fastapi import FastAPI
 from minis_helpers import ALICE, BOB
 
-from core.minis import models as _minis_models  # noqa: F401  (until core.db.registry imports it)
 from core.runtime import Runtime
 from tests.conftest import TEST_BOT_TOKEN
 from tests.fakes.initdata import tma_header

@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from core.db import migrate
 from core.db.engine import make_engine
 from core.db.registry import metadata
-from core.minis import models as _minis_models  # noqa: F401  (until core.db.registry imports it)
 
 MINIS_TABLES = {"minis_types", "minis_stage_counts", "minis_history"}
 

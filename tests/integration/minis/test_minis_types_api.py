@@ -155,6 +155,13 @@ class TestGetType:
         assert response.status_code == 404
         assert response.json()["code"] == "ERR_NOT_FOUND"
 
+    async def test_an_id_beyond_bigint_is_a_validation_error(
+        self, client: httpx.AsyncClient, alice: dict[str, str]
+    ) -> None:
+        response = await client.get(f"/api/v1/types/{2**63}", headers=alice)
+        assert response.status_code == 422
+        assert response.json()["code"] == "ERR_VALIDATION"
+
     @pytest.mark.parametrize("path", ["", "/history"])
     async def test_another_users_type_is_not_found(
         self, client: httpx.AsyncClient, alice: dict[str, str], bob: dict[str, str], path: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Request, Response, status
 
 from core.minis import service, transfer
 from core.minis.errors import ERR_IMPORT_TOO_LARGE, MinisError
@@ -37,6 +37,7 @@ async def _import_body(request: Request) -> bytes:
 
 
 ImportBody = Annotated[bytes, Depends(_import_body)]
+TypeId = Annotated[int, Path(ge=-(2**63), le=2**63 - 1)]  # a BIGINT: larger numbers are a validation error
 
 
 @router.get("/types")
@@ -50,22 +51,22 @@ async def create_type(body: TypeCreate, user: CurrentUser, session: SessionDep) 
 
 
 @router.get("/types/{type_id}")
-async def get_type(type_id: int, user: CurrentUser, session: SessionDep) -> MiniTypeOut:
+async def get_type(type_id: TypeId, user: CurrentUser, session: SessionDep) -> MiniTypeOut:
     return await service.get_type(session, user.id, type_id)
 
 
 @router.post("/types/{type_id}/add")
-async def add(type_id: int, body: AddRequest, user: CurrentUser, session: SessionDep) -> MiniTypeOut:
+async def add(type_id: TypeId, body: AddRequest, user: CurrentUser, session: SessionDep) -> MiniTypeOut:
     return await service.add(session, user.id, type_id, body.qty)
 
 
 @router.post("/types/{type_id}/move")
-async def move(type_id: int, body: MoveRequest, user: CurrentUser, session: SessionDep) -> MiniTypeOut:
+async def move(type_id: TypeId, body: MoveRequest, user: CurrentUser, session: SessionDep) -> MiniTypeOut:
     return await service.move(session, user.id, type_id, body.from_stage, body.to_stage, body.qty)
 
 
 @router.get("/types/{type_id}/history")
-async def history(type_id: int, user: CurrentUser, session: SessionDep) -> list[HistoryGroupOut]:
+async def history(type_id: TypeId, user: CurrentUser, session: SessionDep) -> list[HistoryGroupOut]:
     return await service.history(session, user.id, type_id)
 
 

@@ -1,0 +1,201 @@
+"""Processes the benchmarks start (each on 127.0.0.1, stopped by the benchmark with SIGTERM).
+
+    python bench/servers.py sandbox --port P
+        The sandbox (in memory, flood limits off until configured) with a timing probe: every message it
+        stores is stamped with time.monotonic() (CLOCK_MONOTONIC, the same clock in every process), and
+        GET /bench/timings returns the stamps: when each user message arrived, when the bot's reply to it
+        was stored, and when every bot message was stored. Nothing in sandbox/ is changed.
+
+    uvicorn --factory --app-dir bench servers:webhook_app …
+        The product's web app (webapp.app.create_app with its settings from the environment, exactly what
+        `secretary web` serves), as a factory so that uvicorn can run it with several --workers.
+
+    python bench/servers.py bare-bot --database-url URL --api-base http://127.0.0.1:P
+        The baseline: a plain aiogram Dispatcher polling the sandbox; for each text message it does the same
+        domain work as the Secretary bot's text handler (ensure_user, then the same items service call and
+        reply text), committed in its own session, and replies with message.reply() directly — no inbox, no
+        outbox, no rate limiter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import uvicorn  # noqa: E402
+from fastapi import FastAPI  # noqa: E402
+from fastapi.responses import JSONResponse, RedirectResponse  # noqa: E402
+
+from bench.common import BOT_TOKEN  # noqa: E402
+
+
+class Probe:
+    """Monotonic stamps of the messages the sandbox stores."""
+
+    def __init__(self) -> None:
+        self.inbound: dict[str, float] = {}  # "chat:message_id" of a user message -> when it was posted
+        self.replies: dict[str, float] = {}  # "chat:message_id" replied to -> when the bot's reply was stored
+        self.bot_sent: list[float] = []  # every message a bot sent
+
+    def record(self, chat_id: int, message_id: int, message: dict[str, Any]) -> None:
+        now = time.monotonic()
+        if (message.get("from") or {}).get("is_bot"):
+            self.bot_sent.append(now)
+            reply = message.get("reply_to_message")
+            if reply is not None:
+                self.replies.setdefault(f"{chat_id}:{reply['message_id']}", now)
+        else:
+            self.inbound[f"{chat_id}:{message_id}"] = now
+
+    def summary(self) -> dict[str, Any]:
+        return {"inbound": len(self.inbound), "replies": len(self.replies), "bot_sent": len(self.bot_sent),
+                "now": time.monotonic()}
+
+    def dump(self) -> dict[str, Any]:
+        return {"inbound": self.inbound, "replies": self.replies, "bot_sent": self.bot_sent, "now": time.monotonic()}
+
+
+def webhook_app() -> FastAPI:
+    from core.config import Settings
+    from core.logging import configure_logging
+    from webapp.app import create_app
+
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_json)
+    return create_app(settings)
+
+
+def timed_sandbox_app() -> FastAPI:
+    from sandbox.app import create_sandbox_app
+
+    inner = create_sandbox_app(None)
+    sandbox = inner.state.sandbox
+    state = sandbox.state
+    probe = Probe()
+    add_message = state.add_message
+
+    def add_and_stamp(chat_id: int, message_id: int, message: dict[str, Any]) -> Any:
+        stored = add_message(chat_id, message_id, message)
+        probe.record(chat_id, message_id, message)
+        return stored
+
+    state.add_message = add_and_stamp  # type: ignore[method-assign]
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        sandbox.start()
+        yield
+        await sandbox.aclose()
+
+    outer = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    outer.state.sandbox = sandbox
+
+    @outer.get("/bench/summary")
+    async def summary() -> JSONResponse:
+        return JSONResponse(probe.summary())
+
+    @outer.get("/bench/timings")
+    async def timings() -> JSONResponse:
+        return JSONResponse(probe.dump())
+
+    @outer.get("/sandbox", include_in_schema=False)
+    async def to_page() -> RedirectResponse:
+        return RedirectResponse("/sandbox/")
+
+    outer.mount("/sandbox", inner)  # like sandbox.app.create_standalone_app: the Bot API at / and /sandbox
+    outer.mount("/", inner)
+    return outer
+
+
+def serve_sandbox(port: int) -> None:
+    uvicorn.run(timed_sandbox_app(), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+async def note_work(session: Any, message: Any, settings: Any) -> str:
+    """The domain work the Secretary bot does for a text, minus the platform: user, item, reply text."""
+    from core.i18n import translator
+    from core.users.service import ensure_user
+
+    sender = message.from_user
+    user = await ensure_user(session, sender.id, first_name=sender.first_name, username=sender.username,
+                             language_code=sender.language_code, default_language=settings.default_language,
+                             default_timezone=settings.default_timezone)
+    t = translator(user.language)
+    try:  # the secretary's text handler (bot/routers/secretary.py on_text)
+        from bot.routers.secretary_views import outcome_reply
+        from core.db.base import utcnow
+        from core.items.questions import Result, handle_text
+    except ImportError:  # the first slice's notes router
+        from core.items.service import create_note
+
+        item = await create_note(session, user.id, message.text or "")
+        return str(t("note.saved", number=item.number))
+    outcome = await handle_text(session, user.id, user.timezone, message.text or "", now=utcnow(),
+                                ttl=settings.clarification_ttl)
+    text, _markup = outcome_reply(outcome, t, user.timezone, retry=outcome.result == Result.ASKED)
+    return text
+
+
+async def run_bare_bot(database_url: str, api_base: str) -> None:
+    from aiogram import Bot, Dispatcher, F
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.client.telegram import TelegramAPIServer
+    from aiogram.types import Message
+
+    from core.config import Settings
+    from core.db.engine import make_engine, make_session_factory
+    from core.logging import configure_logging
+
+    configure_logging("WARNING")
+    settings = Settings(_env_file=None, database_url=database_url)  # type: ignore[call-arg]
+    engine = make_engine(database_url)
+    sessions = make_session_factory(engine)
+    bot = Bot(BOT_TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(api_base), limit=200))
+    dp = Dispatcher()
+
+    @dp.message(F.text, ~F.text.startswith("/"))
+    async def save_note(message: Message) -> None:
+        async with sessions() as session:
+            text = await note_work(session, message, settings)
+            await session.commit()
+        await message.reply(text)
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False, close_bot_session=True))
+    await stop.wait()
+    await dp.stop_polling()
+    await asyncio.wait_for(polling, timeout=15)
+    await engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sb = sub.add_parser("sandbox")
+    sb.add_argument("--port", type=int, required=True)
+    bare = sub.add_parser("bare-bot")
+    bare.add_argument("--database-url", required=True)
+    bare.add_argument("--api-base", required=True)
+    args = parser.parse_args()
+    if args.command == "sandbox":
+        serve_sandbox(args.port)
+    else:  # the default asyncio loop, like `secretary bot`
+        asyncio.run(run_bare_bot(args.database_url, args.api_base))
+
+
+if __name__ == "__main__":
+    main()

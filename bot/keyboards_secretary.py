@@ -1,0 +1,50 @@
+"""Inline keyboards of the secretary: item cards, question answers, list pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks_secretary import ClarifyCb, ItemCb, ListCb
+from core.i18n import Translator
+from core.items.models import OPEN_STATUSES, Item
+from core.items.render import clock, part_of_day
+
+CANCEL_CHOICE = -1
+
+
+def card_keyboard(item: Item, t: Translator) -> InlineKeyboardMarkup | None:
+    """Done / Reschedule / Cancel on an open item; nothing on a done or cancelled one."""
+    if item.status not in OPEN_STATUSES:
+        return None
+    kb = InlineKeyboardBuilder()
+    for action, key in (("done", "items.button.done"), ("resched", "items.button.reschedule"),
+                        ("cancel", "items.button.cancel")):
+        kb.button(text=t(key), callback_data=ItemCb(action=action, item_id=item.id))
+    kb.adjust(3)
+    return kb.as_markup()
+
+
+def question_keyboard(item: Item, candidates: list[dt.time], t: Translator) -> InlineKeyboardMarkup:
+    """"Утро 09:00" / "Вечер 21:00" / "Отменить": each time to pick, then Cancel."""
+    kb = InlineKeyboardBuilder()
+    for time in candidates:
+        label = f"{t('clarify.part.' + part_of_day(time))} {clock(time)}"
+        kb.button(text=label, callback_data=ClarifyCb(item_id=item.id, minute=time.hour * 60 + time.minute))
+    kb.button(text=t("clarify.button.cancel"), callback_data=ClarifyCb(item_id=item.id, minute=CANCEL_CHOICE))
+    kb.adjust(max(1, len(candidates)), 1)
+    return kb.as_markup()
+
+
+def pager_keyboard(kind: str, page: int, pages: int) -> InlineKeyboardMarkup | None:
+    if pages <= 1:
+        return None
+    kb = InlineKeyboardBuilder()
+    if page > 0:
+        kb.button(text="◀", callback_data=ListCb(kind=kind, page=page - 1))
+    if page < pages - 1:
+        kb.button(text="▶", callback_data=ListCb(kind=kind, page=page + 1))
+    kb.adjust(2)
+    return kb.as_markup()

@@ -1,0 +1,1 @@
+"""Calendar: Google Calendar sync (service account or per-user OAuth) and a per-user ICS feed."""

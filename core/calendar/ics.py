@@ -1,0 +1,64 @@
+"""The per-user ICS feed (RFC 5545) that Google, Apple and Outlook calendars subscribe to."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from icalendar import Alarm, Calendar, Event
+
+from core.calendar.events import event_from_item, event_id_for
+from core.items.models import Item, ItemKind, ItemStatus
+
+PRODID = "-//Secretary//Secretary calendar//EN"
+REFRESH = timedelta(minutes=15)
+
+
+def _uid(item: Item) -> str:
+    return f"{event_id_for(item.user_id, item.id)}@secretary"
+
+
+def _event(item: Item, timezone: str, reminder_minutes: int, now: datetime) -> Event:
+    event = Event()
+    event.add("uid", _uid(item))
+    event.add("dtstamp", item.updated_at or now)
+    if item.starts_at is not None:
+        data = event_from_item(item, timezone)
+        event.add("summary", data.summary)
+        if data.description:
+            event.add("description", data.description)
+        event.add("dtstart", data.start)
+        event.add("dtend", data.end)
+    else:
+        assert item.due_date is not None
+        event.add("summary", item.title or f"#{item.number}")
+        event.add("description", f"#{item.number}")
+        event.add("dtstart", item.due_date)
+        event.add("dtend", item.due_date + timedelta(days=1))
+    event.add("status", "CONFIRMED")
+    if item.status == ItemStatus.SCHEDULED and item.starts_at is not None:
+        before = 0 if item.kind == ItemKind.REMINDER else reminder_minutes
+        if item.kind == ItemKind.REMINDER or before > 0:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", item.title or f"#{item.number}")
+            alarm.add("trigger", timedelta(minutes=-before))
+            event.add_component(alarm)
+    return event
+
+
+def build_feed(items: list[Item], *, timezone: str, reminder_minutes: int, now: datetime,
+               name: str = "Secretary") -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", timezone)
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", REFRESH)
+    for item in items:
+        if item.status == ItemStatus.CANCELLED or (item.starts_at is None and item.due_date is None):
+            continue
+        calendar.add_component(_event(item, timezone, reminder_minutes, now))
+    result: bytes = calendar.to_ical()
+    return result

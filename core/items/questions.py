@@ -1,0 +1,176 @@
+"""Text in, item out — asking only what is needed.
+
+A text becomes an item (``capture``). A meeting or reminder without a certain time is saved in the inbox
+and a question is asked: the concrete times to pick from (``candidates``), one pending question per user,
+valid for ``ttl`` seconds. While it is pending, a text that is only about time answers it and creates
+nothing; any other text is a new item and the question stays. An expired question is never applied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.dates.parser import local_now, nearest_date
+from core.items import repository
+from core.items.answers import Answer, AnswerKind, read_answer
+from core.items.models import ClarificationPurpose, Item, ItemKind, ItemStatus, PendingClarification
+from core.items.render import clock, local_day
+from core.items.service import cancel, default_duration, new_item, owned_by_id, read, schedule, start_at
+
+# Offered when no hour was said at all; a part of the day ("вечером") narrows them to one.
+NO_TIME_CANDIDATES = {
+    None: [dt.time(9), dt.time(13), dt.time(19)],
+    "morning": [dt.time(9)], "day": [dt.time(13)], "evening": [dt.time(19)], "night": [dt.time(23)],
+}
+NEEDS_TIME = (ItemKind.MEETING, ItemKind.REMINDER)
+
+
+class Result(enum.StrEnum):
+    CREATED = "created"  # a new item (``question`` set when it waits for a time)
+    SCHEDULED = "scheduled"  # the pending question was answered with a time
+    CANCELLED = "cancelled"  # "Cancel" on a new item's question: the item is cancelled
+    KEPT = "kept"  # "Cancel" on a reschedule question: the item stays as it was
+    ASKED = "asked"  # a question is (again) open: ``question``
+    EXPIRED = "expired"  # the answer came too late, or to a question that is no longer open
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: Result
+    item: Item
+    question: PendingClarification | None = None
+
+
+def times_of(question: PendingClarification) -> list[dt.time]:
+    return [dt.time.fromisoformat(value) for value in question.candidates]
+
+
+def _future(candidates: list[dt.time], day: dt.date | None, now: dt.datetime, tz: str) -> list[dt.time]:
+    """The readings still ahead on a known day ("сегодня в 9" at 15:00 can only be 21:00)."""
+    if day is None:
+        return candidates
+    return [c for c in candidates if start_at(day, c, tz) > now] or candidates
+
+
+async def ask(session: AsyncSession, item: Item, purpose: ClarificationPurpose, *, day: dt.date | None,
+              candidates: list[dt.time], duration_min: int | None, now: dt.datetime, ttl: int
+              ) -> PendingClarification:
+    """Open a question about ``item``; it replaces any question the user had pending."""
+    await repository.drop_pending(session, item.user_id)
+    question = PendingClarification(
+        user_id=item.user_id, item_id=item.id, purpose=purpose, day=day, candidates=[clock(c) for c in candidates],
+        duration_min=duration_min, expires_at=now + dt.timedelta(seconds=ttl),
+    )
+    session.add(question)
+    await session.flush()
+    return question
+
+
+async def capture(session: AsyncSession, user_id: int, tz: str, text: str, *, now: dt.datetime, ttl: int,
+                  source: str = "text") -> Outcome:
+    kind, title, parsed = read(text, now, tz)
+    item = await new_item(session, user_id, kind, title, text, source=source)
+    duration = parsed.duration_min or default_duration(kind)
+    candidates = _future(parsed.candidates, parsed.date, now, tz)
+    if kind != ItemKind.NOTE and (parsed.time is not None or len(candidates) == 1):
+        time = parsed.time or candidates[0]
+        day = parsed.date or nearest_date(time, local_now(now, tz))
+        await schedule(session, item, start_at(day, time, tz), duration, log=False)
+        return Outcome(Result.CREATED, item)
+    item.due_date = parsed.date
+    if kind == ItemKind.NOTE or not (candidates or kind in NEEDS_TIME):
+        await session.flush()
+        return Outcome(Result.CREATED, item)
+    offered = candidates or NO_TIME_CANDIDATES.get(parsed.part_of_day, NO_TIME_CANDIDATES[None])
+    question = await ask(session, item, ClarificationPurpose.TIME, day=parsed.date, candidates=offered,
+                         duration_min=duration, now=now, ttl=ttl)
+    return Outcome(Result.CREATED, item, question)
+
+
+async def ask_reschedule(session: AsyncSession, user_id: int, item_id: int, tz: str, *, now: dt.datetime,
+                         ttl: int) -> Outcome:
+    """The Reschedule button: the next text (a new time) moves the item; a bare time keeps its day."""
+    item = await owned_by_id(session, user_id, item_id)
+    day = local_day(item, tz)
+    if day is not None and day < local_now(now, tz).date():
+        day = None
+    question = await ask(session, item, ClarificationPurpose.RESCHEDULE, day=day, candidates=[],
+                         duration_min=item.duration_min or default_duration(item.kind), now=now, ttl=ttl)
+    return Outcome(Result.ASKED, item, question)
+
+
+async def _apply_time(session: AsyncSession, question: PendingClarification, item: Item, time: dt.time,
+                      day: dt.date | None, duration_min: int | None, tz: str, now: dt.datetime) -> Outcome:
+    day = day or question.day or nearest_date(time, local_now(now, tz))
+    duration = duration_min or question.duration_min or item.duration_min or default_duration(item.kind)
+    await schedule(session, item, start_at(day, time, tz), duration)
+    return Outcome(Result.SCHEDULED, item)
+
+
+async def _cancel(session: AsyncSession, question: PendingClarification, item: Item) -> Outcome:
+    await repository.drop_pending(session, question.user_id)
+    if question.purpose == ClarificationPurpose.RESCHEDULE or item.status == ItemStatus.CANCELLED:
+        return Outcome(Result.KEPT, item)
+    await cancel(session, item)
+    return Outcome(Result.CANCELLED, item)
+
+
+async def _ask_again(session: AsyncSession, question: PendingClarification, item: Item, answer: Answer, tz: str,
+                     now: dt.datetime, ttl: int) -> Outcome:
+    day = answer.day or question.day
+    options = answer.candidates or times_of(question)
+    candidates = _future(options, day, now, tz)
+    if len(options) > 1 and len(candidates) == 1:  # the day leaves one reading ("сегодня" at 15:00: 21:00)
+        return await _apply_time(session, question, item, candidates[0], day, answer.duration_min, tz, now)
+    question.day = day
+    question.candidates = [clock(c) for c in candidates]
+    question.duration_min = answer.duration_min or question.duration_min
+    question.expires_at = now + dt.timedelta(seconds=ttl)
+    await session.flush()
+    return Outcome(Result.ASKED, item, question)
+
+
+async def handle_text(session: AsyncSession, user_id: int, tz: str, text: str, *, now: dt.datetime, ttl: int,
+                      source: str = "text") -> Outcome:
+    """A text from the user: the answer to their pending question, or a new item."""
+    question = await repository.pending_for(session, user_id)
+    if question is not None:
+        answer = read_answer(text, now, tz, times_of(question))
+        if answer.kind != AnswerKind.NONE:
+            item = await owned_by_id(session, user_id, question.item_id)
+            if question.expires_at <= now:
+                await repository.drop_pending(session, user_id)
+                return Outcome(Result.EXPIRED, item)
+            if answer.kind == AnswerKind.CANCEL:
+                return await _cancel(session, question, item)
+            if answer.kind == AnswerKind.TIME and answer.time is not None:
+                return await _apply_time(session, question, item, answer.time, answer.day, answer.duration_min,
+                                         tz, now)
+            return await _ask_again(session, question, item, answer, tz, now, ttl)
+        if question.expires_at <= now:
+            await repository.drop_pending(session, user_id)
+    return await capture(session, user_id, tz, text, now=now, ttl=ttl, source=source)
+
+
+async def choose(session: AsyncSession, user_id: int, item_id: int, minute: int | None, tz: str, *,
+                 now: dt.datetime) -> Outcome:
+    """A button under a question: a time (minutes after midnight) or Cancel (``None``)."""
+    item = await owned_by_id(session, user_id, item_id)
+    question = await repository.pending_for(session, user_id)
+    if minute is not None and not 0 <= minute < 24 * 60:
+        return Outcome(Result.EXPIRED, item)  # not a button this bot made
+    time = dt.time(minute // 60, minute % 60) if minute is not None else None
+    stale = (question is None or question.item_id != item_id
+             or (time is not None and clock(time) not in question.candidates))
+    if question is None or stale:
+        return Outcome(Result.EXPIRED, item)
+    if question.expires_at <= now:
+        await repository.drop_pending(session, user_id)
+        return Outcome(Result.EXPIRED, item)
+    if time is None:
+        return await _cancel(session, question, item)
+    return await _apply_time(session, question, item, time, None, None, tz, now)

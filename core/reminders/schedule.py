@@ -1,0 +1,82 @@
+"""When an item reminds its user, as durable delayed jobs.
+
+``items.remind_at`` is the moment of the next reminder. A ``reminders.fire`` job is keyed by the item and that
+moment, so each moment fires once; a job whose moment is no longer the item's (rescheduled, snoozed, done,
+cancelled) does nothing when it comes due. The jobs live in the database: after downtime they run late, not
+never.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.db.base import utcnow
+from core.items.models import Item, ItemKind, ItemStatus
+from core.queue.jobs import enqueue_job
+
+FIRE_JOB = "reminders.fire"
+
+
+def moment(value: dt.datetime) -> dt.datetime:
+    """Reminder moments are whole seconds (the job key and the stale check compare them)."""
+    return value.astimezone(dt.UTC).replace(microsecond=0)
+
+
+def reminder_time(item: Item, minutes_before: int, now: dt.datetime) -> dt.datetime | None:
+    """The next reminder moment of ``item``, or None.
+
+    A "remind me" item reminds at its time. Anything else with a time reminds ``minutes_before`` earlier (0 =
+    off); when that moment has passed but the start has not, at once — unless a reminder for this start was
+    already due (then it is kept, so that a second call does not remind twice).
+    """
+    if item.status != ItemStatus.SCHEDULED or item.starts_at is None:
+        return None
+    if item.kind == ItemKind.REMINDER:
+        return moment(item.starts_at)
+    if minutes_before <= 0 or item.starts_at <= now:
+        return None
+    target = moment(item.starts_at - dt.timedelta(minutes=minutes_before))
+    if target >= now:
+        return target
+    if item.remind_at is not None and target <= item.remind_at <= item.starts_at:
+        return moment(item.remind_at)
+    return moment(now)
+
+
+async def enqueue_fire(session: AsyncSession, item: Item, at: dt.datetime) -> int | None:
+    at = moment(at)
+    delay = max(0.0, (at - utcnow()).total_seconds())
+    return await enqueue_job(session, FIRE_JOB, {"item_id": item.id, "at": at.isoformat()},
+                             key=f"remind:{item.id}:{at.isoformat()}", user_id=item.user_id, chat_id=item.user_id,
+                             delay=delay)
+
+
+async def schedule_item(session: AsyncSession, item: Item, minutes_before: int,
+                        now: dt.datetime | None = None) -> dt.datetime | None:
+    """Set ``item.remind_at`` from its current state and queue the reminder (idempotent)."""
+    at = reminder_time(item, minutes_before, now or utcnow())
+    item.remind_at = at
+    if at is not None:
+        await enqueue_fire(session, item, at)
+    return at
+
+
+def snooze_until(item: Item, *, minutes: int | None, tz: str, now: dt.datetime) -> dt.datetime:
+    """``minutes`` from now, or (None) tomorrow at the same local time as the reminder that fired."""
+    if minutes is not None:
+        return moment(now + dt.timedelta(minutes=minutes))
+    zone = ZoneInfo(tz)
+    due = (item.remind_at or now).astimezone(zone)
+    tomorrow = dt.datetime.combine(due.date() + dt.timedelta(days=1), due.time(), tzinfo=zone)
+    at = moment(tomorrow)
+    return at if at > now else moment(now + dt.timedelta(days=1))
+
+
+async def snooze(session: AsyncSession, item: Item, at: dt.datetime) -> dt.datetime:
+    item.remind_at = moment(at)
+    await enqueue_fire(session, item, item.remind_at)
+    await session.flush()
+    return item.remind_at

@@ -1,0 +1,70 @@
+"""Reminder rules the bot calls: minutes before meetings (/remind), the agenda time (/agenda), the buttons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.calendar.repository import upcoming_items
+from core.errors import DomainError
+from core.items import repository as items_repo
+from core.items import service as items_service
+from core.items.models import ItemKind, ItemStatus
+from core.reminders import agenda, schedule
+from core.reminders.buttons import SNOOZE_MINUTES, ReminderAction
+from core.users.models import User
+
+MAX_REMINDER_MINUTES = 7 * 24 * 60
+
+
+async def set_reminder_minutes(session: AsyncSession, user: User, minutes: int, now: dt.datetime) -> int:
+    """Change the lead time (0 = no reminders before meetings) and move the reminders already queued.
+    Returns how many upcoming items now remind at a new moment."""
+    if not 0 <= minutes <= MAX_REMINDER_MINUTES:
+        raise DomainError("ERR_REMINDER_MINUTES", "minutes must be between 0 and 10080")
+    user.reminder_minutes = minutes
+    moved = 0
+    for item in await upcoming_items(session, user.id, now):
+        if item.kind == ItemKind.REMINDER:  # "remind me" items remind at their own time
+            continue
+        before = item.remind_at
+        if await schedule.schedule_item(session, item, minutes, now) != before:
+            moved += 1
+    await session.flush()
+    return moved
+
+
+async def set_agenda_time(session: AsyncSession, user: User, value: str | None,
+                          now: dt.datetime) -> dt.datetime | None:
+    """``"HH:MM"`` (user's time zone) or None to stop; returns when the next agenda comes."""
+    if value is None:
+        user.agenda_time = None
+        await session.flush()
+        return None
+    hhmm = agenda.parse_time(value)
+    user.agenda_time = hhmm
+    day, at = agenda.next_run(hhmm, user.timezone, now)
+    await agenda.enqueue_agenda(session, user.id, day, hhmm, at, now)
+    await session.flush()
+    return at
+
+
+class Pressed(enum.StrEnum):
+    SNOOZED = "snoozed"
+    DONE = "done"
+    GONE = "gone"  # done, cancelled or not the user's: nothing to do
+
+
+async def press(session: AsyncSession, user: User, item_id: int, action: ReminderAction,
+                now: dt.datetime) -> tuple[Pressed, dt.datetime | None]:
+    """A button under a reminder: snooze (returns the new moment) or done."""
+    item = await items_repo.by_id(session, user.id, item_id)
+    if item is None or item.status != ItemStatus.SCHEDULED:
+        return Pressed.GONE, None
+    if action is ReminderAction.DONE:
+        await items_service.mark_done(session, item)
+        return Pressed.DONE, None
+    until = schedule.snooze_until(item, minutes=SNOOZE_MINUTES.get(action), tz=user.timezone, now=now)
+    return Pressed.SNOOZED, await schedule.snooze(session, item, until)

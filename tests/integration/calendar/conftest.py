@@ -1,0 +1,71 @@
+"""The calendar against the local fake Google (real google-api-python-client), the web app and the real bot."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from calendar_helpers import CALENDAR_ID, OWNER
+from fastapi import FastAPI
+
+from bot.service import BotServices
+from core.runtime import Runtime
+from tests.fakes.google_calendar import FakeGoogle, fake_google, write_service_account  # noqa: F401
+from tests.integration.bot.conftest import bot_app, sandbox, sandbox_url  # noqa: F401
+
+
+@pytest.fixture(scope="session")
+def service_account_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # the token URI is rewritten per test (the fake's port changes); the RSA key is made once
+    return write_service_account(tmp_path_factory.mktemp("google") / "sa.json", "http://127.0.0.1:1/token")
+
+
+@pytest.fixture
+def google_runtime(runtime: Runtime, fake_google: FakeGoogle, service_account_file: Path,  # noqa: F811
+                   tmp_path: Path) -> Runtime:
+    """The owner's items go to CALENDAR_ID through a service account; fast retries, short timeouts."""
+    key_file = tmp_path / "sa.json"
+    key_file.write_text(service_account_file.read_text().replace("http://127.0.0.1:1/token", fake_google.token_url))
+    fake_google.hang_seconds = 1.0
+    runtime.settings = runtime.settings.model_copy(update={
+        "google_service_account_file": str(key_file), "google_calendar_id": CALENDAR_ID,
+        "google_calendar_owner_id": OWNER, "google_api_base": fake_google.url, "google_oauth_token_url":
+        fake_google.token_url, "calendar_timeout": 0.4, "calendar_retry_base": 0.01, "calendar_max_attempts": 5,
+        "queue_backoff_base": 0.01, "queue_backoff_max": 0.05,
+    })
+    return runtime
+
+
+@pytest.fixture
+def web(runtime: Runtime) -> FastAPI:
+    """The web app (feed and OAuth routes) on the same runtime as the bot."""
+    from webapp.app import create_app
+
+    runtime.settings = runtime.settings.model_copy(update={"sandbox": False})
+    app = create_app(runtime.settings, runtime=runtime, run_migrations=False)
+    app.state.runtime = runtime
+    return app
+
+
+@pytest.fixture
+async def http(web: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=web), base_url="http://127.0.0.1:8000") as c:
+        yield c
+
+
+@pytest.fixture
+def oauth_runtime(runtime: Runtime, fake_google: FakeGoogle) -> Runtime:  # noqa: F811
+    """Per-user Google OAuth against the fake: users connect their own account with /calendar."""
+    runtime.settings = runtime.settings.model_copy(update={
+        "google_oauth_client_id": "client-1.apps.googleusercontent.com", "google_oauth_client_secret": "s3cret",
+        "google_oauth_auth_url": f"{fake_google.url}/o/oauth2/v2/auth", "google_oauth_token_url": fake_google.token_url,
+        "google_api_base": fake_google.url, "calendar_timeout": 2.0, "calendar_retry_base": 0.01,
+    })
+    return runtime
+
+
+@pytest.fixture
+def oauth_bot(oauth_runtime: Runtime, bot_app: BotServices) -> BotServices:  # noqa: F811
+    return bot_app

@@ -1,0 +1,91 @@
+"""Text becomes an item through the real bot; a missing or ambiguous time is asked, once, with buttons."""
+
+from __future__ import annotations
+
+from secretary_helpers import buttons, edited, items_of, local, press
+
+from bot.service import BotServices
+from core.items.models import ItemKind, ItemStatus
+from tests.support.sandbox import SandboxClient
+
+
+class TestScheduledMeeting:
+    async def test_meeting_with_a_time_is_scheduled_with_a_card(self, bot_app: BotServices, sandbox: SandboxClient
+                                                                ) -> None:
+        await sandbox.say(3001, "завтра в 15:00 встреча с Иваном", language_code="en")
+        card = await sandbox.wait_for_text(3001, "#1 meeting: встреча с Иваном — ")
+        assert card["text"].endswith(" 15:00–16:00")
+        assert [b["text"] for b in buttons(card)] == ["✓ Done", "Reschedule", "✗ Cancel"]
+        (item,) = await items_of(bot_app, 3001)
+        assert (item.kind, item.status, item.duration_min) == (ItemKind.MEETING, ItemStatus.SCHEDULED, 60)
+        assert (local(item.starts_at).hour, local(item.starts_at).minute) == (15, 0)
+
+    async def test_a_reminder_and_a_task(self, bot_app: BotServices, sandbox: SandboxClient) -> None:
+        await sandbox.say(3002, "напомни завтра в 21:30 позвонить маме", language_code="ru")
+        await sandbox.wait_for_text(3002, "#1 напоминание: позвонить маме — ")
+        await sandbox.say(3002, "купить молоко", language_code="ru")
+        task = await sandbox.wait_for_text(3002, "#2 задача: купить молоко")
+        assert "✓ Готово" in [b["text"] for b in buttons(task)]
+        reminder, bought = await items_of(bot_app, 3002)
+        assert (reminder.kind, reminder.status, local(reminder.starts_at).hour) == ("reminder", "scheduled", 21)
+        assert (bought.kind, bought.status, bought.starts_at) == ("task", "inbox", None)
+
+
+class TestAmbiguousHour:
+    async def test_buttons_show_both_times_and_evening_schedules_21(self, bot_app: BotServices,
+                                                                     sandbox: SandboxClient) -> None:
+        await sandbox.say(3101, "встреча с Иваном в 9", language_code="ru")
+        question = await sandbox.wait_for_text(3101, "Во сколько?")
+        assert question["text"].startswith("#1 встреча: встреча с Иваном")
+        assert [b["text"] for b in buttons(question)] == ["Утро 09:00", "Вечер 21:00", "Отменить"]
+        (item,) = await items_of(bot_app, 3101)
+        assert (item.status, item.starts_at) == (ItemStatus.INBOX, None)
+
+        await press(sandbox, 3101, question, "Вечер")
+        card = await edited(sandbox, 3101, question["message_id"], "21:00–22:00")
+        assert "Во сколько" not in card["text"] and "✓ Готово" in [b["text"] for b in buttons(card)]
+        (item,) = await items_of(bot_app, 3101)
+        assert item.status == ItemStatus.SCHEDULED and local(item.starts_at).hour == 21
+
+    async def test_cancel_button_cancels_the_new_meeting(self, bot_app: BotServices, sandbox: SandboxClient) -> None:
+        await sandbox.say(3102, "call with Bob at 8", language_code="en")
+        question = await sandbox.wait_for_text(3102, "What time?")
+        await press(sandbox, 3102, question, "Cancel")
+        await edited(sandbox, 3102, question["message_id"], "· cancelled")
+        (item,) = await items_of(bot_app, 3102)
+        assert item.status == ItemStatus.CANCELLED
+
+
+class TestPendingAnswer:
+    async def test_a_text_answer_schedules_and_creates_nothing(self, bot_app: BotServices, sandbox: SandboxClient
+                                                               ) -> None:
+        await sandbox.say(3201, "созвон с Олегом в 10", language_code="en")
+        await sandbox.wait_for_text(3201, "What time?")
+        await sandbox.say(3201, "в 10:30", language_code="en")
+        card = await sandbox.wait_for_text(3201, "10:30–11:30")
+        assert card["text"].startswith("#1 meeting: созвон с Олегом")
+        (item,) = await items_of(bot_app, 3201)
+        assert item.status == ItemStatus.SCHEDULED and (local(item.starts_at).hour, local(item.starts_at).minute) \
+            == (10, 30)
+
+    async def test_other_text_is_a_new_item_and_the_question_stays(self, bot_app: BotServices,
+                                                                    sandbox: SandboxClient) -> None:
+        await sandbox.say(3202, "meeting with Ann at 9", language_code="en")
+        await sandbox.wait_for_text(3202, "What time?")
+        await sandbox.say(3202, "buy bread", language_code="en")
+        await sandbox.wait_for_text(3202, "#2 task: buy bread")
+        await sandbox.say(3202, "evening", language_code="en")
+        await sandbox.wait_for_text(3202, "21:00–22:00")
+        meeting, bread = await items_of(bot_app, 3202)
+        assert (meeting.status, local(meeting.starts_at).hour) == (ItemStatus.SCHEDULED, 21)
+        assert bread.status == ItemStatus.INBOX and len(await items_of(bot_app, 3202)) == 2
+
+    async def test_a_meeting_without_time_offers_default_times(self, bot_app: BotServices, sandbox: SandboxClient
+                                                              ) -> None:
+        await sandbox.say(3203, "встреча с юристом послезавтра", language_code="ru")
+        question = await sandbox.wait_for_text(3203, "Во сколько?")
+        assert [b["text"] for b in buttons(question)] == ["Утро 09:00", "День 13:00", "Вечер 19:00", "Отменить"]
+        await sandbox.say(3203, "отмена", language_code="ru")
+        await sandbox.wait_for_text(3203, "· отменено")
+        (item,) = await items_of(bot_app, 3203)
+        assert item.status == ItemStatus.CANCELLED
