@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.ai import usage as ai_usage
 from core.items import repository as items_repo
 from core.queue import inbox, jobs
 from core.telegram.models import OutboxMessage
@@ -16,7 +17,11 @@ from core.users import repository as users_repo
 async def collect(session: AsyncSession, *, latest_n: int = 20) -> dict[str, Any]:
     pending_cal, failed_cal = await items_repo.calendar_counts(session)
     outbox_rows = await session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
+    ai = await ai_usage.totals(session)
     return {
+        "ai_usage": {"calls": ai.total.calls, "input_tokens": ai.total.input_tokens,
+                     "output_tokens": ai.total.output_tokens, "audio_seconds": ai.audio_seconds,
+                     "by_model": [line.model_dump() for line in ai.lines]},
         "inbox": await inbox.count_by_status(session),
         "jobs": await jobs.count_by_status(session),
         "outbox": dict(outbox_rows.all()),

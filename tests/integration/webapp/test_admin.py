@@ -46,6 +46,7 @@ class TestAdminStats:
         assert body["items_by_status"] == {"inbox": 2}
         assert body["pending_calendar_count"] == 0 and body["failed_calendar_count"] == 0
         assert [i["title"] for i in body["latest"]] == ["call mom", "buy milk"]
+        assert body["ai_usage"]["calls"] == 0 and body["ai_usage"]["by_model"] == []
 
 
 class TestMetrics:
