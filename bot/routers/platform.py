@@ -11,7 +11,7 @@ from bot.callbacks import LanguageCb, TimezoneCb
 from bot.keyboards import settings_keyboard
 from core.auth import tokens
 from core.errors import DomainError
-from core.i18n import Translator, translator
+from core.i18n import Translator, catalog_keys, translator
 from core.platform_status import user_status
 from core.telegram.outbox import Outbox
 from core.users.models import User
@@ -28,7 +28,9 @@ async def start(message: Message, outbox: Outbox, user: User, t: Translator) -> 
 
 
 async def help_(message: Message, outbox: Outbox, t: Translator) -> None:
-    await outbox.send_message(message.chat.id, t("help.text") + "\n\n" + t("help.secretary"))
+    # every app adds its own "help.<app>" section to its catalog; they are shown after the platform's
+    sections = sorted(k for k in catalog_keys(t.language) if k.startswith("help.") and k != "help.text")
+    await outbox.send_message(message.chat.id, "\n\n".join([t("help.text"), *(t(k) for k in sections)]))
 
 
 async def settings(message: Message, outbox: Outbox, user: User, t: Translator) -> None:

@@ -63,5 +63,6 @@ def translator(language: str) -> Translator:
     return Translator(language)
 
 
-def catalog_keys(language: str) -> set[str]:
-    return {str(m.id) for path in catalog_files(language) for m in _read(path, language) if m.id}
+@lru_cache
+def catalog_keys(language: str) -> frozenset[str]:
+    return frozenset(str(m.id) for path in catalog_files(language) for m in _read(path, language) if m.id)
