@@ -24,10 +24,14 @@ from core.telegram.sender import OutboxSender
 log = structlog.get_logger(__name__)
 
 COMMANDS = {
-    "en": [("start", "Start"), ("help", "What I can do"), ("status", "Queue and items"),
-           ("settings", "Language and time zone"), ("minis", "Miniatures tracker")],
-    "ru": [("start", "Начать"), ("help", "Что я умею"), ("status", "Очередь и записи"),
-           ("settings", "Язык и часовой пояс"), ("minis", "Трекер миниатюр")],
+    "en": [("today", "Today's agenda"), ("week", "Next 7 days"), ("list", "Open items"), ("find", "Search items"),
+           ("undo", "Undo the last change"), ("minis", "Miniatures tracker"), ("ai", "AI and speech provider"),
+           ("usage", "Your AI usage"), ("status", "Queue and items"), ("settings", "Language and time zone"),
+           ("help", "What I can do")],
+    "ru": [("today", "Что сегодня"), ("week", "Ближайшие 7 дней"), ("list", "Открытые записи"), ("find", "Поиск"),
+           ("undo", "Отменить последнее"), ("minis", "Трекер миниатюр"), ("ai", "ИИ и распознавание речи"),
+           ("usage", "Расход ИИ"), ("status", "Очередь и записи"), ("settings", "Язык и часовой пояс"),
+           ("help", "Что я умею")],
 }
 
 
