@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.base import utcnow
+from core.db.engine import dialect_name
 from core.users.models import User
 
 
@@ -21,10 +24,18 @@ async def get_or_create(
     if user is not None:
         user.last_seen_at = utcnow()
         return user, False
-    user = User(id=user_id, first_name=first_name[:255], username=username, language=language, timezone=timezone)
-    session.add(user)
-    await session.flush()
-    return user, True
+    # ON CONFLICT DO NOTHING: a new user's first requests may arrive together (Mini App + bot)
+    insert = pg_insert if dialect_name(session) == "postgresql" else sqlite_insert
+    now = utcnow()
+    created = await session.execute(
+        insert(User)
+        .values(id=user_id, first_name=first_name[:255], username=username, language=language, timezone=timezone,
+                created_at=now, updated_at=now, last_seen_at=now, reminder_minutes=15)
+        .on_conflict_do_nothing(index_elements=["id"])
+    )
+    user = await session.get(User, user_id, populate_existing=True)
+    assert user is not None
+    return user, bool(created.rowcount)  # type: ignore[attr-defined]
 
 
 async def count(session: AsyncSession) -> int:
