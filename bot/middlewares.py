@@ -29,6 +29,7 @@ class UserMiddleware(BaseMiddleware):
                 data["session"], tg_user.id, first_name=tg_user.first_name, username=tg_user.username,
                 language_code=tg_user.language_code, default_language=runtime.settings.default_language,
                 default_timezone=runtime.settings.default_timezone,
+                default_reminder_minutes=runtime.settings.reminder_default_minutes,
             )
             data["user"] = user
             data["t"] = translator(user.language)

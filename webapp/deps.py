@@ -59,7 +59,7 @@ async def get_current_user(request: Request, session: SessionDep, runtime: Runti
         return await ensure_user(
             session, data.user.id, first_name=data.user.first_name or "", username=data.user.username,
             language_code=data.user.language_code, default_language=settings.default_language,
-            default_timezone=settings.default_timezone,
+            default_timezone=settings.default_timezone, default_reminder_minutes=settings.reminder_default_minutes,
         )
     if scheme == "bearer" and credentials:
         user_id = decode_access_token(credentials.strip(), settings.jwt_signing_key)

@@ -55,7 +55,7 @@ def build_feed(items: list[Item], *, timezone: str, reminder_minutes: int, now: 
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", timezone)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH)
+    calendar.add("x-published-ttl", "PT15M")
     for item in items:
         if item.status == ItemStatus.CANCELLED or (item.starts_at is None and item.due_date is None):
             continue

@@ -18,7 +18,7 @@ async def get(session: AsyncSession, user_id: int) -> User | None:
 
 async def get_or_create(
     session: AsyncSession, user_id: int, *, first_name: str = "", username: str | None = None,
-    language: str = "ru", timezone: str = "Europe/Moscow",
+    language: str = "ru", timezone: str = "Europe/Moscow", reminder_minutes: int = 15,
 ) -> tuple[User, bool]:
     user = await session.get(User, user_id)
     if user is not None:
@@ -30,7 +30,7 @@ async def get_or_create(
     created = await session.execute(
         insert(User)
         .values(id=user_id, first_name=first_name[:255], username=username, language=language, timezone=timezone,
-                created_at=now, updated_at=now, last_seen_at=now, reminder_minutes=15)
+                created_at=now, updated_at=now, last_seen_at=now, reminder_minutes=reminder_minutes)
         .on_conflict_do_nothing(index_elements=["id"])
     )
     user = await session.get(User, user_id, populate_existing=True)

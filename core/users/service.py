@@ -24,10 +24,11 @@ def language_from_telegram(code: str | None, default: str = "ru") -> str:
 
 async def ensure_user(session: AsyncSession, user_id: int, *, first_name: str = "", username: str | None = None,
                       language_code: str | None = None, default_language: str = "ru",
-                      default_timezone: str = "Europe/Moscow") -> User:
+                      default_timezone: str = "Europe/Moscow", default_reminder_minutes: int = 15) -> User:
     user, _ = await repository.get_or_create(
         session, user_id, first_name=first_name, username=username,
         language=language_from_telegram(language_code, default_language), timezone=default_timezone,
+        reminder_minutes=default_reminder_minutes,
     )
     return user
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
 from calendar_helpers import CALENDAR_ID, OWNER
-from fastapi import FastAPI
 
 from bot.service import BotServices
 from core.runtime import Runtime
 from tests.fakes.google_calendar import FakeGoogle, fake_google, write_service_account  # noqa: F401
 from tests.integration.bot.conftest import bot_app, sandbox, sandbox_url  # noqa: F401
+from tests.integration.webapp.conftest import client, web_app  # noqa: F401
 
 
 @pytest.fixture(scope="session")
@@ -36,23 +34,6 @@ def google_runtime(runtime: Runtime, fake_google: FakeGoogle, service_account_fi
         "queue_backoff_base": 0.01, "queue_backoff_max": 0.05,
     })
     return runtime
-
-
-@pytest.fixture
-def web(runtime: Runtime) -> FastAPI:
-    """The web app (feed and OAuth routes) on the same runtime as the bot."""
-    from webapp.app import create_app
-
-    runtime.settings = runtime.settings.model_copy(update={"sandbox": False})
-    app = create_app(runtime.settings, runtime=runtime, run_migrations=False)
-    app.state.runtime = runtime
-    return app
-
-
-@pytest.fixture
-async def http(web: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=web), base_url="http://127.0.0.1:8000") as c:
-        yield c
 
 
 @pytest.fixture

@@ -33,22 +33,22 @@ def _link(message: dict[str, Any]) -> str:
 
 class TestFeedAddress:
     async def test_calendar_shows_a_working_address_and_reset_replaces_it(
-            self, bot_app: BotServices, sandbox: SandboxClient, http: httpx.AsyncClient) -> None:
+            self, bot_app: BotServices, sandbox: SandboxClient, client: httpx.AsyncClient) -> None:
         await sandbox.say(6101, "завтра в 15:00 встреча с Иваном", language_code="en")
         await sandbox.wait_for_text(6101, "#1 meeting")
         await sandbox.say(6101, "/calendar", language_code="en")
         shown = await sandbox.wait_for_text(6101, "Your calendar")
         assert "Google Calendar:" not in shown["text"] and not shown["reply_markup"]  # the feed only
         (url,) = FEED.findall(shown["text"])
-        (event,) = Calendar.from_ical((await http.get(_path(url))).content).walk("VEVENT")
+        (event,) = Calendar.from_ical((await client.get(_path(url))).content).walk("VEVENT")
         assert str(event["SUMMARY"]) == "встреча с Иваном"
 
         await sandbox.say(6101, "/calendar reset", language_code="en")
         reset = await sandbox.wait_for_text(6101, "A new calendar address")
         (new_url,) = FEED.findall(reset["text"])
         assert new_url != url
-        assert (await http.get(_path(url))).status_code == 404
-        assert (await http.get(_path(new_url))).status_code == 200
+        assert (await client.get(_path(url))).status_code == 404
+        assert (await client.get(_path(new_url))).status_code == 200
 
     async def test_the_address_is_not_shown_in_a_group(self, bot_app: BotServices, sandbox: SandboxClient) -> None:
         await sandbox.say(-1006102, "/calendar", user_id=6102)
@@ -59,12 +59,12 @@ class TestFeedAddress:
 
 class TestGoogleConnect:
     async def test_connect_then_new_meetings_go_to_the_users_google_calendar(
-            self, oauth_bot: BotServices, sandbox: SandboxClient, http: httpx.AsyncClient,
+            self, oauth_bot: BotServices, sandbox: SandboxClient, client: httpx.AsyncClient,
             fake_google: FakeGoogle) -> None:
         await sandbox.say(6201, "/calendar", language_code="en")
         shown = await sandbox.wait_for_text(6201, "connect your Google account")
         connect = _link(shown)
-        to_google = await http.get(_path(connect))
+        to_google = await client.get(_path(connect))
         assert to_google.status_code == 302
         location = to_google.headers["location"]
         assert location.startswith(f"{fake_google.url}/o/oauth2/v2/auth?")
@@ -74,7 +74,8 @@ class TestGoogleConnect:
         assert (query["access_type"], query["scope"]) == ("offline", "https://www.googleapis.com/auth/calendar.events")
 
         fake_google.add_code("code-from-google", "ann@example.com")  # Ann says yes on Google's page
-        back = await http.get("/calendar/google/callback", params={"code": "code-from-google", "state": query["state"]})
+        back = await client.get("/calendar/google/callback",
+                                params={"code": "code-from-google", "state": query["state"]})
         assert back.status_code == 200 and "connected" in back.text
         await sandbox.wait_for_text(6201, "Google Calendar connected")
         async with oauth_bot.runtime.session_factory() as s:
@@ -98,10 +99,10 @@ class TestGoogleConnect:
         await sandbox.wait_for_text(6201, "Google Calendar disconnected")
 
     async def test_a_forged_or_refused_callback_connects_nothing(
-            self, oauth_bot: BotServices, http: httpx.AsyncClient, fake_google: FakeGoogle) -> None:
-        forged = await http.get("/calendar/google/callback", params={"code": "x", "state": "not-a-state"})
+            self, oauth_bot: BotServices, client: httpx.AsyncClient, fake_google: FakeGoogle) -> None:
+        forged = await client.get("/calendar/google/callback", params={"code": "x", "state": "not-a-state"})
         assert forged.status_code == 400
-        denied = await http.get("/calendar/google/callback", params={"error": "access_denied", "state": "x"})
+        denied = await client.get("/calendar/google/callback", params={"error": "access_denied", "state": "x"})
         assert denied.status_code == 400
         async with oauth_bot.runtime.session_factory() as s:
             assert await s.scalar(select(UserSecret).where(UserSecret.name == SECRET_NAME)) is None

@@ -24,7 +24,7 @@ async def _feed_path(runtime: Runtime, user_id: int) -> str:
 
 class TestFeed:
     async def test_scheduled_items_are_events_and_cancelled_ones_are_not(
-            self, runtime: Runtime, http: httpx.AsyncClient) -> None:
+            self, runtime: Runtime, client: httpx.AsyncClient) -> None:
         start = (utcnow() + dt.timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
         meeting = await new_meeting(runtime, title="Lunch with Ann", start=start, duration=90)
         dropped = await new_meeting(runtime, title="Dentist", start=start + dt.timedelta(hours=3))
@@ -35,7 +35,7 @@ class TestFeed:
             await items.schedule(s, reminder, start + dt.timedelta(hours=5), None)
         path = await _feed_path(runtime, OWNER)
 
-        response = await http.get(path)
+        response = await client.get(path)
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/calendar")
         calendar = Calendar.from_ical(response.content)
@@ -51,17 +51,17 @@ class TestFeed:
         assert at_time.decoded("TRIGGER") == dt.timedelta(0)
         assert str(calendar["X-WR-TIMEZONE"]) == "Europe/Moscow"
 
-    async def test_the_uid_stays_when_an_item_moves(self, runtime: Runtime, http: httpx.AsyncClient) -> None:
+    async def test_the_uid_stays_when_an_item_moves(self, runtime: Runtime, client: httpx.AsyncClient) -> None:
         meeting = await new_meeting(runtime)
         path = await _feed_path(runtime, OWNER)
-        (before,) = Calendar.from_ical((await http.get(path)).content).walk("VEVENT")
+        (before,) = Calendar.from_ical((await client.get(path)).content).walk("VEVENT")
         async with runtime.unit_of_work() as s:
             await items.schedule(s, await items.owned(s, OWNER, meeting.number), utcnow() + dt.timedelta(days=4), 30)
-        (after,) = Calendar.from_ical((await http.get(path)).content).walk("VEVENT")
+        (after,) = Calendar.from_ical((await client.get(path)).content).walk("VEVENT")
         assert str(after["UID"]) == str(before["UID"])
         assert after.decoded("DTSTART") != before.decoded("DTSTART")
 
-    async def test_a_day_without_a_time_is_an_all_day_event(self, runtime: Runtime, http: httpx.AsyncClient) -> None:
+    async def test_a_day_without_a_time_is_an_all_day_event(self, runtime: Runtime, client: httpx.AsyncClient) -> None:
         day = (utcnow() + dt.timedelta(days=2)).date()
         async with runtime.unit_of_work() as s:
             from core.users.service import ensure_user
@@ -69,16 +69,16 @@ class TestFeed:
             await ensure_user(s, OWNER)
             task = await items.new_item(s, OWNER, ItemKind.TASK, "file taxes", "file taxes")
             task.due_date = day
-        (event,) = Calendar.from_ical((await http.get(await _feed_path(runtime, OWNER))).content).walk("VEVENT")
+        (event,) = Calendar.from_ical((await client.get(await _feed_path(runtime, OWNER))).content).walk("VEVENT")
         assert event.decoded("DTSTART") == day and event.decoded("DTEND") == day + dt.timedelta(days=1)
 
-    async def test_unknown_and_rotated_addresses_are_404(self, runtime: Runtime, http: httpx.AsyncClient) -> None:
+    async def test_unknown_and_rotated_addresses_are_404(self, runtime: Runtime, client: httpx.AsyncClient) -> None:
         await new_meeting(runtime)
         old = await _feed_path(runtime, OWNER)
         assert old == await _feed_path(runtime, OWNER)  # the address is stable until reset
         async with runtime.unit_of_work() as s:
             new = (await service.reset_feed(s, runtime.settings, OWNER)).removeprefix(runtime.settings.base_url)
         assert new != old
-        assert (await http.get(old)).status_code == 404
-        assert (await http.get(new)).status_code == 200
-        assert (await http.get("/calendar/not-a-token.ics")).status_code == 404
+        assert (await client.get(old)).status_code == 404
+        assert (await client.get(new)).status_code == 200
+        assert (await client.get("/calendar/not-a-token.ics")).status_code == 404
