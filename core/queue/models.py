@@ -23,7 +23,20 @@ class QueueStatus(enum.StrEnum):
 OPEN_STATUSES = (QueueStatus.NEW, QueueStatus.CLAIMED, QueueStatus.FAILED)
 
 
-class InboxUpdate(Base):
+class Leased:
+    """The columns every leased queue row has: status, attempts, retry time, lease, last error."""
+
+    status: Mapped[str] = mapped_column(String(16), default=QueueStatus.NEW)
+    attempts: Mapped[int] = mapped_column(default=0)
+    available_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lease_token: Mapped[str | None] = mapped_column(String(36))
+    lease_expires_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class InboxUpdate(Leased, Base):
     __tablename__ = "inbox_updates"
     __table_args__ = (
         UniqueConstraint("source", "chat_id", "update_id"),
@@ -37,18 +50,10 @@ class InboxUpdate(Base):
     user_id: Mapped[int | None] = mapped_column(BigInteger)
     update_id: Mapped[int] = mapped_column(BigInteger)
     payload: Mapped[dict[str, Any]]
-    status: Mapped[str] = mapped_column(String(16), default=QueueStatus.NEW)
-    attempts: Mapped[int] = mapped_column(default=0)
-    available_at: Mapped[datetime] = mapped_column(default=utcnow)
-    lease_token: Mapped[str | None] = mapped_column(String(36))
-    lease_expires_at: Mapped[datetime | None]
-    last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     processed_at: Mapped[datetime | None]
 
 
-class Job(Base):
+class Job(Leased, Base):
     __tablename__ = "jobs"
     __table_args__ = (Index("ix_jobs_status_available", "status", "available_at"),)
 
@@ -58,15 +63,7 @@ class Job(Base):
     payload: Mapped[dict[str, Any]]
     user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     chat_id: Mapped[int | None] = mapped_column(BigInteger)
-    status: Mapped[str] = mapped_column(String(16), default=QueueStatus.NEW)
-    attempts: Mapped[int] = mapped_column(default=0)
     max_attempts: Mapped[int] = mapped_column(default=5)
-    available_at: Mapped[datetime] = mapped_column(default=utcnow)
-    lease_token: Mapped[str | None] = mapped_column(String(36))
-    lease_expires_at: Mapped[datetime | None]
-    last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     finished_at: Mapped[datetime | None]
 
 
