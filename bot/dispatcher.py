@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram import Dispatcher
 
 from bot.middlewares import UserMiddleware
-from bot.routers import ai, calendar, minis, platform, secretary, secretary_commands, voice
+from bot.routers import ai, ask, calendar, minis, platform, secretary, secretary_commands, topics, voice
 
 
 def build_dispatcher() -> Dispatcher:
@@ -17,6 +17,8 @@ def build_dispatcher() -> Dispatcher:
     dp.include_router(ai.build_router())
     dp.include_router(voice.build_router())
     dp.include_router(calendar.build_router())
+    dp.include_router(topics.build_router())
+    dp.include_router(ask.build_router())
     dp.include_router(secretary_commands.build_router())
     dp.include_router(secretary.build_router())  # last: any text not taken above becomes an item
     return dp

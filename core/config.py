@@ -103,6 +103,8 @@ class Settings(BaseSettings):
     calendar_timeout: float = 20.0
     calendar_retry_base: float = 30.0
     topic_confirm_ttl: int = 600
+    ask_stream_interval: float = 1.5  # seconds between two edits of a streamed /ask answer
+    ask_context_items: int = 8  # the user's items given to the model as context for /ask
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:

@@ -7,6 +7,8 @@ from core.queue.jobs import JobRegistry
 
 def register_all(registry: JobRegistry) -> None:
     """The composition root of jobs: core apps' jobs, and the bot's jobs that reply in chat (voice)."""
+    from bot.jobs.answers import register as register_answers
+    from bot.jobs.filing import register as register_filing
     from bot.jobs.voice import register as register_voice
     from core.calendar.jobs import register as register_calendar
     from core.platform_jobs import register as register_platform
@@ -16,3 +18,5 @@ def register_all(registry: JobRegistry) -> None:
     register_voice(registry)
     register_calendar(registry)
     register_reminders(registry)
+    register_filing(registry)
+    register_answers(registry)

@@ -8,6 +8,7 @@ from core.items import models as _items  # noqa: F401
 from core.minis import models as _minis  # noqa: F401
 from core.queue import models as _queue  # noqa: F401
 from core.telegram import models as _telegram  # noqa: F401
+from core.topics import models as _topics  # noqa: F401
 from core.users import models as _users  # noqa: F401
 
 metadata = Base.metadata

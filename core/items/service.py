@@ -17,6 +17,7 @@ from core.errors import DomainError
 from core.items import hooks, repository
 from core.items.classify import classify, make_title, title_for
 from core.items.models import ChangeAction, Item, ItemChange, ItemKind, ItemStatus
+from core.topics.service import enqueue_filing
 
 DEFAULT_MEETING_MIN = 60
 
@@ -74,6 +75,8 @@ async def new_item(session: AsyncSession, user_id: int, kind: ItemKind, title: s
     session.add(item)
     await session.flush()
     await log_change(session, item, ChangeAction.CREATE, {})
+    if kind == ItemKind.NOTE:  # classified, rendered and (with a forum group) filed into its topic by a job
+        await enqueue_filing(session, item)
     return item
 
 

@@ -1,0 +1,119 @@
+"""The /ask job: answer a question over the user's own items, shown while it is generated.
+
+The answer streams from ``AIProvider.answer`` outside any transaction; every ``ASK_STREAM_INTERVAL`` seconds
+(slower in groups) the placeholder message is edited with the text so far, each edit in its own short unit of
+work so that the outbox sends it at once, and never while the previous one is still unsent. The job's own unit
+of work writes the final text (split over several messages past 4,096 characters) and the usage.
+
+Telegram's ``sendMessageDraft`` (aiogram 3.31 has it) would animate a draft instead, but the outbox sender
+knows only sendMessage/editMessageText/editMessageReplyMarkup/deleteMessage/sendChatAction and the sandbox
+does not emulate drafts, so we use throttled edits (see docs/topics.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+
+from core.ai.errors import AIProviderError
+from core.ai.factory import build_provider, choose
+from core.ai.provider import UsageCollector
+from core.ai.usage import record_all
+from core.i18n import translator
+from core.queue.jobs import JobContext, JobRegistry
+from core.runtime import Runtime
+from core.telegram.outbox import Outbox
+from core.topics import answers, repository
+from core.topics.split import split_message
+from core.users.models import User
+
+log = structlog.get_logger(__name__)
+
+
+class LiveMessage:
+    """The placeholder message, edited with the answer so far at most once per interval."""
+
+    def __init__(self, runtime: Runtime, payload: dict[str, Any], key: str) -> None:
+        settings = runtime.settings
+        self.runtime = runtime
+        self.chat_id = int(payload["chat_id"])
+        self.target = payload["placeholder_outbox_id"]
+        self.key = key
+        self.throttle = answers.Throttle(answers.edit_interval(self.chat_id, settings.ask_stream_interval,
+                                                               settings.outbox_group_per_minute))
+        self.shown = ""
+        self.edits = 0
+        self._last_edit: int | None = None
+
+    async def update(self, text: str) -> None:
+        if self.target is None or not self.throttle.due():
+            return
+        shown = answers.preview(text)
+        if not shown or shown == self.shown:
+            return
+        self.throttle.mark()
+        async with self.runtime.unit_of_work() as session:
+            if self._last_edit is not None and await repository.outbox_pending(session, self._last_edit):
+                return  # the outbox is behind (rate limits): do not queue edits on edits
+            self.edits += 1
+            self._last_edit = await Outbox(session, self.key).edit_text(
+                self.chat_id, shown, outbox_id=self.target, parse_mode=None, key=f"{self.key}:{self.edits}")
+        self.shown = shown
+
+
+async def answer(ctx: JobContext) -> None:
+    runtime, job, payload = ctx.runtime, ctx.job, ctx.job.payload
+    question, chat_id = str(payload["question"]), int(payload["chat_id"])
+    async with runtime.unit_of_work() as read:
+        user = await read.get(User, job.user_id)
+        if user is None:
+            return
+        language = user.language
+        choice = await choose(read, runtime.settings, user.id, "ai")
+        context = await answers.context_for(read, user.id, question, limit=runtime.settings.ask_context_items)
+    t = translator(language)
+    usage = UsageCollector()
+    provider = build_provider(choice, runtime.settings, recorder=usage)
+    live = LiveMessage(runtime, payload, f"ask:{job.id}:{job.attempts}")
+    text, error = "", None
+    try:
+        async for piece in provider.answer(question, context, language=language):
+            text += piece
+            await live.update(text)
+    except AIProviderError as exc:
+        log.warning("ask.provider_error", job_id=job.id, provider=exc.provider, code=exc.code)
+        error = exc
+    finally:
+        await provider.aclose()
+
+    await record_all(ctx.session, user.id, usage.events)
+    final = text.strip()
+    if error is not None:
+        final = f"{final}\n\n{t(error.message_key)}" if final else t(error.message_key)
+    parts = split_message(final) or [t("ask.empty")]
+    outbox = Outbox(ctx.session, f"job:{job.id}")
+    target = payload.get("placeholder_outbox_id")
+    if target is None:
+        await outbox.send_message(chat_id, parts[0], parse_mode=None)
+    else:
+        await outbox.edit_text(chat_id, parts[0], outbox_id=target, parse_mode=None)
+    for part in parts[1:]:
+        await outbox.send_message(chat_id, part, parse_mode=None)
+
+
+async def on_dead(ctx: JobContext, error: str) -> None:
+    payload = ctx.job.payload
+    user = await ctx.session.get(User, ctx.job.user_id) if ctx.job.user_id is not None else None
+    t = translator(user.language if user else ctx.runtime.settings.default_language)
+    log.warning("ask.dead", job_id=ctx.job.id, error=error[:200])
+    outbox = Outbox(ctx.session, f"dead-job:{ctx.job.id}")
+    if payload.get("placeholder_outbox_id") is None:
+        await outbox.send_message(payload["chat_id"], t("ask.failed"), parse_mode=None)
+        return
+    await outbox.edit_text(payload["chat_id"], t("ask.failed"), outbox_id=payload["placeholder_outbox_id"],
+                           parse_mode=None)
+
+
+def register(registry: JobRegistry) -> None:
+    registry.register(answers.ASK_JOB, answer, on_dead)

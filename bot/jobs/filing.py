@@ -1,0 +1,215 @@
+"""Filing jobs: classify and render a note, post its card into the forum topic of its class, confirm to the
+user with buttons to move it; and the move itself.
+
+Read → think → write, as in the voice job: the note is read in a short unit of work, the provider and the Bot
+API (getChatMember, createForumTopic) are called outside any transaction, and the result is written with
+``ctx.session`` (the job's unit of work, committed with the job's DONE mark). Cards and confirmations go
+through the outbox. A topic is created at most once per class: a row in ``forum_topics`` without a thread id
+is the creating job's claim (see ``core.topics.service.claim_topic``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+import structlog
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.types import ChatMemberAdministrator, ChatMemberMember, ChatMemberOwner, ChatMemberRestricted
+
+from bot.factory import build_bot
+from bot.routers.topics import confirmation, move_keyboard
+from core.ai.factory import build_provider, choose
+from core.ai.provider import UsageCollector
+from core.ai.service import file_note
+from core.ai.usage import record_all
+from core.db.base import utcnow
+from core.i18n import translator
+from core.items.models import Item
+from core.queue.jobs import JobContext, JobRegistry
+from core.runtime import Runtime
+from core.telegram.outbox import Outbox
+from core.topics import repository, service
+from core.topics.models import NoteFiling
+from core.topics.split import split_message
+from core.users.models import User
+
+log = structlog.get_logger(__name__)
+
+TOPIC_WAIT_SECONDS = 20.0  # how long a job waits for another job to create the topic it needs
+_POLL = 0.2
+
+
+class TopicBusy(Exception):
+    """Another job is still creating this topic; this job is retried later."""
+
+
+class Target(enum.Enum):
+    POSTED = "posted"
+    NOT_MEMBER = "not_member"  # the user is not in the group: their note is not shown there
+    REFUSED = "refused"  # Telegram refused (not a forum, the bot is no admin with "Manage topics")
+
+
+@dataclass(frozen=True)
+class Place:
+    target: Target
+    thread_id: int | None = None
+
+
+async def ensure_topic(runtime: Runtime, bot: Bot, group_id: int, kind: str, title: str) -> int:
+    """The thread id of the topic of ``kind``, created on first use (createForumTopic, remembered)."""
+    deadline = time.monotonic() + TOPIC_WAIT_SECONDS
+    while True:
+        async with runtime.unit_of_work() as session:
+            claim = await service.claim_topic(session, group_id, kind, title, now=utcnow())
+        if claim.thread_id is not None:
+            return claim.thread_id
+        if claim.claimed_id is not None:
+            break
+        if time.monotonic() > deadline:
+            raise TopicBusy(f"topic {kind!r} of group {group_id} is being created by another job")
+        await asyncio.sleep(_POLL)
+    try:
+        topic = await bot.create_forum_topic(group_id, title)
+    except BaseException:
+        async with runtime.unit_of_work() as session:
+            await service.release_topic(session, claim)
+        raise
+    # a crash right here leaves a topic on Telegram that we do not know of: the next job makes another one
+    async with runtime.unit_of_work() as session:
+        await service.topic_created(session, claim, topic.message_thread_id)
+    log.info("topics.created", group_id=group_id, kind=kind, thread_id=topic.message_thread_id)
+    return topic.message_thread_id
+
+
+_NO_SUCH_MEMBER = ("user not found", "participant_id_invalid", "member not found")
+
+
+async def is_member(bot: Bot, group_id: int, user_id: int) -> bool:
+    try:
+        member = await bot.get_chat_member(group_id, user_id)
+    except TelegramBadRequest as exc:  # "chat not found" and the like are the group's fault: raised on
+        if any(reason in exc.message.lower() for reason in _NO_SUCH_MEMBER):
+            return False
+        raise
+    if isinstance(member, ChatMemberRestricted):
+        return member.is_member
+    return isinstance(member, ChatMemberOwner | ChatMemberAdministrator | ChatMemberMember)
+
+
+async def find_place(runtime: Runtime, group_id: int, user_id: int, kind: str, language: str, *,
+                     check_member: bool = True) -> Place:
+    """Where the card of a note of ``kind`` goes: the topic's thread, or why it does not go to the group."""
+    bot = build_bot(runtime.settings)
+    try:
+        if check_member and not await is_member(bot, group_id, user_id):
+            log.info("topics.not_a_member", group_id=group_id, user_id=user_id)
+            return Place(Target.NOT_MEMBER)
+        thread_id = await ensure_topic(runtime, bot, group_id, kind, service.topic_title(kind, language))
+        return Place(Target.POSTED, thread_id)
+    except (TelegramBadRequest, TelegramForbiddenError) as exc:
+        log.warning("topics.group_refused", group_id=group_id, error=exc.message)
+        return Place(Target.REFUSED)
+    finally:
+        await bot.session.close()
+
+
+async def post_card(outbox: Outbox, group_id: int, thread_id: int, filing: NoteFiling) -> list[int]:
+    """The card into the topic, in as many messages as its length needs; their outbox ids."""
+    ids: list[int] = []
+    for part in split_message(service.card_text(filing)):
+        outbox_id = await outbox.send_message(group_id, part, thread_id=thread_id, parse_mode=None,
+                                              ref=f"filing:{filing.id}")
+        if outbox_id is not None:
+            ids.append(outbox_id)
+    return ids
+
+
+async def file(ctx: JobContext) -> None:
+    runtime, job, settings = ctx.runtime, ctx.job, ctx.runtime.settings
+    item_id = int(job.payload["item_id"])
+    async with runtime.unit_of_work() as read:
+        item = await read.get(Item, item_id)
+        user = await read.get(User, item.user_id) if item is not None else None
+        if item is None or user is None or await repository.filing_of_item(read, item_id) is not None:
+            return
+        text, number, language = item.text or item.title, item.number, user.language
+        choice = await choose(read, settings, user.id, "ai")
+    usage = UsageCollector()
+    provider = build_provider(choice, settings, recorder=usage)
+    try:
+        filed = await file_note(provider, text, language=language)
+    finally:
+        await provider.aclose()
+    group_id = settings.telegram_group_id
+    kind = filed.classification.kind
+    place = await find_place(runtime, group_id, user.id, kind, language) if group_id is not None else None
+
+    session = ctx.session
+    await record_all(session, user.id, usage.events)
+    filing = await service.record_filing(session, user_id=user.id, item_id=item_id, text=text, filed=filed)
+    if group_id is None or place is None or place.target == Target.NOT_MEMBER:
+        return  # stored only: the class and tags are in filed_notes
+    t = translator(language)
+    outbox = Outbox(session, f"job:{job.id}")
+    if place.target == Target.REFUSED or place.thread_id is None:
+        await outbox.send_message(user.id, t("topics.group_refused", number=number), parse_mode=None)
+        return
+    ids = await post_card(outbox, group_id, place.thread_id, filing)
+    confirm_id = await outbox.send_message(user.id, confirmation(filing, t), parse_mode=None,
+                                           reply_markup=move_keyboard(filing, t), ref=f"item:{item_id}")
+    service.mark_posted(filing, group_id=group_id, thread_id=place.thread_id, outbox_ids=ids, chat_id=user.id,
+                        confirm_outbox_id=confirm_id,
+                        expires_at=utcnow() + timedelta(seconds=settings.topic_confirm_ttl))
+    await session.flush()
+
+
+async def move(ctx: JobContext) -> None:
+    runtime, job = ctx.runtime, ctx.job
+    filing_id, kind = int(job.payload["filing_id"]), str(job.payload["kind"])
+    async with runtime.unit_of_work() as read:
+        found = await repository.filing(read, filing_id)
+        user = await read.get(User, found.user_id) if found is not None else None
+        if found is None or user is None or found.group_id is None:
+            return
+        group_id, language = found.group_id, user.language
+    t = translator(language)
+    place = await find_place(runtime, group_id, user.id, kind, language, check_member=False)
+
+    session = ctx.session
+    outbox = Outbox(session, f"job:{job.id}")
+    filing = await repository.filing(session, filing_id, lock=True)  # moves of one note queue up here
+    if filing is None or filing.kind == kind:
+        return
+    if place.thread_id is None:
+        await outbox.send_message(user.id, t("topics.move_refused"), parse_mode=None)
+        return
+    ids = await post_card(outbox, group_id, place.thread_id, filing)  # the new card first, then the old goes
+    for old in filing.group_outbox_ids:
+        await outbox.delete(group_id, outbox_id=old)
+    service.mark_moved(filing, kind, place.thread_id, ids)
+    await session.flush()
+    if filing.chat_id is not None and filing.confirm_outbox_id is not None:
+        markup = move_keyboard(filing, t) if service.buttons_valid(filing, utcnow()) else None
+        await outbox.edit_text(filing.chat_id, confirmation(filing, t, moved=True), parse_mode=None,
+                               outbox_id=filing.confirm_outbox_id, reply_markup=markup)
+
+
+async def on_dead(ctx: JobContext, error: str) -> None:
+    """Out of attempts: the note itself is kept (it is an item); say that it was not filed."""
+    log.warning("topics.dead", job_id=ctx.job.id, kind=ctx.job.kind, error=error[:200])
+    user = await ctx.session.get(User, ctx.job.user_id) if ctx.job.user_id is not None else None
+    if user is None:
+        return
+    t = translator(user.language)
+    outbox = Outbox(ctx.session, f"dead-job:{ctx.job.id}")
+    await outbox.send_message(user.id, t("topics.failed"), parse_mode=None)
+
+
+def register(registry: JobRegistry) -> None:
+    registry.register(service.FILE_JOB, file, on_dead)
+    registry.register(service.MOVE_JOB, move, on_dead)

@@ -1,0 +1,85 @@
+"""/ask: which of a user's items answer a question (keyword overlap, capped), and how often a streamed answer
+may be shown (throttled edits of one message)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.ai.local_provider import rank_by_overlap
+from core.items.models import Item
+from core.queue.jobs import enqueue_job
+from core.topics import repository
+from core.topics.split import TELEGRAM_TEXT_LIMIT, split_message
+
+ASK_JOB = "ask.answer"
+SCANNED_ITEMS = 500  # the user's latest items searched for context
+ITEM_CHARS = 600  # one item in the context, at most
+CONTEXT_CHARS = 6000  # the whole context, at most
+CURSOR = " ▌"
+
+
+def item_line(item: Item) -> str:
+    text = " ".join((item.text or item.title).split())
+    if len(text) > ITEM_CHARS:
+        text = text[: ITEM_CHARS - 1].rstrip() + "…"
+    return f"#{item.number} ({item.created_at:%Y-%m-%d}) {text}"
+
+
+def pick_context(question: str, lines: list[str], limit: int) -> list[str]:
+    """The ``limit`` lines sharing the most words with the question (newest first among equals); with no
+    overlap at all, the newest lines (questions like "what did I write last?"). At most CONTEXT_CHARS."""
+    ranked = rank_by_overlap(question, lines)[:limit] or list(range(min(limit, len(lines))))
+    chosen: list[str] = []
+    size = 0
+    for index in ranked:
+        size += len(lines[index])
+        if chosen and size > CONTEXT_CHARS:
+            break
+        chosen.append(lines[index])
+    return chosen
+
+
+async def context_for(session: AsyncSession, user_id: int, question: str, *, limit: int) -> list[str]:
+    """The user's own items most relevant to the question (never anyone else's)."""
+    items = await repository.recent_items(session, user_id, SCANNED_ITEMS)
+    return pick_context(question, [item_line(i) for i in items], limit)
+
+
+async def enqueue_answer(session: AsyncSession, *, user_id: int, chat_id: int, question: str,
+                         placeholder_outbox_id: int | None, message_id: int, max_attempts: int) -> None:
+    await enqueue_job(session, ASK_JOB, {
+        "chat_id": chat_id, "question": question, "placeholder_outbox_id": placeholder_outbox_id,
+        "message_id": message_id,
+    }, key=f"{ASK_JOB}:{chat_id}:{message_id}", user_id=user_id, chat_id=chat_id, max_attempts=max_attempts)
+
+
+def preview(text: str) -> str:
+    """What the message shows while the answer is still coming: its first part and a cursor."""
+    parts = split_message(text, TELEGRAM_TEXT_LIMIT - len(CURSOR))
+    return parts[0] + CURSOR if parts else ""
+
+
+def edit_interval(chat_id: int, interval: float, group_per_minute: int) -> float:
+    """Seconds between two edits of a streamed answer: ``interval``, or slower in a group, whose limit is
+    20 messages a minute."""
+    if chat_id < 0 and group_per_minute > 0:
+        return max(interval, 60.0 / group_per_minute)
+    return interval
+
+
+class Throttle:
+    """At most one event per ``interval`` seconds."""
+
+    def __init__(self, interval: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.interval = interval
+        self.clock = clock
+        self._last: float | None = None
+
+    def due(self) -> bool:
+        return self._last is None or self.clock() - self._last >= self.interval
+
+    def mark(self) -> None:
+        self._last = self.clock()
