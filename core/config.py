@@ -70,8 +70,9 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = 20
 
     # AI
-    ai_provider: Literal["local", "openai", "gemini"] = "local"
-    stt_provider: Literal["local", "openai", "gemini"] = "local"
+    # auto: OpenAI when OPENAI_API_KEY is set, else Gemini when GEMINI_API_KEY is set, else local
+    ai_provider: Literal["auto", "local", "openai", "gemini"] = "auto"
+    stt_provider: Literal["auto", "local", "openai", "gemini"] = "auto"
     openai_api_key: str = ""
     openai_base_url: str = ""
     openai_model: str = "gpt-4o-mini"

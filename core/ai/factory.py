@@ -2,7 +2,8 @@
 
 Order: the user's explicit choice (``User.ai_provider`` / ``User.stt_provider``), with their own key or the
 platform's; with no choice, a provider the user has their own key for (OpenAI first); else AI_PROVIDER /
-STT_PROVIDER with the platform key. A cloud provider without any key falls back to ``local``.
+STT_PROVIDER with the platform key ("auto", the default: OpenAI if OPENAI_API_KEY is set, else Gemini if
+GEMINI_API_KEY is set). A cloud provider without any key falls back to ``local``.
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ async def choose(session: AsyncSession, settings: Settings, user_id: int | None,
             if key:
                 return ProviderChoice(provider, "user", key)
     default = settings.ai_provider if purpose == "ai" else settings.stt_provider
+    if default == "auto":  # the first cloud provider the platform has a key for
+        default = next((p for p in CLOUD if _platform_key(settings, p)), "local")
     if default in CLOUD:
         if _platform_key(settings, default):
             return ProviderChoice(default, "platform", _platform_key(settings, default))

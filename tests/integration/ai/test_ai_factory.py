@@ -32,6 +32,14 @@ class TestChoice:
         choice = await choose(session, settings, None)
         assert (choice.provider, choice.key_source) == ("local", "none")
 
+    async def test_auto_picks_the_provider_whose_key_is_set(self, session: AsyncSession, settings: Settings) -> None:
+        assert settings.stt_provider == "auto"
+        settings.gemini_api_key = "gm-only-key"
+        choice = await choose(session, settings, None, "stt")
+        assert (choice.provider, choice.key_source) == ("gemini", "platform")
+        settings.openai_api_key = PLATFORM_OPENAI
+        assert (await choose(session, settings, None, "stt")).provider == "openai"
+
     async def test_platform_provider_with_its_key(self, session: AsyncSession, settings: Settings) -> None:
         settings.ai_provider, settings.openai_api_key = "openai", PLATFORM_OPENAI
         choice = await choose(session, settings, None)
@@ -64,7 +72,7 @@ class TestChoice:
         assert (await choose(session, settings, user.id)).provider == "local"
 
     async def test_stt_is_chosen_separately(self, session: AsyncSession, settings: Settings, user: User) -> None:
-        settings.gemini_api_key = PLATFORM_GEMINI
+        settings.gemini_api_key, settings.ai_provider = PLATFORM_GEMINI, "local"
         user.stt_provider = "gemini"
         assert (await choose(session, settings, user.id, "ai")).provider == "local"
         assert (await choose(session, settings, user.id, "stt")).provider == "gemini"
