@@ -73,7 +73,7 @@ async def choose(session: AsyncSession, settings: Settings, user_id: int | None,
             key = await _user_key(session, box, user.id, provider)
             if key:
                 return ProviderChoice(provider, "user", key)
-    default = settings.ai_provider if purpose == "ai" else settings.stt_provider
+    default: str = settings.ai_provider if purpose == "ai" else settings.stt_provider
     if default == "auto":  # the first cloud provider the platform has a key for
         default = next((p for p in CLOUD if _platform_key(settings, p)), "local")
     if default in CLOUD:
