@@ -2,21 +2,26 @@
 
     .venv/bin/python bench/bench_ingest.py                                   # temp SQLite file
     .venv/bin/python bench/bench_ingest.py --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
-    .venv/bin/python bench/bench_ingest.py --workers 2 …                     # two uvicorn worker processes
+    .venv/bin/python bench/bench_ingest.py --processes 2 …                   # two web processes
 
-The real web app (webapp.app.create_app, what `secretary web` serves) runs under uvicorn in its own process(es)
-on 127.0.0.1 with WEBHOOK_SECRET set; this process is the client: --connections concurrent aiohttp connections
-post Telegram-shaped message updates with distinct update_ids across --chats chats, with the secret header,
-for --seconds seconds (after a warm-up). Nothing consumes the inbox meanwhile, so QUEUE_MAX_NEW/TOTAL are raised
-for the run (otherwise the "overloaded" notice, or a 503, would kick in once the backlog passes 10,000 — the
-behaviour we want in production, not what this measures). At the end the inbox row count must equal the
-number of 200s: an acknowledged update is a stored update. Target: ≥ 1,500 updates/s on PostgreSQL.
+The real web app (webapp.app.create_app, what `secretary web` serves) runs under uvicorn in its own process on
+127.0.0.1 with WEBHOOK_SECRET set — or --processes such processes on their own ports, the client spreading its
+connections over them like the load balancer in front of several `secretary web` would (uvicorn's own --workers
+share one socket, and the kernel hands long-lived connections to them unevenly). This process is the client:
+--connections concurrent aiohttp connections post Telegram-shaped message updates with distinct update_ids
+across --chats chats, with the secret header, for --seconds seconds (after a warm-up). Nothing consumes the
+inbox meanwhile, so QUEUE_MAX_NEW/TOTAL are raised for the run (otherwise the "overloaded" notice, or a 503,
+would kick in once the backlog passes 10,000 — the behaviour we want in production, not what this measures).
+At the end the inbox row count must equal the number of 200s: an acknowledged update is a stored update.
+"cpu ms/upd" is CPU time per acknowledged update of the web process(es), of this client and of every PostgreSQL
+process on the machine. Target: ≥ 1,500 updates/s on PostgreSQL.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 import tempfile
 import time
@@ -56,7 +61,7 @@ FIRST_CHAT = 700_000
 @dataclass
 class IngestFigures:
     database: str
-    workers: int
+    processes: int
     connections: int
     acked: int = 0
     errors: dict[str, int] = field(default_factory=dict)
@@ -79,8 +84,8 @@ def make_update(update_id: int, chat_id: int) -> dict[str, Any]:
 
 
 class Sender:
-    def __init__(self, url: str, connections: int, chats: int) -> None:
-        self.url = url
+    def __init__(self, urls: list[str], connections: int, chats: int) -> None:
+        self.urls = urls
         self.chats = chats
         self.next_id = 1
         self.http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=connections),
@@ -98,7 +103,7 @@ class Sender:
         latencies: list[float] = []
         budget = [max_updates]
 
-        async def worker() -> None:
+        async def worker(url: str) -> None:
             nonlocal acked
             while time.monotonic() < deadline and budget[0] > 0:
                 budget[0] -= 1
@@ -107,7 +112,7 @@ class Sender:
                 body = make_update(update_id, FIRST_CHAT + update_id % self.chats)
                 started = time.perf_counter()
                 try:
-                    async with self.http.post(self.url, json=body) as response:
+                    async with self.http.post(url, json=body) as response:
                         await response.read()
                         status = response.status
                 except aiohttp.ClientError as exc:
@@ -119,7 +124,7 @@ class Sender:
                 else:
                     errors[str(status)] = errors.get(str(status), 0) + 1
 
-        await asyncio.gather(*(worker() for _ in range(connections)))
+        await asyncio.gather(*(worker(self.urls[i % len(self.urls)]) for i in range(connections)))
         return acked, errors, latencies
 
 
@@ -132,57 +137,62 @@ async def count_inbox(url: str) -> int:
         await engine.dispose()
 
 
+def web_child(port: int, env: dict[str, str], workdir: str) -> Child:
+    return Child("web", [sys.executable, "-m", "uvicorn", "--factory", "--app-dir", str(BENCH_DIR),
+                         "servers:webhook_app", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+                         "--no-access-log"], env=env, cwd=Path(workdir))
+
+
 async def run(server_url: str, args: argparse.Namespace) -> IngestFigures:
-    figures = IngestFigures(engine_label(server_url or "sqlite"), args.workers, args.connections)
-    port = free_port()
+    figures = IngestFigures(engine_label(server_url or "sqlite"), args.processes, args.connections)
+    ports = [free_port() for _ in range(args.processes)]
     async with fresh_database(server_url) as db_url:
-        with tempfile.TemporaryDirectory(prefix="secretary-bench-web-") as workdir:
+        with tempfile.TemporaryDirectory(prefix="secretary-bench-web-") as workdir, contextlib.ExitStack() as stack:
             env = bench_env(db_url, WEBHOOK_SECRET=SECRET, QUEUE_MAX_NEW="100000000",
                             QUEUE_MAX_TOTAL="100000000", DATA_DIR=workdir)
-            server = Child("web", [sys.executable, "-m", "uvicorn", "--factory", "--app-dir", str(BENCH_DIR),
-                                   "servers:webhook_app", "--host", "127.0.0.1", "--port", str(port),
-                                   "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"],
-                           env=env, cwd=Path(workdir))
-            with server:
-                await wait_http(f"http://127.0.0.1:{port}/health", server, timeout=60)
-                sender = Sender(f"http://127.0.0.1:{port}/telegram/webhook", args.connections, args.chats)
-                try:
-                    warm, errors, _ = await sender.run(args.connections, 30, args.warmup)
-                    if errors or warm != args.warmup:
-                        raise RuntimeError(f"warm-up failed: {warm} acknowledged, {errors}\n{server.output_tail()}")
-                    meter = CpuMeter([server])
-                    started = time.monotonic()
-                    acked, figures.errors, latencies = await sender.run(args.connections, args.seconds,
-                                                                        args.max_updates)
-                    figures.seconds = time.monotonic() - started
-                    figures.cpu = meter.read()
-                finally:
-                    await sender.close()
-                figures.acked = acked
-                figures.latency = quantiles_ms(latencies)
+            servers = [stack.enter_context(web_child(port, env, workdir)) for port in ports]
+            for port, server in zip(ports, servers, strict=True):
+                await wait_http(f"http://127.0.0.1:{port}/health", server, within=60)
+            sender = Sender([f"http://127.0.0.1:{port}/telegram/webhook" for port in ports], args.connections,
+                            args.chats)
+            try:
+                warm, errors, _ = await sender.run(args.connections, 30, args.warmup)
+                if errors or warm != args.warmup:
+                    raise RuntimeError(f"warm-up failed: {warm} acknowledged, {errors}\n{servers[0].output_tail()}")
+                meter = CpuMeter(servers)
+                started = time.monotonic()
+                figures.acked, figures.errors, latencies = await sender.run(args.connections, args.seconds,
+                                                                            args.max_updates)
+                figures.seconds = time.monotonic() - started
+                figures.cpu = meter.read()
+            finally:
+                await sender.close()
+            figures.latency = quantiles_ms(latencies)
             figures.stored = await count_inbox(db_url) - warm
     return figures
 
 
 def report(results: list[IngestFigures]) -> bool:
     print("\nWebhook ingest (POST /telegram/webhook → inbox row committed → 200)")
-    print(f"  {'database':11} {'workers':>7} {'conns':>6} {'updates/s':>10} {'acked':>7} {'stored':>7} {'p50':>8} "
-          f"{'p95':>8} {'p99':>8} {'| cpu ms/upd: web':>18} {'client':>7} {'busy':>5}  errors")
+    print(f"  {'database':11} {'procs':>5} {'conns':>6} {'updates/s':>10} {'acked':>7} {'stored':>7} {'p50':>8} "
+          f"{'p95':>8} {'p99':>8} {'| cpu ms/upd: web':>18} {'client':>7} {'pg':>5} {'busy':>5}  errors")
     ok = True
     for f in results:
         web = f.cpu.get("web", 0) / max(f.acked, 1) * 1000
         client = f.cpu.get("this_process", 0) / max(f.acked, 1) * 1000
-        print(f"  {f.database:11} {f.workers:7d} {f.connections:6d} {f.rate:10.0f} {f.acked:7d} {f.stored:7d} "
+        pg = f.cpu.get("postgres", 0) / max(f.acked, 1) * 1000 if f.database == "PostgreSQL" else 0.0
+        print(f"  {f.database:11} {f.processes:5d} {f.connections:6d} {f.rate:10.0f} {f.acked:7d} {f.stored:7d} "
               + " ".join(f"{f.latency[k]:6.1f}ms" for k in ("p50", "p95", "p99"))
-              + f" {'|':>3} {web:14.2f} {client:7.2f} {f.cpu.get('machine_busy', 0) * 100:4.0f}%  {f.errors or '-'}")
+              + f" {'|':>3} {web:14.2f} {client:7.2f} {pg:5.2f} {f.cpu.get('machine_busy', 0) * 100:4.0f}%  "
+              f"{f.errors or '-'}")
         if f.stored != f.acked:
             ok = False
             print(f"  !! {f.acked} updates acknowledged but {f.stored} stored")
         if f.database == "PostgreSQL":
             met = f.rate >= TARGET_POSTGRES
             ok &= met
-            print(f"  target ≥ {TARGET_POSTGRES:.0f} updates/s on PostgreSQL ({f.workers} worker(s)): "
-                  f"{f.rate:.0f}  {verdict(met)}")
+            procs = f"{f.processes} web process" + ("es" if f.processes > 1 else "")
+            print(f"  target ≥ {TARGET_POSTGRES:.0f} updates/s on PostgreSQL ({procs}): {f.rate:.0f}  {verdict(met)}")
     return ok
 
 
@@ -192,7 +202,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="length of the measured phase")
     parser.add_argument("--max-updates", type=int, default=200_000, help="stop earlier after this many")
     parser.add_argument("--warmup", type=int, default=500)
-    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--processes", type=int, default=1, help="web processes (each `secretary web`)")
 
 
 async def main() -> int:

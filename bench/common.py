@@ -131,14 +131,13 @@ class Child:
     """A helper process (uvicorn, the bot, the sandbox) that is always stopped, by its own pid."""
 
     def __init__(self, name: str, argv: Sequence[str], *, env: dict[str, str] | None = None,
-                 cwd: Path | None = None, quiet: bool = True) -> None:
+                 cwd: Path | None = None) -> None:
         self.name = name
         self.argv = list(argv)
         self.env = {**os.environ, **(env or {})}
         self.cwd = cwd or ROOT
-        self.quiet = quiet
         self.proc: subprocess.Popen[bytes] | None = None
-        self._log = tempfile.TemporaryFile()
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
 
     def start(self) -> Child:
         self.proc = subprocess.Popen(self.argv, env=self.env, cwd=self.cwd, stdout=self._log, stderr=self._log)
@@ -180,9 +179,9 @@ class Child:
         self.stop()
 
 
-async def wait_http(url: str, child: Child | None = None, timeout: float = 30.0) -> None:
+async def wait_http(url: str, child: Child | None = None, within: float = 30.0) -> None:
     """Wait until `url` answers 200 (the child failing meanwhile is reported with its output)."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     async with httpx.AsyncClient(timeout=2) as client:
         while time.monotonic() < deadline:
             if child is not None and not child.alive():
@@ -193,7 +192,7 @@ async def wait_http(url: str, child: Child | None = None, timeout: float = 30.0)
             except httpx.TransportError:
                 pass
             await asyncio.sleep(0.05)
-    raise TimeoutError(f"{url} did not answer in {timeout:.0f} s"
+    raise TimeoutError(f"{url} did not answer in {within:.0f} s"
                        + (f"\n{child.output_tail()}" if child is not None else ""))
 
 
@@ -266,6 +265,7 @@ def bench_env(database_url: str, **extra: str) -> dict[str, str]:
     env = {
         "DATABASE_URL": database_url, "TELEGRAM_BOT_TOKEN": BOT_TOKEN, "LOG_LEVEL": "WARNING",
         "ENVIRONMENT": "test", "SANDBOX": "0", "WEBHOOK_URL": "", "REDIS_URL": "",
+        "PYTHONPATH": str(ROOT),  # the code next to this bench, whatever the venv's editable install points at
     }
     env.update(extra)
     return env
@@ -294,11 +294,35 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
+def postgres_cpu() -> float:
+    """CPU seconds used so far by the PostgreSQL server on this machine (other users' work included): every live
+    postgres process, plus what the postmaster's exited backends used (it reaps them)."""
+    total = 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    pids = set()
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == "postgres":
+                pids.add(int(comm.parent.name))
+        except (OSError, ValueError):
+            pass
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+        if int(fields[1]) not in pids:  # the postmaster: add its reaped children
+            total += (int(fields[13]) + int(fields[14])) / ticks
+    return total
+
+
 class CpuMeter:
-    """Busy share of the whole machine and CPU seconds of given processes over a phase."""
+    """Busy share of the whole machine and CPU seconds of given processes over a phase (and of PostgreSQL)."""
 
     def __init__(self, children: Sequence[Child] = ()) -> None:
         self.children = list(children)
+        self._start_pg = postgres_cpu()
         self._start_sys = _system_jiffies()
         self._start_self = time.process_time()
         self._start_children = [c.cpu() for c in self.children]
@@ -311,9 +335,10 @@ class CpuMeter:
             "machine_busy": (busy1 - busy0) / (total1 - total0) if total1 > total0 else 0.0,
             "wall": time.monotonic() - self._start_wall,
             "this_process": time.process_time() - self._start_self,
+            "postgres": postgres_cpu() - self._start_pg,
         }
-        for child, start in zip(self.children, self._start_children, strict=True):
-            figures[child.name] = child.cpu() - start
+        for child, start in zip(self.children, self._start_children, strict=True):  # same names add up
+            figures[child.name] = figures.get(child.name, 0.0) + child.cpu() - start
         return figures
 
 
