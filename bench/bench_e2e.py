@@ -168,7 +168,9 @@ class Driver:
             if replies != last:
                 last, progress_at = replies, time.monotonic()
             await asyncio.sleep(0.05)
-        return self.expected - replies
+        missing = self.expected - replies
+        self.expected -= missing  # given up on: the next phase does not wait for them again
+        return missing
 
 
 async def wait_bot_connected(base: str, child: Child, within: float = 60.0) -> None:
@@ -224,7 +226,9 @@ async def run_bot(kind: str, server_url: str, args: argparse.Namespace) -> BotFi
                     missing = await driver.wait_replies(wait)
                     cpu = meter.read()
                     if missing:
-                        print(f"  {kind}/{name}: {missing} notes unanswered (no more replies came)")
+                        errors = [line for line in bot.output_tail(20_000).splitlines() if "Error" in line]
+                        print(f"  {kind}/{name}: {missing} notes unanswered (no more replies came)"
+                              + (f"; the bot logged: {errors[-1][:200]}" if errors else ""))
                     result = measure(name, keys, await sandbox_json(sandbox.url, "/bench/timings"), cpu)
                     figures.phases[name] = result
                     return result

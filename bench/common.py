@@ -156,8 +156,11 @@ class Child:
         return self.proc is not None and self.proc.poll() is None
 
     def output_tail(self, chars: int = 3000) -> str:
-        self._log.seek(0)
-        return self._log.read().decode(errors="replace")[-chars:]
+        """The end of what the process wrote (pread: the child shares the file offset, leave it alone)."""
+        fd = self._log.fileno()
+        size = os.fstat(fd).st_size
+        start = max(0, size - chars * 4)
+        return os.pread(fd, size - start, start).decode(errors="replace")[-chars:]
 
     def stop(self, timeout: float = 15.0) -> None:
         if self.proc is None:
