@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import signal
 from datetime import datetime
@@ -72,6 +73,8 @@ def bot() -> None:
         runner = _attach_job_dispatch(runtime)
         services = BotServices(runtime)
         await services.start()
+        gc.collect()
+        gc.freeze()  # start-up objects never need collecting: fewer, shorter GC pauses per update
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

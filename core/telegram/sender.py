@@ -150,6 +150,12 @@ class OutboxSender:
         return _done
 
     async def _drain_chat(self, chat_id: int) -> None:
+        try:
+            await self._drain_chat_loop(chat_id)
+        except Exception:  # the run loop starts the chat again at its next wake-up; nothing is lost
+            log.exception("outbox.chat_task_failed", chat_id=chat_id)
+
+    async def _drain_chat_loop(self, chat_id: int) -> None:
         while not self._stopping:
             await self.limiter.acquire(chat_id)  # wait for a slot first: a SENDING row is then on the wire
             row = await self._claim_head(chat_id)
