@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 
-from bot.ingress import ingest
+from bot.ingress import webhook_batcher
 from core.queue.ingest import QueueFull
 from webapp.deps import RuntimeDep
 
@@ -29,7 +29,7 @@ async def webhook(request: Request, runtime: RuntimeDep) -> dict[str, Any]:
     if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
         raise HTTPException(status_code=400, detail="not a Telegram update")
     try:
-        await ingest(runtime, [update])
+        await webhook_batcher(runtime).submit(update)
     except QueueFull as exc:  # not acknowledged: Telegram delivers it again later
         raise HTTPException(status_code=503, detail="queue full") from exc
     return {"ok": True}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import and_, bindparam, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -79,57 +79,55 @@ async def backlog(session: AsyncSession) -> tuple[int, int]:
     return int(new or 0), int(total or 0)
 
 
+_earlier = aliased(InboxUpdate)
+_CLAIMABLE = (QueueStatus.NEW.value, QueueStatus.FAILED.value)
+# Ready items that are the oldest open item of their chat. Built once (per call it cost more CPU than running it).
+_READY = (
+    select(InboxUpdate.id)
+    .where(
+        InboxUpdate.status.in_(_CLAIMABLE),
+        InboxUpdate.available_at <= bindparam("b_now"),
+        ~exists().where(
+            and_(
+                _earlier.chat_id == InboxUpdate.chat_id,
+                _earlier.id < InboxUpdate.id,
+                _earlier.status.in_([status.value for status in OPEN_STATUSES]),
+            )
+        ),
+    )
+    .order_by(InboxUpdate.id)
+    .limit(bindparam("b_limit"))
+)
+_READY_LOCKED = _READY.with_for_update(skip_locked=True, of=InboxUpdate)
+
+
 async def claim(session: AsyncSession, *, lease_seconds: int, limit: int = 1,
                 exclude_chats: set[int] | None = None) -> list[Claim]:
     """Claim up to ``limit`` ready items, at most one per chat and only the oldest open item of its chat.
 
     On PostgreSQL rows are locked with FOR UPDATE SKIP LOCKED; the conditional UPDATE guarantees a row
-    is claimed once even when two claimers race.
+    is claimed once even when two claimers race. Items claimed together share one lease token.
     """
     now = utcnow()
-    earlier = aliased(InboxUpdate)
-    query = (
-        select(InboxUpdate.id)
-        .where(
-            InboxUpdate.status.in_((QueueStatus.NEW, QueueStatus.FAILED)),
-            InboxUpdate.available_at <= now,
-            ~exists().where(
-                and_(
-                    earlier.chat_id == InboxUpdate.chat_id,
-                    earlier.id < InboxUpdate.id,
-                    earlier.status.in_(OPEN_STATUSES),
-                )
-            ),
-        )
-        .order_by(InboxUpdate.id)
-        .limit(limit * 4)
-    )
+    query = _READY_LOCKED if dialect_name(session) == "postgresql" else _READY
     if exclude_chats:
         query = query.where(InboxUpdate.chat_id.not_in(exclude_chats))
-    if dialect_name(session) == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=InboxUpdate)
-    ids = list((await session.scalars(query)).all())
-    claims: list[Claim] = []
-    seen_chats: set[int] = set()
-    for item_id in ids:
-        if len(claims) >= limit:
-            break
-        token = str(uuid.uuid4())
-        result = await session.execute(
-            update(InboxUpdate)
-            .where(InboxUpdate.id == item_id, InboxUpdate.status.in_((QueueStatus.NEW, QueueStatus.FAILED)))
-            .values(
-                status=QueueStatus.CLAIMED, lease_token=token, lease_expires_at=now + timedelta(seconds=lease_seconds),
-                attempts=InboxUpdate.attempts + 1, updated_at=now,
-            )
-            .returning(InboxUpdate.chat_id, InboxUpdate.update_id, InboxUpdate.payload, InboxUpdate.attempts)
-        )
-        row = result.first()
-        if row is None or row.chat_id in seen_chats:
-            continue
-        seen_chats.add(row.chat_id)
-        claims.append(Claim(item_id, row.chat_id, row.update_id, row.payload, row.attempts, token))
-    return claims
+    ids = list((await session.scalars(query, {"b_now": now, "b_limit": limit})).all())
+    if not ids:
+        return []
+    token = str(uuid.uuid4())
+    rows = await session.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.id.in_(ids), InboxUpdate.status.in_(_CLAIMABLE))
+        .values(status=QueueStatus.CLAIMED.value, lease_token=token,
+                lease_expires_at=now + timedelta(seconds=lease_seconds), attempts=InboxUpdate.attempts + 1,
+                updated_at=now)
+        .returning(InboxUpdate.id, InboxUpdate.chat_id, InboxUpdate.update_id, InboxUpdate.payload,
+                   InboxUpdate.attempts)
+        .execution_options(synchronize_session=False)
+    )
+    claims = [Claim(r.id, r.chat_id, r.update_id, r.payload, r.attempts, token) for r in rows]
+    return sorted(claims, key=lambda c: c.id)
 
 
 async def complete(session: AsyncSession, claim_: Claim) -> bool:
@@ -140,6 +138,7 @@ async def complete(session: AsyncSession, claim_: Claim) -> bool:
         .where(InboxUpdate.id == claim_.id, InboxUpdate.lease_token == claim_.lease_token,
                InboxUpdate.status == QueueStatus.CLAIMED)
         .values(status=QueueStatus.DONE, lease_token=None, lease_expires_at=None, processed_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 

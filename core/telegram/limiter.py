@@ -28,11 +28,18 @@ class RateLimiter(Protocol):
         ...
 
 
+# Telegram counts a chat's messages when they arrive; ours leave a database round trip after their slot, and that
+# round trip varies, so two messages a full interval apart here can arrive closer together there. The strict
+# buckets (a chat, a group) get this margin; the overall one is Telegram's lenient one.
+ARRIVAL_JITTER = 0.1  # seconds
+
+
 def _buckets(limits: Limits, chat_id: int) -> list[tuple[str, float, int]]:
     """(key, emission interval seconds, burst) for every bucket a message to ``chat_id`` passes."""
-    buckets = [("g", 1.0 / limits.global_rate, 1), (f"c:{chat_id}", 1.0 / limits.chat_rate, limits.chat_burst)]
+    buckets = [("g", 1.0 / limits.global_rate, 1),
+               (f"c:{chat_id}", 1.0 / limits.chat_rate + ARRIVAL_JITTER, limits.chat_burst)]
     if chat_id < 0:
-        buckets.append((f"grp:{chat_id}", 60.0 / limits.group_per_minute, 1))
+        buckets.append((f"grp:{chat_id}", 60.0 / limits.group_per_minute + ARRIVAL_JITTER, 1))
     return buckets
 
 

@@ -31,7 +31,7 @@ from aiogram.methods import (
     TelegramMethod,
 )
 from pydantic import ValidationError
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import and_, bindparam, exists, select, update
 from sqlalchemy.orm import aliased
 
 from core.db.base import utcnow
@@ -41,6 +41,30 @@ from core.telegram.limiter import RateLimiter
 from core.telegram.models import OutboxMessage, OutboxStatus
 
 log = structlog.get_logger(__name__)
+
+_earlier = aliased(OutboxMessage)
+# The oldest due PENDING message of a chat, unless an earlier message of that chat is still on its way. Built
+# once: building it on every call (an aliased subquery) cost more CPU than running it.
+_DUE_HEAD = (
+    select(OutboxMessage.id)
+    .where(
+        OutboxMessage.chat_id == bindparam("b_chat"),
+        OutboxMessage.status == OutboxStatus.PENDING.value,
+        OutboxMessage.available_at <= bindparam("b_now"),
+        ~exists().where(and_(_earlier.chat_id == OutboxMessage.chat_id, _earlier.id < OutboxMessage.id,
+                             _earlier.status.in_((OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)))),
+    )
+    .order_by(OutboxMessage.id)
+    .limit(1)
+)
+# Claim that head in one statement: PENDING -> SENDING with a fresh lease (a racing sender gets no row).
+_CLAIM_HEAD = (
+    update(OutboxMessage)
+    .where(OutboxMessage.id == _DUE_HEAD.scalar_subquery(), OutboxMessage.status == OutboxStatus.PENDING.value)
+    .values(status=OutboxStatus.SENDING.value, lease_token=bindparam("b_token"),
+            attempts=OutboxMessage.attempts + 1, lease_expires_at=bindparam("b_expires"))
+    .returning(OutboxMessage)
+)
 
 METHODS: dict[str, type[TelegramMethod[Any]]] = {
     "sendMessage": SendMessage,
@@ -156,45 +180,32 @@ class OutboxSender:
             log.exception("outbox.chat_task_failed", chat_id=chat_id)
 
     async def _drain_chat_loop(self, chat_id: int) -> None:
+        # A chat gets a task only when it has a due message, and after each delivery the next slot is taken only
+        # if another one is due: a slot taken for nothing costs the whole bot 1/30 s of Telegram's overall limit.
         while not self._stopping:
             await self.limiter.acquire(chat_id)  # wait for a slot first: a SENDING row is then on the wire
             row = await self._claim_head(chat_id)
             if row is None:
                 return
             await self._deliver(row)
+            if not await self._has_due(chat_id):
+                return
+
+    async def _has_due(self, chat_id: int) -> bool:
+        async with self.session_factory() as session:
+            found = await session.scalar(_DUE_HEAD, {"b_chat": chat_id, "b_now": utcnow()})
+            await session.commit()
+        return found is not None
 
     async def _claim_head(self, chat_id: int) -> OutboxMessage | None:
         now = utcnow()
-        earlier = aliased(OutboxMessage)
         async with self.session_factory() as session:
-            row = await session.scalar(
-                select(OutboxMessage)
-                .where(
-                    OutboxMessage.chat_id == chat_id,
-                    OutboxMessage.status == OutboxStatus.PENDING,
-                    OutboxMessage.available_at <= now,
-                    ~exists().where(and_(earlier.chat_id == chat_id, earlier.id < OutboxMessage.id,
-                                         earlier.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)))),
-                )
-                .order_by(OutboxMessage.id)
-                .limit(1)
-            )
-            if row is None:
-                await session.commit()
-                return None
-            token = str(uuid.uuid4())
-            claimed = await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.PENDING)
-                .values(status=OutboxStatus.SENDING, lease_token=token, attempts=OutboxMessage.attempts + 1,
-                        lease_expires_at=now + timedelta(seconds=self.lease_seconds))
-            )
+            row = await session.scalar(_CLAIM_HEAD, {
+                "b_chat": chat_id, "b_now": now, "b_token": str(uuid.uuid4()),
+                "b_expires": now + timedelta(seconds=self.lease_seconds),
+            })
             await session.commit()
-            if not claimed.rowcount:  # type: ignore[attr-defined]
-                return None
-            row.lease_token = token
-            row.attempts += 1
-            return row
+        return row
 
     async def _resolve(self, payload: dict[str, Any]) -> dict[str, Any] | None:
         ref = payload.get("message_id_from_outbox")
