@@ -51,9 +51,9 @@ class SecretBox:
     def from_settings(cls, settings: Settings) -> SecretBox:
         """MASTER_ENCRYPTION_KEY at MASTER_ENCRYPTION_KEY_VERSION (default 1), plus older keys for reading from
         MASTER_ENCRYPTION_PREVIOUS_KEYS ("1:old-key,2:older-key") when those settings exist."""
-        current = int(getattr(settings, "master_encryption_key_version", 1))
+        current = settings.master_encryption_key_version
         masters: dict[int, str] = {}
-        previous = str(getattr(settings, "master_encryption_previous_keys", "") or "")
+        previous = settings.master_encryption_previous_keys
         for item in filter(None, (p.strip() for p in previous.split(","))):
             version, _, master = item.partition(":")
             masters[int(version)] = master

@@ -102,7 +102,7 @@ class GeminiProvider:
             base_url=settings.gemini_base_url or None,
             model=settings.gemini_flash_model,
             answer_model=settings.gemini_flash_model,
-            embedding_model=getattr(settings, "gemini_embedding_model", DEFAULT_EMBEDDING_MODEL),
+            embedding_model=settings.gemini_embedding_model,
             timeout=settings.ai_timeout,
             retry=retry or RetryPolicy(max_retries=settings.ai_max_retries),
             recorder=recorder,

@@ -87,7 +87,7 @@ class OpenAIProvider:
             base_url=settings.openai_base_url or None,
             model=settings.openai_model,
             stt_model=settings.openai_stt_model,
-            embedding_model=getattr(settings, "openai_embedding_model", DEFAULT_EMBEDDING_MODEL),
+            embedding_model=settings.openai_embedding_model,
             timeout=settings.ai_timeout,
             retry=retry or RetryPolicy(max_retries=settings.ai_max_retries),
             recorder=recorder,
