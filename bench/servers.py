@@ -38,6 +38,7 @@ from fastapi import FastAPI  # noqa: E402
 from fastapi.responses import JSONResponse, RedirectResponse  # noqa: E402
 
 from bench.common import BOT_TOKEN  # noqa: E402
+from core import aio  # noqa: E402
 
 
 class Probe:
@@ -153,6 +154,7 @@ async def run_bare_bot(database_url: str, api_base: str) -> None:
     from aiogram.client.telegram import TelegramAPIServer
     from aiogram.types import Message
 
+    from bot.filters import Magic
     from core.config import Settings
     from core.db.engine import make_engine, make_session_factory
     from core.logging import configure_logging
@@ -164,7 +166,7 @@ async def run_bare_bot(database_url: str, api_base: str) -> None:
     bot = Bot(BOT_TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(api_base), limit=200))
     dp = Dispatcher()
 
-    @dp.message(F.text, ~F.text.startswith("/"))
+    @dp.message(Magic(F.text), Magic(~F.text.startswith("/")))  # the same filters as our text handler
     async def save_note(message: Message) -> None:
         async with sessions() as session:
             text = await note_work(session, message, settings)
@@ -193,8 +195,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.command == "sandbox":
         serve_sandbox(args.port)
-    else:  # the default asyncio loop, like `secretary bot`
-        asyncio.run(run_bare_bot(args.database_url, args.api_base))
+    else:  # the same event loop as `secretary bot` (uvloop)
+        aio.run(run_bare_bot(args.database_url, args.api_base))
 
 
 if __name__ == "__main__":

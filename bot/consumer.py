@@ -19,7 +19,7 @@ from core.queue.inbox import Claim
 from core.queue.jobs import drop_pending_jobs
 from core.queue.models import QueueStatus
 from core.runtime import Runtime
-from core.telegram.outbox import WAKE_KEY, Outbox
+from core.telegram.outbox import Outbox
 from core.telegram.updates import route_of
 from core.users import repository as users_repo
 
@@ -136,4 +136,3 @@ class InboxConsumer:
             reply_to = None
         await outbox.send_message(claim.chat_id, translator(language)("error.dead"), reply_to=reply_to,
                                   parse_mode=None)
-        session.info[WAKE_KEY] = True

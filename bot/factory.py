@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram import Bot, methods
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
@@ -16,7 +18,7 @@ _RESPONSE_TYPES = tuple(
     for method in (methods.GetUpdates, methods.SendMessage, methods.EditMessageText, methods.DeleteMessage,
                    methods.SendChatAction, methods.AnswerCallbackQuery, methods.GetFile, methods.SendDocument,
                    methods.CreateForumTopic, methods.GetMe, methods.GetChatMember)
-)
+) + (methods.Response[list[dict[str, Any]]],)  # bot.ingress.RawGetUpdates
 
 
 def build_bot(settings: Settings, api_base: str | None = None) -> Bot:

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from core import aio
 from core.config import Settings, get_settings
 from core.logging import configure_logging
 
@@ -86,7 +87,7 @@ def bot() -> None:
             runner_task.cancel()
         await runtime.close()
 
-    asyncio.run(main())
+    aio.run(main())
 
 
 @app.command()

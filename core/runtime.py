@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,13 +33,14 @@ class Runtime:
     redis: Redis | None
     jobs: JobRegistry
     dispatch_jobs: JobDispatch = _no_dispatch
-    outbox_listeners: list[Callable[[], None]] = field(default_factory=list)
+    outbox_listeners: list[Callable[[Collection[int]], None]] = field(default_factory=list)
     inbox_listeners: list[Callable[[], None]] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
 
-    def wake_outbox(self) -> None:
+    def wake_outbox(self, chats: Collection[int] = ()) -> None:
+        """Tell the sender that messages were committed (to these chats, due now; others it finds by scanning)."""
         for listener in self.outbox_listeners:
-            listener()
+            listener(chats)
 
     def wake_inbox(self) -> None:
         for listener in self.inbox_listeners:
@@ -53,8 +54,9 @@ class Runtime:
                 await self.dispatch_jobs(job_ids)
             except Exception:  # the jobs are committed; the sweeper will dispatch them later
                 log.exception("jobs.dispatch_failed", job_ids=job_ids)
-        if session.info.pop(WAKE_KEY, False):
-            self.wake_outbox()
+        chats = session.info.pop(WAKE_KEY, None)
+        if chats is not None:
+            self.wake_outbox(chats)
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
@@ -86,7 +88,7 @@ def build_job_registry() -> JobRegistry:
 
 
 async def build_runtime(settings: Settings, *, null_pool: bool = False) -> Runtime:
-    engine = make_engine(settings.effective_database_url, null_pool=null_pool)
+    engine = make_engine(settings.effective_database_url, pool_size=settings.database_pool_size, null_pool=null_pool)
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     return Runtime(
         settings=settings,

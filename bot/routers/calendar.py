@@ -13,6 +13,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks_calendar import ReminderCb
+from bot.filters import Magic
 from core.calendar import service as calendar
 from core.calendar.service import CalendarStatus, GoogleLink
 from core.db.base import utcnow
@@ -131,7 +132,7 @@ async def reminder_button(query: CallbackQuery, callback_data: ReminderCb, sessi
 def build_router() -> Router:
     """A fresh router (aiogram routers attach to one dispatcher only)."""
     router = Router(name="calendar")
-    router.message(Command("calendar"), F.chat.type == "private")(calendar_cmd)
+    router.message(Command("calendar"), Magic(F.chat.type == "private"))(calendar_cmd)
     router.message(Command("remind"))(remind_cmd)
     router.message(Command("agenda"))(agenda_cmd)
     router.callback_query(ReminderCb.filter())(reminder_button)

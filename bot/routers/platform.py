@@ -8,6 +8,7 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import LanguageCb, TimezoneCb
+from bot.filters import Magic
 from bot.keyboards import settings_keyboard
 from core.auth import tokens
 from core.errors import DomainError
@@ -93,5 +94,5 @@ def build_router() -> Router:
     router.callback_query(TimezoneCb.filter())(pick_timezone)
     router.message(Command("tz"))(set_tz)
     router.message(Command("status"))(status)
-    router.message(Command("token"), F.chat.type == "private")(token)
+    router.message(Command("token"), Magic(F.chat.type == "private"))(token)
     return router

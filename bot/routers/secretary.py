@@ -10,6 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks_secretary import ClarifyCb, ItemCb
+from bot.filters import Magic
 from bot.keyboards_secretary import CANCEL_CHOICE
 from bot.routers import secretary_views as views
 from core.db.base import utcnow
@@ -88,5 +89,5 @@ def build_router() -> Router:
     router = Router(name="secretary")
     router.callback_query(ItemCb.filter())(on_item_button)
     router.callback_query(ClarifyCb.filter())(on_question_button)
-    router.message(F.text, ~F.text.startswith("/"))(on_text)
+    router.message(Magic(F.text), Magic(~F.text.startswith("/")))(on_text)
     return router

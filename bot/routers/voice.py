@@ -8,6 +8,7 @@ from aiogram.types import Message
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.filters import Magic
 from bot.jobs import voice as voice_job
 from core.i18n import Translator
 from core.queue.jobs import enqueue_job
@@ -76,6 +77,6 @@ async def retry(message: Message, command: CommandObject, session: AsyncSession,
 
 def build_router() -> Router:
     router = Router(name="voice")
-    router.message(F.voice | F.audio | F.video_note | F.document.mime_type.startswith("audio/"))(on_voice)
+    router.message(Magic(F.voice | F.audio | F.video_note | F.document.mime_type.startswith("audio/")))(on_voice)
     router.message(Command("retry"))(retry)
     return router

@@ -17,7 +17,7 @@ def is_sqlite_url(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def make_engine(url: str, *, pool_size: int = 10, echo: bool = False, null_pool: bool = False) -> AsyncEngine:
+def make_engine(url: str, *, pool_size: int = 20, echo: bool = False, null_pool: bool = False) -> AsyncEngine:
     """Create the async engine.
 
     SQLite: WAL, a busy timeout and ``BEGIN IMMEDIATE`` so that concurrent writers queue up instead of
@@ -39,7 +39,9 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False, null_pool:
     if null_pool:
         kwargs["poolclass"] = NullPool
     else:
-        kwargs.update(pool_size=pool_size, max_overflow=pool_size)
+        # a process's steady concurrency (consumers, job runners, the sender, polling) fits in the pool: an
+        # overflow connection is closed when it is returned, and opening one costs a new PostgreSQL backend
+        kwargs.update(pool_size=pool_size, max_overflow=max(1, pool_size // 2))
     return create_async_engine(url, **kwargs)
 
 

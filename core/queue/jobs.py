@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -106,27 +106,44 @@ def drop_pending_jobs(session: AsyncSession) -> None:
     session.info.pop(PENDING_JOBS_KEY, None)
 
 
+_READY_STATUSES = (QueueStatus.NEW.value, QueueStatus.FAILED.value)
+# Built once, with bind parameters: building them per call cost more CPU than running them.
+_NEXT_DUE = (
+    select(Job.id)
+    .where(Job.status.in_(_READY_STATUSES), Job.available_at <= bindparam("b_now"))
+    .order_by(Job.available_at, Job.id)
+    .limit(1)
+)
+_NEXT_DUE_LOCKED = _NEXT_DUE.with_for_update(skip_locked=True)
+_CLAIM = (
+    update(Job)
+    .where(Job.id == bindparam("b_id"), Job.status.in_(_READY_STATUSES), Job.available_at <= bindparam("b_now"))
+    .values(status=QueueStatus.CLAIMED.value, lease_token=bindparam("b_token"), attempts=Job.attempts + 1,
+            lease_expires_at=bindparam("b_expires"), updated_at=bindparam("b_now"))
+    .returning(Job.kind, Job.payload, Job.user_id, Job.chat_id, Job.attempts, Job.max_attempts)
+    .execution_options(synchronize_session=False)
+)
+_COMPLETE = (
+    update(Job)
+    .where(Job.id == bindparam("b_id"), Job.lease_token == bindparam("b_token"),
+           Job.status == QueueStatus.CLAIMED.value)
+    .values(status=QueueStatus.DONE.value, lease_token=None, lease_expires_at=None, finished_at=bindparam("b_now"),
+            updated_at=bindparam("b_now"))
+    .execution_options(synchronize_session=False)
+)
+
+
 async def claim_job(session: AsyncSession, *, lease_seconds: int, job_id: int | None = None) -> JobClaim | None:
     """Claim one job (a given one, or the oldest due one) with a fresh lease token."""
     now = utcnow()
-    ready = (Job.status.in_((QueueStatus.NEW, QueueStatus.FAILED)), Job.available_at <= now)
     if job_id is None:
-        query = select(Job.id).where(*ready).order_by(Job.available_at, Job.id).limit(1)
-        if dialect_name(session) == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        job_id = await session.scalar(query)
+        query = _NEXT_DUE_LOCKED if dialect_name(session) == "postgresql" else _NEXT_DUE
+        job_id = await session.scalar(query, {"b_now": now})
         if job_id is None:
             return None
     token = str(uuid.uuid4())
-    row = (
-        await session.execute(
-            update(Job)
-            .where(Job.id == job_id, *ready)
-            .values(status=QueueStatus.CLAIMED, lease_token=token, attempts=Job.attempts + 1,
-                    lease_expires_at=now + timedelta(seconds=lease_seconds), updated_at=now)
-            .returning(Job.kind, Job.payload, Job.user_id, Job.chat_id, Job.attempts, Job.max_attempts)
-        )
-    ).first()
+    row = (await session.execute(_CLAIM, {"b_id": job_id, "b_now": now, "b_token": token,
+                                          "b_expires": now + timedelta(seconds=lease_seconds)})).first()
     if row is None:
         return None
     return JobClaim(job_id, row.kind, row.payload, row.user_id, row.chat_id, row.attempts, row.max_attempts, token)
@@ -134,12 +151,7 @@ async def claim_job(session: AsyncSession, *, lease_seconds: int, job_id: int | 
 
 async def complete_job(session: AsyncSession, claim: JobClaim) -> bool:
     """DONE if we still hold the lease; False means a late worker: the caller must roll back its work."""
-    now = utcnow()
-    result = await session.execute(
-        update(Job)
-        .where(Job.id == claim.id, Job.lease_token == claim.lease_token, Job.status == QueueStatus.CLAIMED)
-        .values(status=QueueStatus.DONE, lease_token=None, lease_expires_at=None, finished_at=now, updated_at=now)
-    )
+    result = await session.execute(_COMPLETE, {"b_id": claim.id, "b_token": claim.lease_token, "b_now": utcnow()})
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 

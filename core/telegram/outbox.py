@@ -14,7 +14,7 @@ from core.db.base import utcnow
 from core.db.engine import dialect_name
 from core.telegram.models import OutboxMessage, OutboxStatus
 
-WAKE_KEY = "outbox_wake"
+WAKE_KEY = "outbox_wake"  # session.info: the chats that got a message due now (the sender is told after commit)
 
 Markup = BaseModel | dict[str, Any] | None
 
@@ -57,7 +57,9 @@ class Outbox:
             .returning(OutboxMessage.id)
         )
         row_id = (await self.session.execute(stmt)).scalar_one_or_none()
-        self.session.info[WAKE_KEY] = True
+        chats: set[int] = self.session.info.setdefault(WAKE_KEY, set())
+        if row_id is not None and delay_until is None:
+            chats.add(chat_id)
         return row_id
 
     async def send_message(self, chat_id: int, text: str, *, reply_markup: Markup = None,

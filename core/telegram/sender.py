@@ -7,8 +7,7 @@ network and 5xx errors back off and retry; a request Telegram refuses for good (
 from __future__ import annotations
 
 import asyncio
-import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import timedelta
 from typing import Any
 
@@ -31,40 +30,16 @@ from aiogram.methods import (
     TelegramMethod,
 )
 from pydantic import ValidationError
-from sqlalchemy import and_, bindparam, exists, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import select, update
 
 from core.db.base import utcnow
 from core.db.engine import SessionFactory
 from core.queue.backoff import backoff_seconds
 from core.telegram.limiter import RateLimiter
 from core.telegram.models import OutboxMessage, OutboxStatus
+from core.telegram.sender_store import SenderStore
 
 log = structlog.get_logger(__name__)
-
-_earlier = aliased(OutboxMessage)
-# The oldest due PENDING message of a chat, unless an earlier message of that chat is still on its way. Built
-# once: building it on every call (an aliased subquery) cost more CPU than running it.
-_DUE_HEAD = (
-    select(OutboxMessage.id)
-    .where(
-        OutboxMessage.chat_id == bindparam("b_chat"),
-        OutboxMessage.status == OutboxStatus.PENDING.value,
-        OutboxMessage.available_at <= bindparam("b_now"),
-        ~exists().where(and_(_earlier.chat_id == OutboxMessage.chat_id, _earlier.id < OutboxMessage.id,
-                             _earlier.status.in_((OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)))),
-    )
-    .order_by(OutboxMessage.id)
-    .limit(1)
-)
-# Claim that head in one statement: PENDING -> SENDING with a fresh lease (a racing sender gets no row).
-_CLAIM_HEAD = (
-    update(OutboxMessage)
-    .where(OutboxMessage.id == _DUE_HEAD.scalar_subquery(), OutboxMessage.status == OutboxStatus.PENDING.value)
-    .values(status=OutboxStatus.SENDING.value, lease_token=bindparam("b_token"),
-            attempts=OutboxMessage.attempts + 1, lease_expires_at=bindparam("b_expires"))
-    .returning(OutboxMessage)
-)
 
 METHODS: dict[str, type[TelegramMethod[Any]]] = {
     "sendMessage": SendMessage,
@@ -88,11 +63,22 @@ class OutboxSender:
         self.max_chats = max_chats
         self.lease_seconds = lease_seconds
         self.wake = asyncio.Event()
+        self.store = SenderStore(session_factory, lease_seconds=lease_seconds)
         self._chat_tasks: dict[int, asyncio.Task[None]] = {}
+        self._pokes: set[int] = set()
         self._stopping = False
         self.sent = 0
 
-    def notify(self) -> None:
+    def notify(self, chats: Collection[int] = ()) -> None:
+        """A unit of work committed messages. Chats named here have one due now: they start at once (or, when
+        their task is busy, it looks again before it ends); anything else is found by the run loop's scan."""
+        if self._stopping:
+            return
+        for chat_id in chats:
+            if chat_id in self._chat_tasks:
+                self._pokes.add(chat_id)
+            elif len(self._chat_tasks) < self.max_chats:
+                self._start_chat(chat_id)
         self.wake.set()
 
     async def run(self) -> None:
@@ -163,9 +149,13 @@ class OutboxSender:
             await session.commit()
         for chat_id in chats:
             if chat_id not in self._chat_tasks and len(self._chat_tasks) < self.max_chats:
-                task = asyncio.create_task(self._drain_chat(chat_id))
-                self._chat_tasks[chat_id] = task
-                task.add_done_callback(self._forget_chat(chat_id))
+                self._start_chat(chat_id)
+
+    def _start_chat(self, chat_id: int) -> None:
+        self._pokes.discard(chat_id)
+        task = asyncio.create_task(self._drain_chat(chat_id))
+        self._chat_tasks[chat_id] = task
+        task.add_done_callback(self._forget_chat(chat_id))
 
     def _forget_chat(self, chat_id: int) -> Callable[[asyncio.Task[None]], None]:
         def _done(_task: asyncio.Task[None]) -> None:
@@ -184,28 +174,19 @@ class OutboxSender:
         # if another one is due: a slot taken for nothing costs the whole bot 1/30 s of Telegram's overall limit.
         while not self._stopping:
             await self.limiter.acquire(chat_id)  # wait for a slot first: a SENDING row is then on the wire
-            row = await self._claim_head(chat_id)
+            row = await self.store.claim_head(chat_id)
             if row is None:
                 return
-            await self._deliver(row)
-            if not await self._has_due(chat_id):
-                return
+            due = await self._deliver(row)
+            if due is None or (not due and not self._poked(chat_id)):
+                return  # retried later (its chat waits for it: a chat's messages go in order), or nothing due
 
-    async def _has_due(self, chat_id: int) -> bool:
-        async with self.session_factory() as session:
-            found = await session.scalar(_DUE_HEAD, {"b_chat": chat_id, "b_now": utcnow()})
-            await session.commit()
-        return found is not None
-
-    async def _claim_head(self, chat_id: int) -> OutboxMessage | None:
-        now = utcnow()
-        async with self.session_factory() as session:
-            row = await session.scalar(_CLAIM_HEAD, {
-                "b_chat": chat_id, "b_now": now, "b_token": str(uuid.uuid4()),
-                "b_expires": now + timedelta(seconds=self.lease_seconds),
-            })
-            await session.commit()
-        return row
+    def _poked(self, chat_id: int) -> bool:
+        """Whether a commit told us of a new message for this chat while its task was busy."""
+        if chat_id in self._pokes:
+            self._pokes.discard(chat_id)
+            return True
+        return False
 
     async def _resolve(self, payload: dict[str, Any]) -> dict[str, Any] | None:
         ref = payload.get("message_id_from_outbox")
@@ -222,16 +203,16 @@ class OutboxSender:
         resolved["message_id"] = target.sent_message_id
         return resolved
 
-    async def _deliver(self, row: OutboxMessage) -> None:
+    async def _deliver(self, row: OutboxMessage) -> bool | None:
+        """Send one claimed row and record the outcome: whether its chat has another message due now, or None
+        when the row was given back for a retry."""
         method_cls = METHODS.get(row.method)
         if method_cls is None:
-            await self._finish(row, OutboxStatus.DEAD, error=f"unknown method {row.method}")
-            return
+            return await self._finish(row, OutboxStatus.DEAD, error=f"unknown method {row.method}")
         try:
             payload = await self._resolve(row.payload)
             if payload is None:
-                await self._finish(row, OutboxStatus.DEAD, error="the message to edit was never sent")
-                return
+                return await self._finish(row, OutboxStatus.DEAD, error="the message to edit was never sent")
             result = await self.bot(method_cls(**payload))
         except TelegramRetryAfter as exc:
             log.warning("outbox.retry_after", chat_id=row.chat_id, retry_after=exc.retry_after)
@@ -239,13 +220,12 @@ class OutboxSender:
             await self._retry(row, exc.retry_after, f"429 retry after {exc.retry_after}", count=False)
         except (TelegramBadRequest, TelegramForbiddenError, TelegramNotFound) as exc:
             if any(h in exc.message for h in HARMLESS_ERRORS):
-                await self._finish(row, OutboxStatus.SENT)
-            else:
-                log.error("outbox.refused", chat_id=row.chat_id, method=row.method, error=exc.message)
-                await self._finish(row, OutboxStatus.DEAD, error=exc.message)
+                return await self._finish(row, OutboxStatus.SENT)
+            log.error("outbox.refused", chat_id=row.chat_id, method=row.method, error=exc.message)
+            return await self._finish(row, OutboxStatus.DEAD, error=exc.message)
         except ValidationError as exc:  # a malformed request can never succeed
             log.error("outbox.invalid_request", chat_id=row.chat_id, method=row.method, errors=exc.error_count())
-            await self._finish(row, OutboxStatus.DEAD, error=f"invalid request: {exc.error_count()} errors")
+            return await self._finish(row, OutboxStatus.DEAD, error=f"invalid request: {exc.error_count()} errors")
         except (TelegramNetworkError, TelegramServerError, LookupError, OSError) as exc:
             delay = backoff_seconds(row.attempts, 0.5, 30.0)
             await self._retry(row, delay, str(exc))
@@ -253,39 +233,21 @@ class OutboxSender:
             log.exception("outbox.unexpected", chat_id=row.chat_id, method=row.method)
             await self._retry(row, backoff_seconds(row.attempts, 1.0, 60.0), repr(exc))
         else:
-            message_id = getattr(result, "message_id", None)
             self.sent += 1
-            await self._finish(row, OutboxStatus.SENT, message_id=message_id)
+            return await self._finish(row, OutboxStatus.SENT, message_id=getattr(result, "message_id", None))
+        return None
 
     async def _finish(self, row: OutboxMessage, status: OutboxStatus, *, error: str | None = None,
-                      message_id: int | None = None) -> None:
-        async with self.session_factory() as session:
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row.id, OutboxMessage.lease_token == row.lease_token)
-                .values(status=status, lease_token=None, lease_expires_at=None, last_error=error,
-                        sent_message_id=message_id, sent_at=utcnow())
-            )
-            await session.commit()
+                      message_id: int | None = None) -> bool:
+        self._pokes.discard(row.chat_id)  # the check for a next message below sees whatever was committed so far
+        return await self.store.finish(row, status, error=error, message_id=message_id)
 
     async def _retry(self, row: OutboxMessage, delay: float, error: str, *, count: bool = True) -> None:
         dead = count and row.attempts >= self.max_attempts
-        values: dict[str, Any] = {
-            "status": OutboxStatus.DEAD if dead else OutboxStatus.PENDING,
-            "lease_token": None, "lease_expires_at": None, "last_error": error[:2000],
-            "available_at": utcnow() + timedelta(seconds=delay),
-        }
-        if not count:
-            values["attempts"] = OutboxMessage.attempts - 1
         if dead:
             log.error("outbox.dead", chat_id=row.chat_id, method=row.method, attempts=row.attempts)
-        async with self.session_factory() as session:
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row.id, OutboxMessage.lease_token == row.lease_token)
-                .values(**values)
-            )
-            await session.commit()
+        await self.store.retry(row, status=OutboxStatus.DEAD if dead else OutboxStatus.PENDING, error=error,
+                               available_at=utcnow() + timedelta(seconds=delay), count=count)
         if not dead:
             loop = asyncio.get_running_loop()
             loop.call_later(delay, self.wake.set)

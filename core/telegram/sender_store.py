@@ -1,0 +1,181 @@
+"""The outbox sender's bookkeeping in the database, with group commit.
+
+Every message costs the sender three writes: the claim (PENDING -> SENDING, just before it goes on the wire), the
+outcome (SENT, DEAD or PENDING again with a retry time) and the question whether its chat has another message due.
+The chat tasks ask for these concurrently; everything asked while one transaction is being written goes into the
+next one, which does it all with a few statements. Under load one transaction serves many messages; with one
+message in flight it is one short transaction per step, as before.
+
+The guarantees do not change: a row is SENDING only after its chat passed the rate limiter and just before the
+request leaves, a chat's messages go in order (only the oldest open message of a chat can be claimed), and an
+outcome is written only while the claim's lease token still holds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import structlog
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.db.base import utcnow
+from core.db.engine import SessionFactory
+from core.telegram.models import OutboxMessage, OutboxStatus
+
+log = structlog.get_logger(__name__)
+
+_OPEN = (OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)
+
+# The head of each chat is its oldest open message; it is claimed only if it is PENDING and due. A racing sender
+# (another process) finds the row SENDING when its UPDATE gets to it and claims nothing.
+_HEADS = (
+    select(func.min(OutboxMessage.id))
+    .where(OutboxMessage.chat_id.in_(bindparam("b_chats", expanding=True)), OutboxMessage.status.in_(_OPEN))
+    .group_by(OutboxMessage.chat_id)
+)
+_CLAIM = (
+    update(OutboxMessage)
+    .where(OutboxMessage.id.in_(_HEADS), OutboxMessage.status == OutboxStatus.PENDING.value,
+           OutboxMessage.available_at <= bindparam("b_now"))
+    .values(status=OutboxStatus.SENDING.value, lease_token=bindparam("b_token"),
+            attempts=OutboxMessage.attempts + 1, lease_expires_at=bindparam("b_expires"))
+    .returning(OutboxMessage)
+    .execution_options(synchronize_session=False)
+)
+_FINISH = (
+    update(OutboxMessage)
+    .where(OutboxMessage.id == bindparam("b_id"), OutboxMessage.lease_token == bindparam("b_token"))
+    .values(status=bindparam("b_status"), lease_token=None, lease_expires_at=None, last_error=bindparam("b_error"),
+            sent_message_id=bindparam("b_message_id"), sent_at=bindparam("b_at"))
+)
+_RETRY = (
+    update(OutboxMessage)
+    .where(OutboxMessage.id == bindparam("b_id"), OutboxMessage.lease_token == bindparam("b_token"))
+    .values(status=bindparam("b_status"), lease_token=None, lease_expires_at=None, last_error=bindparam("b_error"),
+            available_at=bindparam("b_available"), attempts=OutboxMessage.attempts - bindparam("b_uncount"))
+)
+_DUE_CHATS = (
+    select(OutboxMessage.chat_id)
+    .where(OutboxMessage.chat_id.in_(bindparam("b_chats", expanding=True)),
+           OutboxMessage.status == OutboxStatus.PENDING.value, OutboxMessage.available_at <= bindparam("b_now"))
+    .distinct()
+)
+
+
+@dataclass
+class _Batch:
+    """What the chat tasks asked for since the last transaction."""
+
+    claims: dict[int, list[asyncio.Future[OutboxMessage | None]]] = field(default_factory=dict)
+    finishes: list[dict[str, Any]] = field(default_factory=list)
+    retries: list[dict[str, Any]] = field(default_factory=list)
+    due: dict[int, list[asyncio.Future[bool]]] = field(default_factory=dict)
+    done: list[asyncio.Future[None]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.claims or self.finishes or self.retries or self.due)
+
+
+class SenderStore:
+    def __init__(self, session_factory: SessionFactory, *, lease_seconds: int = 60) -> None:
+        self.session_factory = session_factory
+        self.lease_seconds = lease_seconds
+        self._batch = _Batch()
+        self._writer: asyncio.Task[None] | None = None
+        self.transactions = 0  # how many transactions the store wrote (benchmarks, tests)
+
+    async def claim_head(self, chat_id: int) -> OutboxMessage | None:
+        """The chat's oldest open message, now SENDING under a fresh lease; None if it has none due."""
+        future: asyncio.Future[OutboxMessage | None] = asyncio.get_running_loop().create_future()
+        self._batch.claims.setdefault(chat_id, []).append(future)
+        self._kick()
+        return await future
+
+    async def finish(self, row: OutboxMessage, status: OutboxStatus, *, error: str | None = None,
+                     message_id: int | None = None, then_check: bool = True) -> bool:
+        """Record the outcome of a claimed row; returns whether its chat has another message due now."""
+        self._batch.finishes.append({"b_id": row.id, "b_token": row.lease_token, "b_status": status.value,
+                                     "b_error": error, "b_message_id": message_id, "b_at": utcnow()})
+        return await self._written(row.chat_id, then_check)
+
+    async def retry(self, row: OutboxMessage, *, status: OutboxStatus, error: str, available_at: datetime,
+                    count: bool = True) -> None:
+        """Give a claimed row back (PENDING with a retry time) or bury it (DEAD)."""
+        self._batch.retries.append({"b_id": row.id, "b_token": row.lease_token, "b_status": status.value,
+                                    "b_error": error[:2000], "b_available": available_at,
+                                    "b_uncount": 0 if count else 1})
+        await self._written(row.chat_id, False)
+
+    async def _written(self, chat_id: int, then_check: bool) -> bool:
+        loop = asyncio.get_running_loop()
+        if then_check:
+            due: asyncio.Future[bool] = loop.create_future()
+            self._batch.due.setdefault(chat_id, []).append(due)
+            self._kick()
+            return await due
+        done: asyncio.Future[None] = loop.create_future()
+        self._batch.done.append(done)
+        self._kick()
+        await done
+        return False
+
+    def _kick(self) -> None:
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write())
+
+    async def _write(self) -> None:
+        while self._batch:
+            batch, self._batch = self._batch, _Batch()
+            try:
+                async with self.session_factory() as session:
+                    claimed, due_chats = await self._apply(session, batch)
+                    await session.commit()
+                self.transactions += 1
+            except Exception as exc:  # nothing of this batch was written; every waiter gets the error
+                log.warning("outbox.store_failed", error=str(exc))
+                waiters: list[list[asyncio.Future[Any]]] = [*batch.claims.values(), *batch.due.values(), batch.done]
+                for futures in waiters:
+                    for future in futures:
+                        _settle(future, exc=exc)
+                continue
+            for chat_id, futures in batch.claims.items():
+                row = claimed.get(chat_id)
+                for i, future in enumerate(futures):  # one chat asks once; a second asker gets nothing
+                    _settle(future, row if i == 0 else None)
+            for chat_id, futures in batch.due.items():
+                for future in futures:
+                    _settle(future, chat_id in due_chats)
+            for future in batch.done:
+                _settle(future, None)
+
+    async def _apply(self, session: AsyncSession, batch: _Batch) -> tuple[dict[int, OutboxMessage], set[int]]:
+        now = utcnow()
+        conn = await session.connection()
+        if batch.finishes:
+            await conn.execute(_FINISH, batch.finishes)
+        if batch.retries:
+            await conn.execute(_RETRY, batch.retries)
+        due_chats: set[int] = set()
+        if batch.due:
+            due_chats = set((await session.scalars(_DUE_CHATS, {"b_chats": list(batch.due), "b_now": now})).all())
+        claimed: dict[int, OutboxMessage] = {}
+        if batch.claims:
+            rows = await session.scalars(_CLAIM, {
+                "b_chats": list(batch.claims), "b_now": now, "b_token": str(uuid.uuid4()),
+                "b_expires": now + timedelta(seconds=self.lease_seconds)})
+            claimed = {row.chat_id: row for row in rows.all()}
+        return claimed, due_chats
+
+
+def _settle(future: asyncio.Future[Any], value: Any = None, *, exc: BaseException | None = None) -> None:
+    if future.done():
+        return
+    if exc is not None:
+        future.set_exception(exc)
+    else:
+        future.set_result(value)
