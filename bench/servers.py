@@ -123,9 +123,14 @@ def serve_sandbox(port: int) -> None:
     uvicorn.run(timed_sandbox_app(), host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
-async def note_work(session: Any, message: Any, settings: Any) -> str:
-    """The domain work the Secretary bot does for a text, minus the platform: user, item, reply text."""
+async def note_work(session: Any, message: Any, settings: Any) -> tuple[str, int | None]:
+    """The domain work the Secretary bot does for a text, minus the platform: user, item, reply text. Returns the
+    reply and the id of the note to file (None when the text became something else)."""
+    from bot.routers.secretary_views import outcome_reply
+    from core.db.base import utcnow
     from core.i18n import translator
+    from core.items.models import ItemKind
+    from core.items.questions import Result, handle_text
     from core.users.service import ensure_user
 
     sender = message.from_user
@@ -133,22 +138,45 @@ async def note_work(session: Any, message: Any, settings: Any) -> str:
                              language_code=sender.language_code, default_language=settings.default_language,
                              default_timezone=settings.default_timezone)
     t = translator(user.language)
-    try:  # the secretary's text handler (bot/routers/secretary.py on_text)
-        from bot.routers.secretary_views import outcome_reply
-        from core.db.base import utcnow
-        from core.items.questions import Result, handle_text
-    except ImportError:  # the first slice's notes router
-        from core.items.service import create_note
-
-        item = await create_note(session, user.id, message.text or "")
-        return str(t("note.saved", number=item.number))
     outcome = await handle_text(session, user.id, user.timezone, message.text or "", now=utcnow(),
                                 ttl=settings.clarification_ttl)
     text, _markup = outcome_reply(outcome, t, user.timezone, retry=outcome.result == Result.ASKED)
-    return text
+    note = outcome.item if outcome.result == Result.CREATED and outcome.item.kind == ItemKind.NOTE else None
+    return text, note.id if note is not None else None
 
 
-async def run_bare_bot(database_url: str, api_base: str) -> None:
+async def file_work(sessions: Any, settings: Any, item_id: int) -> None:
+    """The filing the Secretary bot's job does for a note when no forum group is set (bot/jobs/filing.py ``file``):
+    read the note, classify and render it with the user's provider, store the filing and the usage."""
+    from core.ai.factory import build_provider, choose
+    from core.ai.provider import UsageCollector
+    from core.ai.service import file_note
+    from core.ai.usage import record_all
+    from core.items.models import Item
+    from core.topics import repository, service
+    from core.users.models import User
+
+    async with sessions() as read:
+        item = await read.get(Item, item_id)
+        user = await read.get(User, item.user_id) if item is not None else None
+        if item is None or user is None or await repository.filing_of_item(read, item_id) is not None:
+            return
+        text, language = item.text or item.title, user.language
+        choice = await choose(read, settings, user.id, "ai")
+        await read.commit()
+    usage = UsageCollector()
+    provider = build_provider(choice, settings, recorder=usage)
+    try:
+        filed = await file_note(provider, text, language=language)
+    finally:
+        await provider.aclose()
+    async with sessions() as write:
+        await record_all(write, user.id, usage.events)
+        await service.record_filing(write, user_id=user.id, item_id=item_id, text=text, filed=filed)
+        await write.commit()
+
+
+async def run_bare_bot(database_url: str, api_base: str, *, filing: bool = True) -> None:
     from aiogram import Bot, Dispatcher, F
     from aiogram.client.session.aiohttp import AiohttpSession
     from aiogram.client.telegram import TelegramAPIServer
@@ -169,9 +197,11 @@ async def run_bare_bot(database_url: str, api_base: str) -> None:
     @dp.message(Magic(F.text), Magic(~F.text.startswith("/")))  # the same filters as our text handler
     async def save_note(message: Message) -> None:
         async with sessions() as session:
-            text = await note_work(session, message, settings)
+            text, note_id = await note_work(session, message, settings)
             await session.commit()
         await message.reply(text)
+        if note_id is not None and filing:  # after the reply, as our bot's job runs after the commit
+            await file_work(sessions, settings, note_id)
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -192,11 +222,12 @@ def main() -> None:
     bare = sub.add_parser("bare-bot")
     bare.add_argument("--database-url", required=True)
     bare.add_argument("--api-base", required=True)
+    bare.add_argument("--no-filing", action="store_true", help="do not file notes (our bot always does)")
     args = parser.parse_args()
     if args.command == "sandbox":
         serve_sandbox(args.port)
     else:  # the same event loop as `secretary bot` (uvloop)
-        aio.run(run_bare_bot(args.database_url, args.api_base))
+        aio.run(run_bare_bot(args.database_url, args.api_base, filing=not args.no_filing))
 
 
 if __name__ == "__main__":

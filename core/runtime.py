@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -25,6 +26,12 @@ async def _no_dispatch(job_ids: list[int]) -> None:
     """Until a dispatcher is attached, jobs wait in the database for the sweeper/poller."""
 
 
+def _idle_event() -> asyncio.Event:
+    event = asyncio.Event()
+    event.set()
+    return event
+
+
 @dataclass
 class Runtime:
     settings: Settings
@@ -36,6 +43,9 @@ class Runtime:
     outbox_listeners: list[Callable[[Collection[int]], None]] = field(default_factory=list)
     inbox_listeners: list[Callable[[], None]] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
+    # Set while this process's inbox consumers have nothing in flight. The in-process job runner waits for it (a
+    # bounded while) before starting a job, so that replies to users go before background work on a busy core.
+    inbox_idle: asyncio.Event = field(default_factory=_idle_event)
 
     def wake_outbox(self, chats: Collection[int] = ()) -> None:
         """Tell the sender that messages were committed (to these chats, due now; others it finds by scanning)."""

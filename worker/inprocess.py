@@ -4,21 +4,25 @@ and a poller picks up retries, delayed jobs and anything whose dispatch was lost
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import structlog
 
 from core.queue import jobs
-from core.queue.runner import run_job
+from core.queue.runner import run_claimed, run_job
 from core.runtime import Runtime
 
 log = structlog.get_logger(__name__)
 
 
 class InProcessRunner:
-    def __init__(self, runtime: Runtime, *, concurrency: int = 4, poll_interval: float = 1.0) -> None:
+    def __init__(self, runtime: Runtime, *, concurrency: int = 4, poll_interval: float = 1.0,
+                 max_defer: float = 1.0, claim_batch: int = 4) -> None:
         self.runtime = runtime
         self.concurrency = concurrency
+        self.claim_batch = claim_batch
         self.poll_interval = poll_interval
+        self.max_defer = max_defer
         self.queue: asyncio.Queue[int] = asyncio.Queue()
         self._queued: set[int] = set()
         self._tasks: list[asyncio.Task[None]] = []
@@ -55,11 +59,30 @@ class InProcessRunner:
 
     async def _work(self) -> None:
         while True:
-            job_id = await self.queue.get()
+            job_ids = [await self.queue.get()]
+            # With a backlog (more jobs queued than workers: they wait anyway) a worker claims a few at once, in
+            # one transaction, and runs them one after another.
+            while len(job_ids) < self.claim_batch and self.queue.qsize() > self.concurrency:
+                job_ids.append(self.queue.get_nowait())
+            # Replies first: while the bot's consumers are busy a job waits (at most max_defer, so that jobs never
+            # starve). The work is the same; on a saturated core it moves from the user's reply to the job.
+            if not self.runtime.inbox_idle.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.runtime.inbox_idle.wait(), self.max_defer)
             try:
-                await run_job(self.runtime, job_id)
-            except Exception:  # the database was unreachable: the poller picks the job up again
-                log.exception("runner.job_crashed", job_id=job_id)
+                await self._run(job_ids)
+            except Exception:  # the database was unreachable: the poller picks the jobs up again
+                log.exception("runner.job_crashed", job_ids=job_ids)
             finally:
-                self._queued.discard(job_id)
-                self.queue.task_done()
+                for job_id in job_ids:
+                    self._queued.discard(job_id)
+                    self.queue.task_done()
+
+    async def _run(self, job_ids: list[int]) -> None:
+        if len(job_ids) == 1:
+            await run_job(self.runtime, job_ids[0])
+            return
+        async with self.runtime.unit_of_work() as session:
+            claims = await jobs.claim_jobs(session, job_ids, lease_seconds=self.runtime.settings.job_lease_seconds)
+        for claim in claims:
+            await run_claimed(self.runtime, claim)

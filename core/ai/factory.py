@@ -68,8 +68,8 @@ async def choose(session: AsyncSession, settings: Settings, user_id: int | None,
             return ProviderChoice(explicit, "platform", _platform_key(settings, explicit))
         log.warning("ai.no_key_fallback_local", user_id=user.id, provider=explicit, purpose=purpose)
         return ProviderChoice("local", "none")
-    if user is not None:
-        for provider in CLOUD:
+    if user is not None:  # one query for which keys the user has; a key is decrypted only when there is one
+        for provider in await secrets.providers_with_keys(session, user.id):
             key = await _user_key(session, box, user.id, provider)
             if key:
                 return ProviderChoice(provider, "user", key)

@@ -149,6 +149,29 @@ async def claim_job(session: AsyncSession, *, lease_seconds: int, job_id: int | 
     return JobClaim(job_id, row.kind, row.payload, row.user_id, row.chat_id, row.attempts, row.max_attempts, token)
 
 
+_CLAIM_MANY = (
+    update(Job)
+    .where(Job.id.in_(bindparam("b_ids", expanding=True)), Job.status.in_(_READY_STATUSES),
+           Job.available_at <= bindparam("b_now"))
+    .values(status=QueueStatus.CLAIMED.value, lease_token=bindparam("b_token"), attempts=Job.attempts + 1,
+            lease_expires_at=bindparam("b_expires"), updated_at=bindparam("b_now"))
+    .returning(Job.id, Job.kind, Job.payload, Job.user_id, Job.chat_id, Job.attempts, Job.max_attempts)
+    .execution_options(synchronize_session=False)
+)
+
+
+async def claim_jobs(session: AsyncSession, job_ids: list[int], *, lease_seconds: int) -> list[JobClaim]:
+    """Claim several given jobs in one statement (those still due and unclaimed), in id order; they share one
+    lease token (each is completed by id and token)."""
+    now = utcnow()
+    token = str(uuid.uuid4())
+    rows = await session.execute(_CLAIM_MANY, {"b_ids": job_ids, "b_now": now, "b_token": token,
+                                               "b_expires": now + timedelta(seconds=lease_seconds)})
+    claims = [JobClaim(r.id, r.kind, r.payload, r.user_id, r.chat_id, r.attempts, r.max_attempts, token)
+              for r in rows]
+    return sorted(claims, key=lambda c: c.id)
+
+
 async def complete_job(session: AsyncSession, claim: JobClaim) -> bool:
     """DONE if we still hold the lease; False means a late worker: the caller must roll back its work."""
     result = await session.execute(_COMPLETE, {"b_id": claim.id, "b_token": claim.lease_token, "b_now": utcnow()})

@@ -21,11 +21,16 @@ class LeaseLostError(Exception):
 
 async def run_job(runtime: Runtime, job_id: int | None = None) -> str | None:
     """Returns the job's new status, or None when there was nothing to claim."""
-    settings = runtime.settings
     async with runtime.unit_of_work() as session:
-        claim = await jobs.claim_job(session, lease_seconds=settings.job_lease_seconds, job_id=job_id)
+        claim = await jobs.claim_job(session, lease_seconds=runtime.settings.job_lease_seconds, job_id=job_id)
     if claim is None:
         return None
+    return await run_claimed(runtime, claim)
+
+
+async def run_claimed(runtime: Runtime, claim: jobs.JobClaim) -> str | None:
+    """Run a job we hold the lease of: its handler and DONE in one unit of work, or the failure recorded."""
+    settings = runtime.settings
     log_ = log.bind(job_id=claim.id, kind=claim.kind, attempt=claim.attempts)
     spec = runtime.jobs.get(claim.kind)
     try:

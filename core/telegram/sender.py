@@ -74,12 +74,16 @@ class OutboxSender:
         their task is busy, it looks again before it ends); anything else is found by the run loop's scan."""
         if self._stopping:
             return
+        if not chats:  # delayed messages, or a writer that does not say: scan
+            self.wake.set()
+            return
         for chat_id in chats:
             if chat_id in self._chat_tasks:
                 self._pokes.add(chat_id)
             elif len(self._chat_tasks) < self.max_chats:
                 self._start_chat(chat_id)
-        self.wake.set()
+            else:  # every chat slot is busy: the scan picks this chat up when one frees
+                self.wake.set()
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -160,6 +164,8 @@ class OutboxSender:
     def _forget_chat(self, chat_id: int) -> Callable[[asyncio.Task[None]], None]:
         def _done(_task: asyncio.Task[None]) -> None:
             self._chat_tasks.pop(chat_id, None)
+            if chat_id in self._pokes and not self._stopping:  # told of a message while it was finishing
+                self._start_chat(chat_id)
 
         return _done
 
