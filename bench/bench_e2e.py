@@ -293,7 +293,8 @@ async def run_bot(kind: str, server_url: str, args: argparse.Namespace) -> BotFi
                     if warm.answered < warm.notes:
                         raise RuntimeError(f"{kind}: warm-up notes unanswered\n{bot.output_tail()}")
                     # size the throughput phase to about --throughput-seconds at the warm-up rate
-                    per_chat = max(1, min(args.notes, int(warm.rate * args.throughput_seconds)) // len(chats))
+                    budget = min(args.notes, int(warm.rate * args.throughput_seconds))
+                    per_chat = max(args.min_per_chat, budget // len(chats))
                     top = await phase("throughput", driver.post_burst(chats, per_chat, args.connections),
                                       max(60.0, args.throughput_seconds * 4))
                     await asyncio.sleep(0.5)
@@ -353,6 +354,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--throughput-seconds", type=float, default=10.0,
                         help="size the throughput phase to about this long (from the warm-up rate)")
     parser.add_argument("--chats", type=int, default=200)
+    parser.add_argument("--min-per-chat", type=int, default=3,
+                        help="at least this many notes per chat in the throughput phase (shorter phases are noisy)")
     parser.add_argument("--connections", type=int, default=32, help="concurrent posting connections")
     parser.add_argument("--rate", type=float, default=100.0, help="offered notes/s in the latency phase")
     parser.add_argument("--seconds", type=float, default=10.0,

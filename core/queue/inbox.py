@@ -130,16 +130,19 @@ async def claim(session: AsyncSession, *, lease_seconds: int, limit: int = 1,
     return sorted(claims, key=lambda c: c.id)
 
 
+_COMPLETE = (
+    update(InboxUpdate)
+    .where(InboxUpdate.id == bindparam("b_id"), InboxUpdate.lease_token == bindparam("b_token"),
+           InboxUpdate.status == QueueStatus.CLAIMED.value)
+    .values(status=QueueStatus.DONE.value, lease_token=None, lease_expires_at=None, processed_at=bindparam("b_now"),
+            updated_at=bindparam("b_now"))
+    .execution_options(synchronize_session=False)
+)
+
+
 async def complete(session: AsyncSession, claim_: Claim) -> bool:
     """Mark DONE if we still hold the lease. False means the lease was lost: the caller must roll back."""
-    now = utcnow()
-    result = await session.execute(
-        update(InboxUpdate)
-        .where(InboxUpdate.id == claim_.id, InboxUpdate.lease_token == claim_.lease_token,
-               InboxUpdate.status == QueueStatus.CLAIMED)
-        .values(status=QueueStatus.DONE, lease_token=None, lease_expires_at=None, processed_at=now, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    result = await session.execute(_COMPLETE, {"b_id": claim_.id, "b_token": claim_.lease_token, "b_now": utcnow()})
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 

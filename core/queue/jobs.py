@@ -74,24 +74,33 @@ class JobRegistry:
         return sorted(self._specs)
 
 
+def _insert_statement(insert: Any) -> Any:
+    """INSERT … ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, built once per dialect."""
+    return (
+        insert(Job)
+        .values(kind=bindparam("b_kind"), idempotency_key=bindparam("b_key"), payload=bindparam("b_payload"),
+                user_id=bindparam("b_user"), chat_id=bindparam("b_chat"), status=QueueStatus.NEW.value, attempts=0,
+                max_attempts=bindparam("b_max"), available_at=bindparam("b_available"), created_at=bindparam("b_now"),
+                updated_at=bindparam("b_now"))
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(Job.id)
+    )
+
+
+_INSERT = {"postgresql": _insert_statement(pg_insert), "sqlite": _insert_statement(sqlite_insert)}
+
+
 async def enqueue_job(
     session: AsyncSession, kind: str, payload: dict[str, Any], *, key: str, user_id: int | None = None,
     chat_id: int | None = None, delay: float = 0, max_attempts: int = 5,
 ) -> int | None:
     """Create a job in the current unit of work. Idempotent on ``key``; returns the new id or None."""
     now = utcnow()
-    insert = pg_insert if dialect_name(session) == "postgresql" else sqlite_insert
-    stmt = (
-        insert(Job)
-        .values(
-            kind=kind, idempotency_key=key, payload=payload, user_id=user_id, chat_id=chat_id,
-            status=QueueStatus.NEW, attempts=0, max_attempts=max_attempts,
-            available_at=now + timedelta(seconds=delay), created_at=now, updated_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        .returning(Job.id)
-    )
-    job_id = (await session.execute(stmt)).scalar_one_or_none()
+    stmt = _INSERT[dialect_name(session)]
+    job_id = (await session.execute(stmt, {
+        "b_kind": kind, "b_key": key, "b_payload": payload, "b_user": user_id, "b_chat": chat_id,
+        "b_max": max_attempts, "b_available": now + timedelta(seconds=delay), "b_now": now,
+    })).scalar_one_or_none()
     if job_id is not None and delay <= 0:
         session.info.setdefault(PENDING_JOBS_KEY, []).append(job_id)
     return job_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +27,22 @@ def _markup(markup: Markup) -> dict[str, Any] | None:
     return markup
 
 
+def _insert_statement(insert: Any) -> Any:
+    """INSERT … ON CONFLICT (dedup_key) DO NOTHING RETURNING id, built once per dialect (building it per message
+    cost more CPU than running it)."""
+    return (
+        insert(OutboxMessage)
+        .values(dedup_key=bindparam("b_key"), chat_id=bindparam("b_chat"), method=bindparam("b_method"),
+                payload=bindparam("b_payload"), status=OutboxStatus.PENDING.value, attempts=0,
+                available_at=bindparam("b_available"), ref=bindparam("b_ref"), created_at=bindparam("b_now"))
+        .on_conflict_do_nothing(index_elements=["dedup_key"])
+        .returning(OutboxMessage.id)
+    )
+
+
+_INSERT = {"postgresql": _insert_statement(pg_insert), "sqlite": _insert_statement(sqlite_insert)}
+
+
 class Outbox:
     """Writes outgoing messages for one unit of work. Keys derive from ``key_prefix`` plus a sequence,
     so re-running the same unit of work (after a crash) cannot create a second message."""
@@ -45,18 +61,12 @@ class Outbox:
     async def call(self, chat_id: int, method: str, payload: dict[str, Any], *, key: str | None = None,
                    ref: str | None = None, delay_until: Any = None) -> int | None:
         """Queue any Bot API call; returns the outbox row id (None if the key existed already)."""
-        insert = pg_insert if dialect_name(self.session) == "postgresql" else sqlite_insert
         now = utcnow()
-        stmt = (
-            insert(OutboxMessage)
-            .values(
-                dedup_key=self._next_key(key), chat_id=chat_id, method=method, payload=payload,
-                status=OutboxStatus.PENDING, attempts=0, available_at=delay_until or now, ref=ref, created_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["dedup_key"])
-            .returning(OutboxMessage.id)
-        )
-        row_id = (await self.session.execute(stmt)).scalar_one_or_none()
+        stmt = _INSERT[dialect_name(self.session)]
+        row_id = (await self.session.execute(stmt, {
+            "b_key": self._next_key(key), "b_chat": chat_id, "b_method": method, "b_payload": payload,
+            "b_available": delay_until or now, "b_ref": ref, "b_now": now,
+        })).scalar_one_or_none()
         chats: set[int] = self.session.info.setdefault(WAKE_KEY, set())
         if row_id is not None and delay_until is None:
             chats.add(chat_id)
