@@ -9,6 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
+from sqlalchemy.sql.base import Executable
 
 SessionFactory = async_sessionmaker[AsyncSession]
 
@@ -72,3 +73,11 @@ def dialect_name(session: AsyncSession) -> str:
     """'postgresql' or 'sqlite' for the session's bind."""
     bind = session.get_bind()
     return bind.dialect.name
+
+
+async def execute_core(session: AsyncSession, statement: Executable, params: Any = None) -> Any:
+    """Run a Core statement in the session's transaction. The queue's statements (claims, completions, outbox and
+    job inserts) are plain SQL on one table: through ``session.execute`` each also paid for the ORM's handling of
+    DML (identity-map synchronization, result setup), a few hundred microseconds per statement."""
+    conn = await session.connection()
+    return await conn.execute(statement, params)

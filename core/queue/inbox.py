@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, func, select, update
+from sqlalchemy import and_, bindparam, case, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from core.db.base import utcnow
-from core.db.engine import dialect_name
+from core.db.engine import dialect_name, execute_core
 from core.queue.models import OPEN_STATUSES, InboxUpdate, QueueStatus
 
 
@@ -72,10 +72,16 @@ async def count_by_status(session: AsyncSession) -> dict[str, int]:
     return counts
 
 
+# (NEW count, all not-finished count) in one pass over the open rows (the status index)
+_BACKLOG = (
+    select(func.count(case((InboxUpdate.status == QueueStatus.NEW.value, 1))), func.count())
+    .where(InboxUpdate.status.in_([status.value for status in OPEN_STATUSES]))
+)
+
+
 async def backlog(session: AsyncSession) -> tuple[int, int]:
     """(NEW count, all not-finished count) for backpressure."""
-    new = await session.scalar(select(func.count()).where(InboxUpdate.status == QueueStatus.NEW))
-    total = await session.scalar(select(func.count()).where(InboxUpdate.status.in_(OPEN_STATUSES)))
+    new, total = (await execute_core(session, _BACKLOG)).one()
     return int(new or 0), int(total or 0)
 
 
@@ -112,11 +118,12 @@ async def claim(session: AsyncSession, *, lease_seconds: int, limit: int = 1,
     query = _READY_LOCKED if dialect_name(session) == "postgresql" else _READY
     if exclude_chats:
         query = query.where(InboxUpdate.chat_id.not_in(exclude_chats))
-    ids = list((await session.scalars(query, {"b_now": now, "b_limit": limit})).all())
+    ids = list((await execute_core(session, query, {"b_now": now, "b_limit": limit})).scalars().all())
     if not ids:
         return []
     token = str(uuid.uuid4())
-    rows = await session.execute(
+    rows = await execute_core(
+        session,
         update(InboxUpdate)
         .where(InboxUpdate.id.in_(ids), InboxUpdate.status.in_(_CLAIMABLE))
         .values(status=QueueStatus.CLAIMED.value, lease_token=token,
@@ -142,7 +149,8 @@ _COMPLETE = (
 
 async def complete(session: AsyncSession, claim_: Claim) -> bool:
     """Mark DONE if we still hold the lease. False means the lease was lost: the caller must roll back."""
-    result = await session.execute(_COMPLETE, {"b_id": claim_.id, "b_token": claim_.lease_token, "b_now": utcnow()})
+    result = await execute_core(session, _COMPLETE, {"b_id": claim_.id, "b_token": claim_.lease_token,
+                                                      "b_now": utcnow()})
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 

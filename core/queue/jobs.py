@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.base import utcnow
-from core.db.engine import dialect_name
+from core.db.engine import dialect_name, execute_core
 from core.queue.models import Job, QueueStatus
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ async def enqueue_job(
     """Create a job in the current unit of work. Idempotent on ``key``; returns the new id or None."""
     now = utcnow()
     stmt = _INSERT[dialect_name(session)]
-    job_id = (await session.execute(stmt, {
+    job_id = (await execute_core(session, stmt, {
         "b_kind": kind, "b_key": key, "b_payload": payload, "b_user": user_id, "b_chat": chat_id,
         "b_max": max_attempts, "b_available": now + timedelta(seconds=delay), "b_now": now,
     })).scalar_one_or_none()
@@ -147,11 +147,11 @@ async def claim_job(session: AsyncSession, *, lease_seconds: int, job_id: int | 
     now = utcnow()
     if job_id is None:
         query = _NEXT_DUE_LOCKED if dialect_name(session) == "postgresql" else _NEXT_DUE
-        job_id = await session.scalar(query, {"b_now": now})
+        job_id = (await execute_core(session, query, {"b_now": now})).scalar()
         if job_id is None:
             return None
     token = str(uuid.uuid4())
-    row = (await session.execute(_CLAIM, {"b_id": job_id, "b_now": now, "b_token": token,
+    row = (await execute_core(session, _CLAIM, {"b_id": job_id, "b_now": now, "b_token": token,
                                           "b_expires": now + timedelta(seconds=lease_seconds)})).first()
     if row is None:
         return None
@@ -174,7 +174,7 @@ async def claim_jobs(session: AsyncSession, job_ids: list[int], *, lease_seconds
     lease token (each is completed by id and token)."""
     now = utcnow()
     token = str(uuid.uuid4())
-    rows = await session.execute(_CLAIM_MANY, {"b_ids": job_ids, "b_now": now, "b_token": token,
+    rows = await execute_core(session, _CLAIM_MANY, {"b_ids": job_ids, "b_now": now, "b_token": token,
                                                "b_expires": now + timedelta(seconds=lease_seconds)})
     claims = [JobClaim(r.id, r.kind, r.payload, r.user_id, r.chat_id, r.attempts, r.max_attempts, token)
               for r in rows]
@@ -183,7 +183,8 @@ async def claim_jobs(session: AsyncSession, job_ids: list[int], *, lease_seconds
 
 async def complete_job(session: AsyncSession, claim: JobClaim) -> bool:
     """DONE if we still hold the lease; False means a late worker: the caller must roll back its work."""
-    result = await session.execute(_COMPLETE, {"b_id": claim.id, "b_token": claim.lease_token, "b_now": utcnow()})
+    result = await execute_core(session, _COMPLETE, {"b_id": claim.id, "b_token": claim.lease_token,
+                                                      "b_now": utcnow()})
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.base import utcnow
-from core.db.engine import dialect_name
+from core.db.engine import dialect_name, execute_core
 from core.telegram.models import OutboxMessage, OutboxStatus
 
 WAKE_KEY = "outbox_wake"  # session.info: the chats that got a message due now (the sender is told after commit)
@@ -63,7 +63,7 @@ class Outbox:
         """Queue any Bot API call; returns the outbox row id (None if the key existed already)."""
         now = utcnow()
         stmt = _INSERT[dialect_name(self.session)]
-        row_id = (await self.session.execute(stmt, {
+        row_id = (await execute_core(self.session, stmt, {
             "b_key": self._next_key(key), "b_chat": chat_id, "b_method": method, "b_payload": payload,
             "b_available": delay_until or now, "b_ref": ref, "b_now": now,
         })).scalar_one_or_none()

@@ -37,7 +37,7 @@ from core.db.engine import SessionFactory
 from core.queue.backoff import backoff_seconds
 from core.telegram.limiter import RateLimiter
 from core.telegram.models import OutboxMessage, OutboxStatus
-from core.telegram.sender_store import SenderStore
+from core.telegram.sender_store import Claimed, SenderStore
 
 log = structlog.get_logger(__name__)
 
@@ -209,7 +209,7 @@ class OutboxSender:
         resolved["message_id"] = target.sent_message_id
         return resolved
 
-    async def _deliver(self, row: OutboxMessage) -> bool | None:
+    async def _deliver(self, row: Claimed) -> bool | None:
         """Send one claimed row and record the outcome: whether its chat has another message due now, or None
         when the row was given back for a retry."""
         method_cls = METHODS.get(row.method)
@@ -243,12 +243,12 @@ class OutboxSender:
             return await self._finish(row, OutboxStatus.SENT, message_id=getattr(result, "message_id", None))
         return None
 
-    async def _finish(self, row: OutboxMessage, status: OutboxStatus, *, error: str | None = None,
+    async def _finish(self, row: Claimed, status: OutboxStatus, *, error: str | None = None,
                       message_id: int | None = None) -> bool:
         self._pokes.discard(row.chat_id)  # the check for a next message below sees whatever was committed so far
         return await self.store.finish(row, status, error=error, message_id=message_id)
 
-    async def _retry(self, row: OutboxMessage, delay: float, error: str, *, count: bool = True) -> None:
+    async def _retry(self, row: Claimed, delay: float, error: str, *, count: bool = True) -> None:
         dead = count and row.attempts >= self.max_attempts
         if dead:
             log.error("outbox.dead", chat_id=row.chat_id, method=row.method, attempts=row.attempts)

@@ -44,8 +44,8 @@ _CLAIM = (
            OutboxMessage.available_at <= bindparam("b_now"))
     .values(status=OutboxStatus.SENDING.value, lease_token=bindparam("b_token"),
             attempts=OutboxMessage.attempts + 1, lease_expires_at=bindparam("b_expires"))
-    .returning(OutboxMessage)
-    .execution_options(synchronize_session=False)
+    .returning(OutboxMessage.id, OutboxMessage.chat_id, OutboxMessage.method, OutboxMessage.payload,
+               OutboxMessage.attempts, OutboxMessage.lease_token)
 )
 _FINISH = (
     update(OutboxMessage)
@@ -67,11 +67,23 @@ _DUE_CHATS = (
 )
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """An outbox row the sender holds the lease of (SENDING)."""
+
+    id: int
+    chat_id: int
+    method: str
+    payload: dict[str, Any]
+    attempts: int
+    lease_token: str | None
+
+
 @dataclass
 class _Batch:
     """What the chat tasks asked for since the last transaction."""
 
-    claims: dict[int, list[asyncio.Future[OutboxMessage | None]]] = field(default_factory=dict)
+    claims: dict[int, list[asyncio.Future[Claimed | None]]] = field(default_factory=dict)
     finishes: list[dict[str, Any]] = field(default_factory=list)
     retries: list[dict[str, Any]] = field(default_factory=list)
     due: dict[int, list[asyncio.Future[bool]]] = field(default_factory=dict)
@@ -89,21 +101,21 @@ class SenderStore:
         self._writer: asyncio.Task[None] | None = None
         self.transactions = 0  # how many transactions the store wrote (benchmarks, tests)
 
-    async def claim_head(self, chat_id: int) -> OutboxMessage | None:
+    async def claim_head(self, chat_id: int) -> Claimed | None:
         """The chat's oldest open message, now SENDING under a fresh lease; None if it has none due."""
-        future: asyncio.Future[OutboxMessage | None] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[Claimed | None] = asyncio.get_running_loop().create_future()
         self._batch.claims.setdefault(chat_id, []).append(future)
         self._kick()
         return await future
 
-    async def finish(self, row: OutboxMessage, status: OutboxStatus, *, error: str | None = None,
+    async def finish(self, row: Claimed, status: OutboxStatus, *, error: str | None = None,
                      message_id: int | None = None, then_check: bool = True) -> bool:
         """Record the outcome of a claimed row; returns whether its chat has another message due now."""
         self._batch.finishes.append({"b_id": row.id, "b_token": row.lease_token, "b_status": status.value,
                                      "b_error": error, "b_message_id": message_id, "b_at": utcnow()})
         return await self._written(row.chat_id, then_check)
 
-    async def retry(self, row: OutboxMessage, *, status: OutboxStatus, error: str, available_at: datetime,
+    async def retry(self, row: Claimed, *, status: OutboxStatus, error: str, available_at: datetime,
                     count: bool = True) -> None:
         """Give a claimed row back (PENDING with a retry time) or bury it (DEAD)."""
         self._batch.retries.append({"b_id": row.id, "b_token": row.lease_token, "b_status": status.value,
@@ -153,22 +165,23 @@ class SenderStore:
             for future in batch.done:
                 _settle(future, None)
 
-    async def _apply(self, session: AsyncSession, batch: _Batch) -> tuple[dict[int, OutboxMessage], set[int]]:
+    async def _apply(self, session: AsyncSession, batch: _Batch) -> tuple[dict[int, Claimed], set[int]]:
         now = utcnow()
-        conn = await session.connection()
+        conn = await session.connection()  # plain SQL on one table: no ORM statement handling needed
         if batch.finishes:
             await conn.execute(_FINISH, batch.finishes)
         if batch.retries:
             await conn.execute(_RETRY, batch.retries)
         due_chats: set[int] = set()
         if batch.due:
-            due_chats = set((await session.scalars(_DUE_CHATS, {"b_chats": list(batch.due), "b_now": now})).all())
-        claimed: dict[int, OutboxMessage] = {}
+            due = await conn.execute(_DUE_CHATS, {"b_chats": list(batch.due), "b_now": now})
+            due_chats = set(due.scalars().all())
+        claimed: dict[int, Claimed] = {}
         if batch.claims:
-            rows = await session.scalars(_CLAIM, {
+            rows = await conn.execute(_CLAIM, {
                 "b_chats": list(batch.claims), "b_now": now, "b_token": str(uuid.uuid4()),
                 "b_expires": now + timedelta(seconds=self.lease_seconds)})
-            claimed = {row.chat_id: row for row in rows.all()}
+            claimed = {row.chat_id: Claimed(*row) for row in rows}
         return claimed, due_chats
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -43,7 +44,8 @@ async def test_claims_the_oldest_message_of_each_chat_only(session_factory: Sess
     store = SenderStore(session_factory)
     rows = await asyncio.gather(store.claim_head(10), store.claim_head(20))
     assert [r.id if r else None for r in rows] == [first, other]
-    assert all(r is not None and r.status == OutboxStatus.SENDING and r.attempts == 1 for r in rows)
+    assert all(r is not None and r.attempts == 1 and r.lease_token for r in rows)
+    assert {(await _status(session_factory, r.id)).status for r in rows if r is not None} == {OutboxStatus.SENDING}
     # the chat's head is on the wire: its next message waits, even when asked for again
     assert await store.claim_head(10) is None
     assert (await _status(session_factory, second)).status == OutboxStatus.PENDING
@@ -85,7 +87,7 @@ async def test_an_outcome_without_the_lease_changes_nothing(session_factory: Ses
     store = SenderStore(session_factory)
     row = await store.claim_head(40)
     assert row is not None
-    stale = OutboxMessage(id=row.id, chat_id=row.chat_id, lease_token="not-the-lease")
+    stale = dataclasses.replace(row, lease_token="not-the-lease")
     await store.finish(stale, OutboxStatus.SENT, message_id=1)
     assert (await _status(session_factory, row_id)).status == OutboxStatus.SENDING
 
