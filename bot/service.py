@@ -41,7 +41,8 @@ COMMANDS = {
 
 def build_limiter(runtime: Runtime) -> RateLimiter:
     s = runtime.settings
-    limits = Limits(s.outbox_global_rate, s.outbox_chat_rate, s.outbox_chat_burst, s.outbox_group_per_minute)
+    limits = Limits(s.outbox_global_rate, s.outbox_chat_rate, s.outbox_chat_burst, s.outbox_group_per_minute,
+                    s.outbox_global_burst)
     if runtime.redis is not None:
         return RedisRateLimiter(runtime.redis, limits)
     return MemoryRateLimiter(limits)

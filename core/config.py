@@ -65,6 +65,7 @@ class Settings(BaseSettings):
 
     # Outbox (Telegram limits)
     outbox_global_rate: float = 30.0
+    outbox_global_burst: int = Field(default=3, ge=1)
     outbox_chat_rate: float = 1.0
     outbox_chat_burst: int = 3
     outbox_group_per_minute: int = 20

@@ -16,6 +16,9 @@ class Limits:
     chat_rate: float = 1.0  # messages per second per chat
     chat_burst: int = 3
     group_per_minute: int = 20
+    # Telegram's overall limit is a rate, not a spacing (its bucket holds about a second of messages): a small burst
+    # lets the sender catch up when the event loop woke it late, instead of losing that time for good.
+    global_burst: int = 3
 
 
 class RateLimiter(Protocol):
@@ -30,13 +33,13 @@ class RateLimiter(Protocol):
 
 # Telegram counts a chat's messages when they arrive; ours leave a database round trip after their slot, and that
 # round trip varies, so two messages a full interval apart here can arrive closer together there. The strict
-# buckets (a chat, a group) get this margin; the overall one is Telegram's lenient one.
+# buckets (a chat, a group) get this margin; the overall one is Telegram's lenient one (a bucket, see Limits).
 ARRIVAL_JITTER = 0.1  # seconds
 
 
 def _buckets(limits: Limits, chat_id: int) -> list[tuple[str, float, int]]:
     """(key, emission interval seconds, burst) for every bucket a message to ``chat_id`` passes."""
-    buckets = [("g", 1.0 / limits.global_rate, 1),
+    buckets = [("g", 1.0 / limits.global_rate, limits.global_burst),
                (f"c:{chat_id}", 1.0 / limits.chat_rate + ARRIVAL_JITTER, limits.chat_burst)]
     if chat_id < 0:
         buckets.append((f"grp:{chat_id}", 60.0 / limits.group_per_minute + ARRIVAL_JITTER, 1))
@@ -82,14 +85,16 @@ class MemoryRateLimiter:
             self._tat[key] = max(self._tat.get(key, 0.0), until)
 
 
-# KEYS: bucket keys; ARGV: now, then (interval, burst) per key. Returns wait seconds (0 = reserved).
+# KEYS: bucket keys; ARGV: (interval, burst) per key. Returns wait seconds (0 = reserved). The clock is Redis's own
+# (TIME inside the script: one round trip per attempt, and every process shares the clock as it shares the buckets).
 _GCRA_LUA = """
-local now = tonumber(ARGV[1])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local wait = 0
 local plans = {}
 for i, key in ipairs(KEYS) do
-  local interval = tonumber(ARGV[2 * i])
-  local burst = tonumber(ARGV[2 * i + 1])
+  local interval = tonumber(ARGV[2 * i - 1])
+  local burst = tonumber(ARGV[2 * i])
   local tat = tonumber(redis.call('GET', key) or now)
   if tat < now then tat = now end
   local new_tat = tat + interval
@@ -126,7 +131,7 @@ class RedisRateLimiter:
         keys = [self.prefix + key for key, _, _ in buckets]
         waited = 0.0
         while True:
-            args: list[float | int] = [await self._now()]
+            args: list[float | int] = []
             for _, interval, burst in buckets:
                 args += [interval, burst]
             wait = float(await self._script(keys=keys, args=args))
