@@ -30,6 +30,16 @@ class RateLimiter(Protocol):
         """Telegram said 429 retry_after: hold this chat back."""
         ...
 
+    async def left_late(self, chat_id: int, seconds: float) -> None:
+        """The message left ``seconds`` after its slot (the claim's transaction waited): move the chat's (and
+        group's) next slot back as much, so that two of its messages still arrive a full interval apart."""
+        ...
+
+
+def _strict_keys(chat_id: int) -> list[str]:
+    """The buckets Telegram counts on arrival and strictly: the chat's, and the group's."""
+    return [f"c:{chat_id}", f"grp:{chat_id}"] if chat_id < 0 else [f"c:{chat_id}"]
+
 
 # Telegram counts a chat's messages when they arrive; ours leave a database round trip after their slot, and that
 # round trip varies, so two messages a full interval apart here can arrive closer together there. The strict
@@ -84,6 +94,12 @@ class MemoryRateLimiter:
             until = time.monotonic() + seconds + (self.limits.chat_burst - 1) / self.limits.chat_rate
             self._tat[key] = max(self._tat.get(key, 0.0), until)
 
+    async def left_late(self, chat_id: int, seconds: float) -> None:
+        async with self._lock:
+            for key in _strict_keys(chat_id):
+                if key in self._tat:
+                    self._tat[key] += seconds
+
 
 # KEYS: bucket keys; ARGV: (interval, burst) per key. Returns wait seconds (0 = reserved). The clock is Redis's own
 # (TIME inside the script: one round trip per attempt, and every process shares the clock as it shares the buckets).
@@ -113,6 +129,20 @@ return tostring(wait)
 """
 
 
+# KEYS: bucket keys; ARGV[1]: seconds to add to each existing theoretical arrival time (kept with its expiry).
+_DELAY_LUA = """
+for _, key in ipairs(KEYS) do
+  local tat = redis.call('GET', key)
+  if tat then
+    local ttl = redis.call('PTTL', key)
+    if ttl < 0 then ttl = 1000 end
+    redis.call('SET', key, tostring(tonumber(tat) + tonumber(ARGV[1])), 'PX', ttl + math.ceil(tonumber(ARGV[1]) * 1000))
+  end
+end
+return 0
+"""
+
+
 class RedisRateLimiter:
     """The same buckets in Redis, so every bot and worker process shares them."""
 
@@ -121,6 +151,7 @@ class RedisRateLimiter:
         self.limits = limits
         self.prefix = prefix
         self._script = redis.register_script(_GCRA_LUA)
+        self._delay = redis.register_script(_DELAY_LUA)
 
     async def _now(self) -> float:
         sec, usec = await self.redis.time()
@@ -145,3 +176,6 @@ class RedisRateLimiter:
         key = f"{self.prefix}c:{chat_id}"
         until = now + seconds + (self.limits.chat_burst - 1) / self.limits.chat_rate
         await self.redis.set(key, str(until), ex=int(until - now) + 2)
+
+    async def left_late(self, chat_id: int, seconds: float) -> None:
+        await self._delay(keys=[self.prefix + key for key in _strict_keys(chat_id)], args=[seconds])

@@ -48,6 +48,8 @@ METHODS: dict[str, type[TelegramMethod[Any]]] = {
     "deleteMessage": DeleteMessage,
     "sendChatAction": SendChatAction,
 }
+# A claim that took longer than this after its rate-limit slot moves the chat's next slot back (see left_late).
+LATE_AFTER_SLOT = 0.02
 HARMLESS_ERRORS = ("message is not modified", "message to delete not found", "message can't be deleted")
 
 
@@ -178,11 +180,15 @@ class OutboxSender:
     async def _drain_chat_loop(self, chat_id: int) -> None:
         # A chat gets a task only when it has a due message, and after each delivery the next slot is taken only
         # if another one is due: a slot taken for nothing costs the whole bot 1/30 s of Telegram's overall limit.
+        loop = asyncio.get_running_loop()
         while not self._stopping:
             await self.limiter.acquire(chat_id)  # wait for a slot first: a SENDING row is then on the wire
+            slot_at = loop.time()
             row = await self.store.claim_head(chat_id)
             if row is None:
                 return
+            if (late := loop.time() - slot_at) > LATE_AFTER_SLOT:
+                await self.limiter.left_late(chat_id, late)
             due = await self._deliver(row)
             if due is None or (not due and not self._poked(chat_id)):
                 return  # retried later (its chat waits for it: a chat's messages go in order), or nothing due

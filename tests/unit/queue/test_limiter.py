@@ -57,3 +57,14 @@ async def test_a_429_holds_the_chat_back(make_limiter) -> None:  # type: ignore[
     await limiter.penalize(5, 0.3)
     assert await _timed(limiter, [5]) >= 0.28
     assert await _timed(limiter, [6]) < 0.05
+
+
+async def test_a_message_that_left_late_moves_its_chats_next_slot(make_limiter) -> None:  # type: ignore[no-untyped-def]
+    limiter = make_limiter(Limits(global_rate=10_000, chat_rate=20, chat_burst=1, global_burst=100))
+    started = time.monotonic()
+    await limiter.acquire(11)
+    await limiter.left_late(11, 0.2)  # its claim took 0.2 s: it reached Telegram 0.2 s after its slot
+    await limiter.acquire(11)
+    assert time.monotonic() - started >= 1 / 20 + ARRIVAL_JITTER + 0.2 - 0.005
+    await limiter.left_late(12, 0.5)  # a chat without a slot yet: nothing to move
+    assert await _timed(limiter, [12]) < 0.1
