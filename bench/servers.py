@@ -146,33 +146,21 @@ async def note_work(session: Any, message: Any, settings: Any) -> tuple[str, int
 
 
 async def file_work(sessions: Any, settings: Any, item_id: int) -> None:
-    """The filing the Secretary bot's job does for a note when no forum group is set (bot/jobs/filing.py ``file``):
-    read the note, classify and render it with the user's provider, store the filing and the usage."""
-    from core.ai.factory import build_provider, choose
-    from core.ai.provider import UsageCollector
-    from core.ai.service import file_note
+    """The filing our bot's job does for a note when no forum group is set (bot/jobs/filing.py, the same
+    functions): read the note, classify and render it with the user's provider, store the filing and the usage."""
+    from bot.jobs.filing import classify, note_to_file
     from core.ai.usage import record_all
-    from core.items.models import Item
-    from core.topics import repository, service
-    from core.users.models import User
+    from core.topics import service
 
     async with sessions() as read:
-        item = await read.get(Item, item_id)
-        user = await read.get(User, item.user_id) if item is not None else None
-        if item is None or user is None or await repository.filing_of_item(read, item_id) is not None:
-            return
-        text, language = item.text or item.title, user.language
-        choice = await choose(read, settings, user.id, "ai")
+        note = await note_to_file(read, settings, item_id)
         await read.commit()
-    usage = UsageCollector()
-    provider = build_provider(choice, settings, recorder=usage)
-    try:
-        filed = await file_note(provider, text, language=language)
-    finally:
-        await provider.aclose()
+    if note is None:
+        return
+    filed, usage = await classify(note, settings)
     async with sessions() as write:
-        await record_all(write, user.id, usage.events)
-        await service.record_filing(write, user_id=user.id, item_id=item_id, text=text, filed=filed)
+        await record_all(write, note.user.id, usage.events)
+        await service.record_filing(write, user_id=note.user.id, item_id=item_id, text=note.text, filed=filed)
         await write.commit()
 
 

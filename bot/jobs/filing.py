@@ -20,13 +20,15 @@ import structlog
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import ChatMemberAdministrator, ChatMemberMember, ChatMemberOwner, ChatMemberRestricted
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.factory import build_bot
 from bot.routers.topics import confirmation, move_keyboard
-from core.ai.factory import build_provider, choose
+from core.ai.factory import ProviderChoice, build_provider, choose
 from core.ai.provider import UsageCollector
-from core.ai.service import file_note
+from core.ai.service import FiledNote, file_note
 from core.ai.usage import record_all
+from core.config import Settings
 from core.db.base import utcnow
 from core.i18n import translator
 from core.items.models import Item
@@ -129,22 +131,44 @@ async def post_card(outbox: Outbox, group_id: int, thread_id: int, filing: NoteF
     return ids
 
 
+@dataclass(frozen=True)
+class NoteToFile:
+    user: User
+    text: str
+    number: int
+    language: str
+    choice: ProviderChoice
+
+
+async def note_to_file(session: AsyncSession, settings: Settings, item_id: int) -> NoteToFile | None:
+    """What filing a note needs, read in one short unit of work; None if it is gone or filed already."""
+    item = await session.get(Item, item_id)
+    user = await session.get(User, item.user_id) if item is not None else None
+    if item is None or user is None or await repository.filing_of_item(session, item_id) is not None:
+        return None
+    return NoteToFile(user, item.text or item.title, item.number, user.language,
+                      await choose(session, settings, user.id, "ai"))
+
+
+async def classify(note: NoteToFile, settings: Settings) -> tuple[FiledNote, UsageCollector]:
+    """Classify and render the note with the user's provider (outside any transaction: it may be a network call)."""
+    usage = UsageCollector()
+    provider = build_provider(note.choice, settings, recorder=usage)
+    try:
+        return await file_note(provider, note.text, language=note.language), usage
+    finally:
+        await provider.aclose()
+
+
 async def file(ctx: JobContext) -> None:
     runtime, job, settings = ctx.runtime, ctx.job, ctx.runtime.settings
     item_id = int(job.payload["item_id"])
     async with runtime.unit_of_work() as read:
-        item = await read.get(Item, item_id)
-        user = await read.get(User, item.user_id) if item is not None else None
-        if item is None or user is None or await repository.filing_of_item(read, item_id) is not None:
-            return
-        text, number, language = item.text or item.title, item.number, user.language
-        choice = await choose(read, settings, user.id, "ai")
-    usage = UsageCollector()
-    provider = build_provider(choice, settings, recorder=usage)
-    try:
-        filed = await file_note(provider, text, language=language)
-    finally:
-        await provider.aclose()
+        note = await note_to_file(read, settings, item_id)
+    if note is None:
+        return
+    user, text, number, language = note.user, note.text, note.number, note.language
+    filed, usage = await classify(note, settings)
     group_id = settings.telegram_group_id
     kind = filed.classification.kind
     place = await find_place(runtime, group_id, user.id, kind, language) if group_id is not None else None
