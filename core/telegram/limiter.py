@@ -57,56 +57,70 @@ def _buckets(limits: Limits, chat_id: int) -> list[tuple[str, float, int]]:
 
 
 class MemoryRateLimiter:
+    """The buckets in this process. Chats whose own pace allows a message take the overall slots first come, first
+    served: when the order is left to whichever task wakes first, some chats send their messages early and others
+    late, and the last seconds of a burst go at a few chats' per-chat pace instead of the overall rate."""
+
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self._tat: dict[str, float] = {}
-        self._lock = asyncio.Lock()
+        self._turn = asyncio.Lock()  # asyncio's lock wakes its waiters in order
 
-    def _try(self, chat_id: int, now: float) -> float:
-        """Reserve a slot in every bucket, or return how long to wait (reserving nothing)."""
+    def _try(self, chat_id: int, now: float, *, strict_only: bool = False) -> float:
+        """Reserve a slot in every bucket, or return how long to wait (reserving nothing). ``strict_only`` checks
+        the chat's (and group's) buckets alone and reserves nothing."""
         wait = 0.0
         plans: list[tuple[str, float]] = []
         for key, interval, burst in _buckets(self.limits, chat_id):
+            if strict_only and key == "g":
+                continue
             tat = max(self._tat.get(key, now), now)
             new_tat = tat + interval
             allow_at = new_tat - burst * interval
             wait = max(wait, allow_at - now)
             plans.append((key, new_tat))
-        if wait <= 0:
+        if wait <= 0 and not strict_only:
             for key, new_tat in plans:
                 self._tat[key] = new_tat
         return wait
 
     async def acquire(self, chat_id: int) -> float:
-        waited = 0.0
+        started = time.monotonic()
         while True:
-            async with self._lock:
-                wait = self._try(chat_id, time.monotonic())
-            if wait <= 0:
-                return waited
-            await asyncio.sleep(wait)
-            waited += wait
+            wait = self._try(chat_id, time.monotonic(), strict_only=True)
+            if wait > 0:  # the chat's own pace: only this chat waits for it
+                await asyncio.sleep(wait)
+                continue
+            async with self._turn:  # in line for the overall slot
+                while True:
+                    now = time.monotonic()
+                    if self._try(chat_id, now, strict_only=True) > 0:
+                        break  # a 429 moved the chat back meanwhile: leave the line, wait for the chat
+                    wait = self._try(chat_id, now)
+                    if wait <= 0:
+                        return time.monotonic() - started
+                    await asyncio.sleep(wait)  # only the overall slot is missing: keep our place
 
     async def penalize(self, chat_id: int, seconds: float) -> None:
-        async with self._lock:
-            key = f"c:{chat_id}"
-            # so that the next acquire waits the full ``seconds`` whatever the burst allowance
-            until = time.monotonic() + seconds + (self.limits.chat_burst - 1) / self.limits.chat_rate
-            self._tat[key] = max(self._tat.get(key, 0.0), until)
+        key = f"c:{chat_id}"
+        # so that the next acquire waits the full ``seconds`` whatever the burst allowance
+        until = time.monotonic() + seconds + (self.limits.chat_burst - 1) / self.limits.chat_rate
+        self._tat[key] = max(self._tat.get(key, 0.0), until)
 
     async def left_late(self, chat_id: int, seconds: float) -> None:
-        async with self._lock:
-            for key in _strict_keys(chat_id):
-                if key in self._tat:
-                    self._tat[key] += seconds
+        for key in _strict_keys(chat_id):
+            if key in self._tat:
+                self._tat[key] += seconds
 
 
-# KEYS: bucket keys; ARGV: (interval, burst) per key. Returns wait seconds (0 = reserved). The clock is Redis's own
+# KEYS: bucket keys; ARGV: (interval, burst) per key. Returns "<wait seconds> <1-based index of the bucket that
+# made us wait>" ("0 0" = reserved). The clock is Redis's own
 # (TIME inside the script: one round trip per attempt, and every process shares the clock as it shares the buckets).
 _GCRA_LUA = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local wait = 0
+local limiting = 0
 local plans = {}
 for i, key in ipairs(KEYS) do
   local interval = tonumber(ARGV[2 * i - 1])
@@ -115,7 +129,10 @@ for i, key in ipairs(KEYS) do
   if tat < now then tat = now end
   local new_tat = tat + interval
   local allow_at = new_tat - burst * interval
-  if allow_at - now > wait then wait = allow_at - now end
+  if allow_at - now > wait then
+    wait = allow_at - now
+    limiting = i
+  end
   plans[i] = new_tat
 end
 if wait <= 0 then
@@ -123,9 +140,9 @@ if wait <= 0 then
     local ttl = math.ceil(plans[i] - now) + 1
     redis.call('SET', key, tostring(plans[i]), 'EX', ttl)
   end
-  return '0'
+  return '0 0'
 end
-return tostring(wait)
+return tostring(wait) .. ' ' .. tostring(limiting)
 """
 
 
@@ -144,7 +161,8 @@ return 0
 
 
 class RedisRateLimiter:
-    """The same buckets in Redis, so every bot and worker process shares them."""
+    """The same buckets in Redis, so every bot and worker process shares them; within a process the chats take the
+    overall slots in order, as with the memory limiter."""
 
     def __init__(self, redis: Redis, limits: Limits, prefix: str = "secretary:tg:") -> None:
         self.redis = redis
@@ -152,6 +170,7 @@ class RedisRateLimiter:
         self.prefix = prefix
         self._script = redis.register_script(_GCRA_LUA)
         self._delay = redis.register_script(_DELAY_LUA)
+        self._turn = asyncio.Lock()
 
     async def _now(self) -> float:
         sec, usec = await self.redis.time()
@@ -160,16 +179,21 @@ class RedisRateLimiter:
     async def acquire(self, chat_id: int) -> float:
         buckets = _buckets(self.limits, chat_id)
         keys = [self.prefix + key for key, _, _ in buckets]
-        waited = 0.0
+        args: list[float | int] = []
+        for _, interval, burst in buckets:
+            args += [interval, burst]
+        started = time.monotonic()
         while True:
-            args: list[float | int] = []
-            for _, interval, burst in buckets:
-                args += [interval, burst]
-            wait = float(await self._script(keys=keys, args=args))
-            if wait <= 0:
-                return waited
+            async with self._turn:  # this process's chats queue for the overall slot in order (as in memory)
+                while True:
+                    wait_text, limiting = (await self._script(keys=keys, args=args)).split()
+                    wait = float(wait_text)
+                    if wait <= 0:
+                        return time.monotonic() - started
+                    if int(limiting) != 1:  # the chat's own pace (bucket 1 is the overall one): wait out of line
+                        break
+                    await asyncio.sleep(wait)
             await asyncio.sleep(wait)
-            waited += wait
 
     async def penalize(self, chat_id: int, seconds: float) -> None:
         now = await self._now()

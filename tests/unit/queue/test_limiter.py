@@ -68,3 +68,21 @@ async def test_a_message_that_left_late_moves_its_chats_next_slot(make_limiter) 
     assert time.monotonic() - started >= 1 / 20 + ARRIVAL_JITTER + 0.2 - 0.005
     await limiter.left_late(12, 0.5)  # a chat without a slot yet: nothing to move
     assert await _timed(limiter, [12]) < 0.1
+
+
+async def test_the_overall_slots_go_to_the_chats_in_order(make_limiter) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    limiter = make_limiter(Limits(global_rate=100, chat_rate=1000, chat_burst=10, global_burst=1))
+    granted: list[int] = []
+
+    async def send(chat_id: int) -> None:
+        await limiter.acquire(chat_id)
+        granted.append(chat_id)
+
+    tasks = []
+    for chat_id in range(1, 9):
+        tasks.append(asyncio.create_task(send(chat_id)))
+        await asyncio.sleep(0)  # each asks in turn
+    await asyncio.gather(*tasks)
+    assert granted == list(range(1, 9))
