@@ -102,9 +102,8 @@ async def transcribe(ctx: JobContext) -> None:
                            outbox_id=payload["progress_outbox_id"], parse_mode=None)
     outcome = await questions.handle_text(ctx.session, user.id, tz, text, now=utcnow(),
                                           ttl=runtime.settings.clarification_ttl)
-    reply, markup = views.outcome_reply(outcome, t, tz, retry=outcome.result == questions.Result.ASKED)
-    await outbox.send_message(payload["chat_id"], reply, reply_markup=markup, parse_mode=None,
-                              reply_to=payload.get("message_id"), ref=f"item:{outcome.item.id}")
+    await views.send_outcome(ctx.session, outbox, payload["chat_id"], outcome, t, tz,
+                             reply_to=payload.get("message_id"))
 
 
 async def on_dead(ctx: JobContext, error: str) -> None:

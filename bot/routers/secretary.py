@@ -38,9 +38,8 @@ async def on_text(message: Message, session: AsyncSession, outbox: Outbox, user:
                   runtime: Runtime) -> None:
     outcome = await questions.handle_text(session, user.id, user.timezone, message.text or "", now=utcnow(),
                                           ttl=runtime.settings.clarification_ttl)
-    text, markup = views.outcome_reply(outcome, t, user.timezone, retry=outcome.result == Result.ASKED)
-    await outbox.send_message(message.chat.id, text, reply_markup=markup, reply_to=message.message_id,
-                              parse_mode=None, ref=f"item:{outcome.item.id}")
+    await views.send_outcome(session, outbox, message.chat.id, outcome, t, user.timezone,
+                             reply_to=message.message_id)
 
 
 async def on_item_button(query: CallbackQuery, callback_data: ItemCb, session: AsyncSession, outbox: Outbox,
@@ -54,7 +53,8 @@ async def on_item_button(query: CallbackQuery, callback_data: ItemCb, session: A
                                                      ttl=runtime.settings.clarification_ttl)
             await query.answer()
             text, markup = views.outcome_reply(outcome, t, user.timezone)
-            await outbox.send_message(chat_id, text, reply_markup=markup, parse_mode=None)
+            await outbox.send_message(chat_id, text, reply_markup=markup, parse_mode=None,
+                                      ref=f"{views.QUESTION_REF}{item.id}")
             return
         done = callback_data.action == "done"
         item = await (service.mark_done(session, item) if done else service.cancel(session, item))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from aiogram.types import InlineKeyboardMarkup
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.keyboards_secretary import card_keyboard, pager_keyboard, question_keyboard
 from core.errors import DomainError
@@ -13,6 +14,7 @@ from core.items import render
 from core.items.models import ClarificationPurpose, Item, ItemKind, PendingClarification
 from core.items.queries import Page
 from core.items.questions import Outcome, Result, times_of
+from core.telegram.outbox import Outbox, outbox_by_ref
 
 Reply = tuple[str, InlineKeyboardMarkup | None]
 
@@ -89,3 +91,19 @@ def find_text(items: list[Item], total: int, query: str, t: Translator, tz: str,
     if total > len(items):
         title += " " + t("find.more", shown=len(items))
     return "\n".join([title, *(render.card(item, t, tz, today) for item in items)])
+
+
+QUESTION_REF = "question:"  # the outbox ``ref`` of a message that carries a question's buttons, by item id
+
+
+async def send_outcome(session: AsyncSession, outbox: Outbox, chat_id: int, outcome: Outcome, t: Translator,
+                       tz: str, *, reply_to: int | None) -> None:
+    """The reply to a text (typed or spoken). When the text answered a question, the question's buttons are taken
+    off its message first: they would only say "expired" now."""
+    if outcome.answered is not None:
+        asked = await outbox_by_ref(session, chat_id, f"{QUESTION_REF}{outcome.answered}")
+        if asked is not None:
+            await outbox.edit_markup(chat_id, outbox_id=asked)
+    text, markup = outcome_reply(outcome, t, tz, retry=outcome.result == Result.ASKED)
+    ref = f"{QUESTION_REF}{outcome.item.id}" if outcome.question is not None else f"item:{outcome.item.id}"
+    await outbox.send_message(chat_id, text, reply_markup=markup, reply_to=reply_to, parse_mode=None, ref=ref)

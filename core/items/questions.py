@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -43,6 +43,7 @@ class Outcome:
     result: Result
     item: Item
     question: PendingClarification | None = None
+    answered: int | None = None  # the item whose pending question this text answered (its buttons are done)
 
 
 def times_of(question: PendingClarification) -> list[dt.time]:
@@ -141,19 +142,24 @@ async def handle_text(session: AsyncSession, user_id: int, tz: str, text: str, *
     if question is not None:
         answer = read_answer(text, now, tz, times_of(question))
         if answer.kind != AnswerKind.NONE:
-            item = await owned_by_id(session, user_id, question.item_id)
-            if question.expires_at <= now:
-                await repository.drop_pending(session, user_id)
-                return Outcome(Result.EXPIRED, item)
-            if answer.kind == AnswerKind.CANCEL:
-                return await _cancel(session, question, item)
-            if answer.kind == AnswerKind.TIME and answer.time is not None:
-                return await _apply_time(session, question, item, answer.time, answer.day, answer.duration_min,
-                                         tz, now)
-            return await _ask_again(session, question, item, answer, tz, now, ttl)
+            outcome = await _answer(session, question, answer, tz, now, ttl)
+            return replace(outcome, answered=question.item_id)
         if question.expires_at <= now:
             await repository.drop_pending(session, user_id)
     return await capture(session, user_id, tz, text, now=now, ttl=ttl, source=source)
+
+
+async def _answer(session: AsyncSession, question: PendingClarification, answer: Answer, tz: str,
+                  now: dt.datetime, ttl: int) -> Outcome:
+    item = await owned_by_id(session, question.user_id, question.item_id)
+    if question.expires_at <= now:
+        await repository.drop_pending(session, question.user_id)
+        return Outcome(Result.EXPIRED, item)
+    if answer.kind == AnswerKind.CANCEL:
+        return await _cancel(session, question, item)
+    if answer.kind == AnswerKind.TIME and answer.time is not None:
+        return await _apply_time(session, question, item, answer.time, answer.day, answer.duration_min, tz, now)
+    return await _ask_again(session, question, item, answer, tz, now, ttl)
 
 
 async def choose(session: AsyncSession, user_id: int, item_id: int, minute: int | None, tz: str, *,

@@ -121,3 +121,10 @@ def _target(message_id: int | None, outbox_id: int | None) -> dict[str, Any]:
 
 async def sent_message_id(session: AsyncSession, outbox_id: int) -> int | None:
     return await session.scalar(select(OutboxMessage.sent_message_id).where(OutboxMessage.id == outbox_id))
+
+
+async def outbox_by_ref(session: AsyncSession, chat_id: int, ref: str) -> int | None:
+    """The newest outbox row of a chat with this ``ref`` (what it belongs to), e.g. to edit that message later."""
+    return await session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.chat_id == chat_id, OutboxMessage.ref == ref)
+        .order_by(OutboxMessage.id.desc()).limit(1))

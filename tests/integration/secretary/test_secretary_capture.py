@@ -68,6 +68,34 @@ class TestPendingAnswer:
         assert item.status == ItemStatus.SCHEDULED and (local(item.starts_at).hour, local(item.starts_at).minute) \
             == (10, 30)
 
+    async def test_a_text_answer_takes_the_buttons_off_the_question(self, bot_app: BotServices,
+                                                                   sandbox: SandboxClient) -> None:
+        await sandbox.say(3204, "call with Kim at 7", language_code="en")
+        question = await sandbox.wait_for_text(3204, "What time?")
+        assert buttons(question)
+        await sandbox.say(3204, "evening", language_code="en")
+        await sandbox.wait_for_text(3204, "19:00–")
+        msgs = await sandbox.wait_for(3204, lambda ms: any(
+            m["message_id"] == question["message_id"] and not buttons(m) for m in ms))
+        asked = next(m for m in msgs if m["message_id"] == question["message_id"])
+        assert asked["text"] == question["text"]  # the question stays readable; only its buttons are gone
+
+    async def test_an_unclear_answer_replaces_the_buttons_with_new_ones(self, bot_app: BotServices,
+                                                                       sandbox: SandboxClient) -> None:
+        await sandbox.say(3205, "встреча с юристом послезавтра", language_code="ru")
+        first = await sandbox.wait_for_text(3205, "Во сколько?")
+        count = len(await sandbox.bot_messages(3205))
+        await sandbox.say(3205, "в 9", language_code="ru")  # still two readings: asked again
+        msgs = await sandbox.wait_for(3205, lambda ms: len(ms) > count)
+        again = msgs[count]
+        assert [b["text"] for b in buttons(again)] == ["Утро 09:00", "Вечер 21:00", "Отменить"]
+        msgs = await sandbox.wait_for(3205, lambda ms: any(
+            m["message_id"] == first["message_id"] and not buttons(m) for m in ms))
+        await sandbox.say(3205, "вечером", language_code="ru")
+        await sandbox.wait_for_text(3205, "21:00–22:00")
+        await sandbox.wait_for(3205, lambda ms: any(
+            m["message_id"] == again["message_id"] and not buttons(m) for m in ms))
+
     async def test_other_text_is_a_new_item_and_the_question_stays(self, bot_app: BotServices,
                                                                     sandbox: SandboxClient) -> None:
         await sandbox.say(3202, "meeting with Ann at 9", language_code="en")
