@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import sys
 import tempfile
@@ -230,7 +231,8 @@ async def wait_bot_connected(base: str, child: Child, within: float = 60.0) -> N
     raise TimeoutError(f"{child.name} never polled the sandbox\n{child.output_tail()}")
 
 
-def bot_child(kind: str, db_url: str, sandbox_url: str, workdir: str, consumers: int | None) -> Child:
+def bot_child(kind: str, db_url: str, sandbox_url: str, workdir: str, consumers: int | None, *,
+              ingress: bool = True) -> Child:
     if kind.startswith("bare"):
         return Child("bot", [sys.executable, str(BENCH_DIR / "servers.py"), "bare-bot", "--database-url", db_url,
                              *(["--no-filing"] if kind == "bare-nofiling" else []),
@@ -240,8 +242,8 @@ def bot_child(kind: str, db_url: str, sandbox_url: str, workdir: str, consumers:
     if consumers:
         extra["QUEUE_CONSUMERS"] = str(consumers)
     # cwd is a temp dir so that a developer's .env cannot switch Redis or the database on behind our back
-    return Child("bot", [sys.executable, "-m", "core.cli", "bot"], env=bench_env(db_url, **extra),
-                 cwd=Path(workdir))
+    return Child("bot", [sys.executable, "-m", "core.cli", "bot", *([] if ingress else ["--no-ingress"])],
+                 env=bench_env(db_url, **extra), cwd=Path(workdir))
 
 
 def measure(name: str, keys: list[str], timings: dict[str, Any], cpu: dict[str, float], filed_at: float | None
@@ -265,14 +267,20 @@ async def run_bot(kind: str, server_url: str, args: argparse.Namespace) -> BotFi
     async with fresh_database(server_url) as db_url, timed_sandbox() as sandbox:
         with tempfile.TemporaryDirectory(prefix="secretary-bench-bot-") as workdir:
             bot = bot_child(kind, db_url, sandbox.url, workdir, args.consumers)
-            with bot:
+            # `--bot-processes N`: N-1 more `secretary bot --no-ingress` (consume only; their CPU counts as the bot's)
+            extras = [bot_child(kind, db_url, sandbox.url, workdir, args.consumers, ingress=False)
+                      for _ in range(args.bot_processes - 1)] if kind == "secretary" and db_url.startswith(
+                          "postgresql") else []
+            with bot, contextlib.ExitStack() as stack:
+                for extra in extras:
+                    stack.enter_context(extra)
                 await wait_bot_connected(sandbox.url, bot)
                 driver = Driver(sandbox.url, args.connections)
                 filings = FilingWatch(db_url)
                 files = kind != "bare-nofiling"
 
                 async def phase(name: str, post: Any, wait: float) -> Phase:
-                    meter = CpuMeter([bot, sandbox.child])
+                    meter = CpuMeter([bot, *extras, sandbox.child])
                     keys = await post
                     missing = await driver.wait_replies(wait)
                     filed_at = await filings.wait(driver.expected, wait) if files else None
@@ -363,6 +371,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--light-rate", type=float, default=20.0,
                         help="the light-load phase: this rate, or half the measured throughput if lower")
     parser.add_argument("--light-seconds", type=float, default=5.0)
+    parser.add_argument("--bot-processes", type=int, default=1,
+                        help="PostgreSQL: run our bot as this many processes (one polls, the others --no-ingress)")
     parser.add_argument("--consumers", type=int, default=0, help="QUEUE_CONSUMERS for our bot (0: its default)")
     parser.add_argument("--bots", default="secretary,bare",
                         help="comma-separated: secretary, bare (with filing, the same work as ours), bare-nofiling")

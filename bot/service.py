@@ -49,7 +49,7 @@ def build_limiter(runtime: Runtime) -> RateLimiter:
 
 
 class BotServices:
-    def __init__(self, runtime: Runtime, *, bot: Bot | None = None, role: str = "bot") -> None:
+    def __init__(self, runtime: Runtime, *, bot: Bot | None = None, role: str = "bot", ingress: bool = True) -> None:
         self.runtime = runtime
         self.bot = bot or build_bot(runtime.settings)
         self.dp = build_dispatcher()
@@ -60,6 +60,7 @@ class BotServices:
         runtime.outbox_listeners.append(self.sender.notify)
         self.poller: Poller | None = None
         self.role = role
+        self.ingress = ingress  # False: consume only (another process polls or the web app takes the webhook)
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
@@ -67,8 +68,9 @@ class BotServices:
         self._tasks.append(asyncio.create_task(self.consumer.run(), name="inbox-consumer"))
         self._tasks.append(asyncio.create_task(self.sender.run(), name="outbox-sender"))
         self._tasks.append(asyncio.create_task(self._heartbeat(), name="heartbeat"))
-        self._tasks.append(asyncio.create_task(self._setup_ingress(), name="ingress"))
-        log.info("bot.started", webhook=bool(settings.webhook_url))
+        if self.ingress:
+            self._tasks.append(asyncio.create_task(self._setup_ingress(), name="ingress"))
+        log.info("bot.started", webhook=bool(settings.webhook_url), ingress=self.ingress)
 
     async def _setup_ingress(self) -> None:
         settings = self.runtime.settings

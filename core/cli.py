@@ -59,9 +59,16 @@ def web(port: Annotated[int | None, typer.Option()] = None) -> None:
 
 
 @app.command()
-def bot() -> None:
+def bot(no_ingress: Annotated[bool, typer.Option(
+        "--no-ingress", help="Consume only: no polling and no setWebhook. Run one `secretary bot` with ingress "
+        "(or the webhook in `secretary web`) and as many of these as there are cores; on PostgreSQL.")] = False,
+        ) -> None:
     """The bot alone: ingress (polling or webhook registration), inbox consumers, outbox sender."""
     settings = _settings()
+    if no_ingress and settings.is_sqlite:
+        console.print("[red]--no-ingress is for PostgreSQL: SQLite has one writer, more processes only queue on it."
+                      "[/red]")
+        raise typer.Exit(2)
 
     async def main() -> None:
         from bot.service import BotServices
@@ -72,7 +79,7 @@ def bot() -> None:
         runtime = await build_runtime(settings)
         await migrate.upgrade(runtime.engine)
         runner = _attach_job_dispatch(runtime)
-        services = BotServices(runtime)
+        services = BotServices(runtime, ingress=not no_ingress)
         await services.start()
         gc.collect()
         gc.freeze()  # start-up objects never need collecting: fewer, shorter GC pauses per update
