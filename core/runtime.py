@@ -13,7 +13,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from core.config import Settings
-from core.db.engine import SessionFactory, make_engine, make_session_factory
+from core.db.engine import READ_ONLY, SessionFactory, make_engine, make_session_factory
 from core.queue.jobs import JobRegistry, drop_pending_jobs, pop_pending_jobs
 from core.telegram.outbox import WAKE_KEY
 
@@ -81,6 +81,13 @@ class Runtime:
                 session.info.pop(WAKE_KEY, None)
                 raise
             await self.after_commit(session)
+
+    @asynccontextmanager
+    async def read_only(self) -> AsyncIterator[AsyncSession]:
+        """A transaction that only reads. On SQLite it does not take the write lock (BEGIN DEFERRED in WAL mode), so
+        it neither waits for writers nor holds them up; a write in it would fail there. Nothing is committed."""
+        async with self.session_factory(execution_options={READ_ONLY: True}) as session:
+            yield session  # closing ends the transaction; what was read stays readable (not expired)
 
     async def close(self) -> None:
         if self.redis is not None:

@@ -163,7 +163,7 @@ async def classify(note: NoteToFile, settings: Settings) -> tuple[FiledNote, Usa
 async def file(ctx: JobContext) -> None:
     runtime, job, settings = ctx.runtime, ctx.job, ctx.runtime.settings
     item_id = int(job.payload["item_id"])
-    async with runtime.unit_of_work() as read:
+    async with runtime.read_only() as read:
         note = await note_to_file(read, settings, item_id)
     if note is None:
         return

@@ -12,6 +12,7 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.sql.base import Executable
 
 SessionFactory = async_sessionmaker[AsyncSession]
+READ_ONLY = "secretary_read_only"  # execution option of a session that only reads (SQLite: BEGIN DEFERRED)
 
 
 def is_sqlite_url(url: str) -> bool:
@@ -62,7 +63,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # a read-only unit of work (READ_ONLY option) reads beside the writer in WAL mode instead of queueing on
+        # the write lock; everything else takes the lock up front
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: AsyncEngine) -> SessionFactory:

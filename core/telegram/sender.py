@@ -33,7 +33,7 @@ from pydantic import ValidationError
 from sqlalchemy import select, update
 
 from core.db.base import utcnow
-from core.db.engine import SessionFactory
+from core.db.engine import READ_ONLY, SessionFactory
 from core.queue.backoff import backoff_seconds
 from core.telegram.limiter import RateLimiter
 from core.telegram.models import OutboxMessage, OutboxStatus
@@ -48,6 +48,7 @@ METHODS: dict[str, type[TelegramMethod[Any]]] = {
     "deleteMessage": DeleteMessage,
     "sendChatAction": SendChatAction,
 }
+_READS = {READ_ONLY: True}  # the scan and the edit lookups only read (SQLite: they do not take the write lock)
 # A claim that took longer than this after its rate-limit slot moves the chat's next slot back (see left_late).
 LATE_AFTER_SLOT = 0.02
 HARMLESS_ERRORS = ("message is not modified", "message to delete not found", "message can't be deleted")
@@ -143,7 +144,7 @@ class OutboxSender:
 
     async def _spawn_chat_tasks(self) -> None:
         now = utcnow()
-        async with self.session_factory() as session:
+        async with self.session_factory(execution_options=_READS) as session:
             chats = (
                 await session.scalars(
                     select(OutboxMessage.chat_id)
@@ -204,7 +205,7 @@ class OutboxSender:
         ref = payload.get("message_id_from_outbox")
         if ref is None:
             return payload
-        async with self.session_factory() as session:
+        async with self.session_factory(execution_options=_READS) as session:
             target = await session.get(OutboxMessage, ref)
             await session.commit()
         if target is None or target.status == OutboxStatus.DEAD:
