@@ -57,13 +57,12 @@ from bench.common import (  # noqa: E402
     BENCH_DIR,
     Child,
     CpuMeter,
-    add_database_arg,
     bench_env,
     engine_label,
     fresh_database,
-    machine_summary,
     quantiles_ms,
     sandbox_json,
+    script_main,
     timed_sandbox,
     verdict,
 )
@@ -383,15 +382,5 @@ async def run(server_url: str, args: argparse.Namespace) -> tuple[bool, list[Bot
     return report(engine_label(server_url or "sqlite"), results, args), results
 
 
-async def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_database_arg(parser)
-    add_arguments(parser)
-    args = parser.parse_args()
-    print(machine_summary())
-    ok, _ = await run(args.database_url, args)
-    return 0 if ok else 1
-
-
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main()))
+    sys.exit(asyncio.run(script_main(__doc__, add_arguments, run)))

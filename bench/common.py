@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +51,18 @@ def add_database_arg(parser: argparse.ArgumentParser) -> None:
         help="empty: a fresh SQLite file in a temp dir; postgresql+asyncpg://…: a fresh database bench_<pid>_<n> "
              "is created on that server and dropped afterwards",
     )
+
+
+async def script_main(doc: str | None, add_arguments: Callable[[argparse.ArgumentParser], None],
+                      run: Callable[[str, argparse.Namespace], Awaitable[tuple[bool, Any]]]) -> int:
+    """A benchmark script's main: its arguments plus --database-url, the machine, then ``run``; exit 1 on a miss."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_database_arg(parser)
+    add_arguments(parser)
+    args = parser.parse_args()
+    print(machine_summary())
+    ok, _ = await run(args.database_url, args)
+    return 0 if ok else 1
 
 
 def engine_label(url: str) -> str:

@@ -24,8 +24,6 @@ import asyncio
 import signal
 import sys
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +32,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import uvicorn  # noqa: E402
-from fastapi import FastAPI  # noqa: E402
-from fastapi.responses import JSONResponse, RedirectResponse  # noqa: E402
+from fastapi import APIRouter, FastAPI  # noqa: E402
+from fastapi.responses import JSONResponse  # noqa: E402
 
 from bench.common import BOT_TOKEN  # noqa: E402
 from core import aio  # noqa: E402
@@ -78,11 +76,11 @@ def webhook_app() -> FastAPI:
 
 
 def timed_sandbox_app() -> FastAPI:
-    from sandbox.app import create_sandbox_app
+    """sandbox.app.create_standalone_app (in memory), its messages stamped, and the two /bench routes."""
+    from sandbox.app import create_standalone_app
 
-    inner = create_sandbox_app(None)
-    sandbox = inner.state.sandbox
-    state = sandbox.state
+    app = create_standalone_app(None)
+    state = app.state.sandbox.state
     probe = Probe()
     add_message = state.add_message
 
@@ -93,30 +91,18 @@ def timed_sandbox_app() -> FastAPI:
 
     state.add_message = add_and_stamp  # type: ignore[method-assign]
 
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        sandbox.start()
-        yield
-        await sandbox.aclose()
+    bench = APIRouter()
 
-    outer = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
-    outer.state.sandbox = sandbox
-
-    @outer.get("/bench/summary")
+    @bench.get("/bench/summary")
     async def summary() -> JSONResponse:
         return JSONResponse(probe.summary())
 
-    @outer.get("/bench/timings")
+    @bench.get("/bench/timings")
     async def timings() -> JSONResponse:
         return JSONResponse(probe.dump())
 
-    @outer.get("/sandbox", include_in_schema=False)
-    async def to_page() -> RedirectResponse:
-        return RedirectResponse("/sandbox/")
-
-    outer.mount("/sandbox", inner)  # like sandbox.app.create_standalone_app: the Bot API at / and /sandbox
-    outer.mount("/", inner)
-    return outer
+    app.router.routes[0:0] = bench.routes  # ahead of the sandbox mounted at "/", which would take every path
+    return app
 
 
 def serve_sandbox(port: int) -> None:

@@ -131,7 +131,6 @@ async def claim(session: AsyncSession, *, lease_seconds: int, limit: int = 1,
                 updated_at=now)
         .returning(InboxUpdate.id, InboxUpdate.chat_id, InboxUpdate.update_id, InboxUpdate.payload,
                    InboxUpdate.attempts)
-        .execution_options(synchronize_session=False)
     )
     claims = [Claim(r.id, r.chat_id, r.update_id, r.payload, r.attempts, token) for r in rows]
     return sorted(claims, key=lambda c: c.id)
@@ -143,7 +142,6 @@ _COMPLETE = (
            InboxUpdate.status == QueueStatus.CLAIMED.value)
     .values(status=QueueStatus.DONE.value, lease_token=None, lease_expires_at=None, processed_at=bindparam("b_now"),
             updated_at=bindparam("b_now"))
-    .execution_options(synchronize_session=False)
 )
 
 

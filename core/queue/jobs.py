@@ -124,49 +124,32 @@ _NEXT_DUE = (
     .limit(1)
 )
 _NEXT_DUE_LOCKED = _NEXT_DUE.with_for_update(skip_locked=True)
-_CLAIM = (
-    update(Job)
-    .where(Job.id == bindparam("b_id"), Job.status.in_(_READY_STATUSES), Job.available_at <= bindparam("b_now"))
-    .values(status=QueueStatus.CLAIMED.value, lease_token=bindparam("b_token"), attempts=Job.attempts + 1,
-            lease_expires_at=bindparam("b_expires"), updated_at=bindparam("b_now"))
-    .returning(Job.kind, Job.payload, Job.user_id, Job.chat_id, Job.attempts, Job.max_attempts)
-    .execution_options(synchronize_session=False)
-)
 _COMPLETE = (
     update(Job)
     .where(Job.id == bindparam("b_id"), Job.lease_token == bindparam("b_token"),
            Job.status == QueueStatus.CLAIMED.value)
     .values(status=QueueStatus.DONE.value, lease_token=None, lease_expires_at=None, finished_at=bindparam("b_now"),
             updated_at=bindparam("b_now"))
-    .execution_options(synchronize_session=False)
 )
-
-
-async def claim_job(session: AsyncSession, *, lease_seconds: int, job_id: int | None = None) -> JobClaim | None:
-    """Claim one job (a given one, or the oldest due one) with a fresh lease token."""
-    now = utcnow()
-    if job_id is None:
-        query = _NEXT_DUE_LOCKED if dialect_name(session) == "postgresql" else _NEXT_DUE
-        job_id = (await execute_core(session, query, {"b_now": now})).scalar()
-        if job_id is None:
-            return None
-    token = str(uuid.uuid4())
-    row = (await execute_core(session, _CLAIM, {"b_id": job_id, "b_now": now, "b_token": token,
-                                          "b_expires": now + timedelta(seconds=lease_seconds)})).first()
-    if row is None:
-        return None
-    return JobClaim(job_id, row.kind, row.payload, row.user_id, row.chat_id, row.attempts, row.max_attempts, token)
-
-
-_CLAIM_MANY = (
+_CLAIM = (
     update(Job)
     .where(Job.id.in_(bindparam("b_ids", expanding=True)), Job.status.in_(_READY_STATUSES),
            Job.available_at <= bindparam("b_now"))
     .values(status=QueueStatus.CLAIMED.value, lease_token=bindparam("b_token"), attempts=Job.attempts + 1,
             lease_expires_at=bindparam("b_expires"), updated_at=bindparam("b_now"))
     .returning(Job.id, Job.kind, Job.payload, Job.user_id, Job.chat_id, Job.attempts, Job.max_attempts)
-    .execution_options(synchronize_session=False)
 )
+
+
+async def claim_job(session: AsyncSession, *, lease_seconds: int, job_id: int | None = None) -> JobClaim | None:
+    """Claim one job (a given one, or the oldest due one) with a fresh lease token."""
+    if job_id is None:
+        query = _NEXT_DUE_LOCKED if dialect_name(session) == "postgresql" else _NEXT_DUE
+        job_id = (await execute_core(session, query, {"b_now": utcnow()})).scalar()
+        if job_id is None:
+            return None
+    claims = await claim_jobs(session, [job_id], lease_seconds=lease_seconds)
+    return claims[0] if claims else None
 
 
 async def claim_jobs(session: AsyncSession, job_ids: list[int], *, lease_seconds: int) -> list[JobClaim]:
@@ -174,7 +157,7 @@ async def claim_jobs(session: AsyncSession, job_ids: list[int], *, lease_seconds
     lease token (each is completed by id and token)."""
     now = utcnow()
     token = str(uuid.uuid4())
-    rows = await execute_core(session, _CLAIM_MANY, {"b_ids": job_ids, "b_now": now, "b_token": token,
+    rows = await execute_core(session, _CLAIM, {"b_ids": job_ids, "b_now": now, "b_token": token,
                                                "b_expires": now + timedelta(seconds=lease_seconds)})
     claims = [JobClaim(r.id, r.kind, r.payload, r.user_id, r.chat_id, r.attempts, r.max_attempts, token)
               for r in rows]

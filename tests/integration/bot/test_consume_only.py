@@ -29,7 +29,7 @@ async def test_it_answers_stored_updates_and_never_polls(runtime: Runtime, sandb
         await sandbox.say(9101, "this one waits in the sandbox: nobody polls for it")
         await ingest(runtime, [_update(1, 9102, "a note stored by another process")])
         reply = await sandbox.wait_for_text(9102, "#1")
-        assert reply["from_bot"]
+        assert reply["text"] == "Saved as note #1."  # the English reply: the update was handled, not just seen
         await asyncio.sleep(0.3)
         assert services.poller is None
         assert await sandbox.bot_messages(9101) == []
