@@ -7,16 +7,16 @@ import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
-from typing import Any, TypeVar
+from typing import Any, Unpack
 
 import aiohttp
 import httpx
 from google import genai
 from google.genai import errors as genai_errors
 from google.genai import types as gtypes
-from pydantic import BaseModel
 
 from core.ai import prompts
+from core.ai.base import PHOTO_ONLY, CloudOptions, CloudProvider
 from core.ai.errors import (
     ERR_AI_AUTH,
     ERR_AI_BAD_OUTPUT,
@@ -26,110 +26,89 @@ from core.ai.errors import (
     AIProviderError,
 )
 from core.ai.media import image_mime
-from core.ai.provider import UsageRecorder, discard_usage
-from core.ai.retry import RetryPolicy, call_with_retries, open_stream_with_retries, parse_retry_after
-from core.ai.schemas import (
-    ANALYZE_SCHEMA,
-    CLASSIFY_SCHEMA,
-    RENDER_SCHEMA,
-    TRANSCRIBE_SCHEMA,
-    AnalyzeOut,
-    ClassifyOut,
-    JsonSchema,
-    RenderOut,
-    TranscribeOut,
-    to_gemini_schema,
-)
-from core.ai.structured import ask_structured
-from core.ai.types import (
-    Classification,
-    Embedding,
-    EntryAnalysis,
-    Operation,
-    RenderedNote,
-    Transcript,
-    Usage,
-    UsageEvent,
-)
-from core.config import Settings
+from core.ai.retry import parse_retry_after
+from core.ai.schemas import TRANSCRIBE_SCHEMA, JsonSchema, TranscribeOut, to_gemini_schema
+from core.ai.types import Embedding, Operation, Transcript, Usage
 
 DEFAULT_EMBEDDING_MODEL = "gemini-embedding-001"
 API_VERSION = "v1beta"  # responseSchema and inline audio are documented there; the SDK's default moved to v1
 EMBED_BATCH = 100  # batchEmbedContents accepts at most 100 requests
-M = TypeVar("M", bound=BaseModel)
 
 
-class GeminiProvider:
+class GeminiProvider(CloudProvider):
+    """Gemini's generateContent with a response schema (v1beta). There is no speech endpoint: audio is sent
+    inline in a structured request, so its size is bounded by the inline request limit."""
+
     name = "gemini"
     # inline requests are limited to 20 MB in total; base64 grows the audio by 4/3
     max_audio_bytes = 14 * 1024 * 1024
+    embed_batch = EMBED_BATCH
+    settings_fields = {"api_key": "gemini_api_key", "base_url": "gemini_base_url", "model": "gemini_flash_model",
+                       "answer_model": "gemini_flash_model", "embedding_model": "gemini_embedding_model"}
 
-    def __init__(
-        self,
-        api_key: str,
-        *,
-        base_url: str | None = None,
-        model: str = "gemini-2.5-flash",
-        answer_model: str | None = None,
-        embedding_model: str = DEFAULT_EMBEDDING_MODEL,
-        timeout: float = 60.0,
-        retry: RetryPolicy | None = None,
-        recorder: UsageRecorder | None = None,
-        bad_output_retries: int = 1,
-    ) -> None:
+    def __init__(self, api_key: str, *, model: str = "gemini-2.5-flash", answer_model: str | None = None,
+                 embedding_model: str = DEFAULT_EMBEDDING_MODEL, **options: Unpack[CloudOptions]) -> None:
+        super().__init__(api_key, model=model, embedding_model=embedding_model, **options)
+        self.answer_model = answer_model or model
+
+    def _connect(self, api_key: str, *, base_url: str | None, timeout: float) -> None:
         http_options = gtypes.HttpOptions(
-            base_url=base_url or None,
+            base_url=base_url,
             api_version=API_VERSION,
             timeout=max(1, int(timeout * 1000)),  # milliseconds
-            # one attempt: core.ai.retry retries, the same way for every provider
-            retry_options=gtypes.HttpRetryOptions(attempts=1),
+            retry_options=gtypes.HttpRetryOptions(attempts=1),  # core.ai.retry retries
         )
         self._client = genai.Client(api_key=api_key, http_options=http_options)
-        self.model = model
-        self.answer_model = answer_model or model
-        self.embedding_model = embedding_model
-        self._retry = retry or RetryPolicy()
-        self._record = recorder or discard_usage
-        self._bad_output_retries = bad_output_retries
-
-    @classmethod
-    def from_settings(
-        cls, settings: Settings, *, api_key: str | None = None, recorder: UsageRecorder | None = None,
-        retry: RetryPolicy | None = None,
-    ) -> GeminiProvider:
-        return cls(
-            api_key if api_key is not None else settings.gemini_api_key,
-            base_url=settings.gemini_base_url or None,
-            model=settings.gemini_flash_model,
-            answer_model=settings.gemini_flash_model,
-            embedding_model=settings.gemini_embedding_model,
-            timeout=settings.ai_timeout,
-            retry=retry or RetryPolicy(max_retries=settings.ai_max_retries),
-            recorder=recorder,
-        )
 
     async def aclose(self) -> None:
         await self._client.aio.aclose()
 
-    # -- structured operations --------------------------------------------------------------------
+    # -- wire format ----------------------------------------------------------------------------------
 
-    async def classify_note(self, text: str, *, language: str) -> Classification:
-        out = await self._structured("classify", prompts.classify_system(language), [_text(text)],
-                                     CLASSIFY_SCHEMA, ClassifyOut)
-        return Classification(**out.model_dump())
+    def _text_content(self, text: str) -> list[gtypes.Part]:
+        return [_text(text)]
 
-    async def render_note(self, text: str, classification: Classification, *, language: str) -> RenderedNote:
-        out = await self._structured("render", prompts.render_system(language, classification), [_text(text)],
-                                     RENDER_SCHEMA, RenderOut)
-        return RenderedNote(**out.model_dump())
-
-    async def analyze_entry(self, text: str, *, language: str, image: bytes | None = None) -> EntryAnalysis:
-        parts = [_text(text or "(photo only)")]
+    def _analyze_content(self, text: str, image: bytes | None) -> list[gtypes.Part]:
+        parts = [_text(text or PHOTO_ONLY)]
         if image is not None:
             parts.append(gtypes.Part.from_bytes(data=image, mime_type=image_mime(image)))
-        out = await self._structured("analyze", prompts.analyze_system(language), parts, ANALYZE_SCHEMA,
-                                     AnalyzeOut)
-        return EntryAnalysis(**out.model_dump())
+        return parts
+
+    async def _ask_json(self, operation: Operation, system: str | None, content: Any,
+                        schema: JsonSchema) -> tuple[str | None, Usage]:
+        config = gtypes.GenerateContentConfig(
+            system_instruction=system,
+            response_mime_type="application/json",
+            response_schema=gtypes.Schema.model_validate(to_gemini_schema(schema)),
+        )
+        result = await self._client.aio.models.generate_content(
+            model=self.model, contents=[gtypes.Content(role="user", parts=content)], config=config)
+        return _response_text(result), _usage(result.usage_metadata)
+
+    async def _open_answer_stream(self, system: str, user: str) -> AsyncIterator[gtypes.GenerateContentResponse]:
+        return await self._client.aio.models.generate_content_stream(
+            model=self.answer_model, contents=[gtypes.Content(role="user", parts=[_text(user)])],
+            config=gtypes.GenerateContentConfig(system_instruction=system))
+
+    def _read_chunk(self, chunk: gtypes.GenerateContentResponse) -> tuple[str | None, Usage | None]:
+        return _response_text(chunk), (_usage(chunk.usage_metadata) if chunk.usage_metadata is not None else None)
+
+    async def _embed_batch(self, batch: list[str]) -> tuple[list[list[float]], Usage]:
+        contents: list[Any] = list(batch)
+        result = await self._client.aio.models.embed_content(model=self.embedding_model, contents=contents)
+        return [[float(x) for x in item.values or []] for item in result.embeddings or []], Usage(calls=1)
+
+    def _classify(self, exc: BaseException) -> AIProviderError | None:
+        return classify_gemini_error(exc)
+
+    async def embed(self, texts: list[str]) -> list[Embedding]:
+        vectors = await super().embed(texts)
+        if len(vectors) != len(texts):
+            raise AIProviderError(ERR_AI_BAD_OUTPUT, f"Gemini returned {len(vectors)} embeddings for "
+                                  f"{len(texts)} texts", provider=self.name)
+        return vectors
+
+    # -- audio: a structured request with the audio inline --------------------------------------------
 
     async def transcribe(
         self, audio: bytes, *, mime_type: str, language: str | None = None, duration_s: float | None = None
@@ -139,78 +118,6 @@ class GeminiProvider:
         out = await self._structured("transcribe", None, parts, TRANSCRIBE_SCHEMA, TranscribeOut,
                                      audio_seconds=duration_s or 0.0)
         return Transcript(text=out.text.strip(), language=out.language or language, duration_s=duration_s or 0.0)
-
-    async def _structured(self, operation: Operation, system: str | None, parts: list[gtypes.Part],
-                          schema: JsonSchema, model: type[M], *, audio_seconds: float = 0.0) -> M:
-        config = gtypes.GenerateContentConfig(
-            system_instruction=system,
-            response_mime_type="application/json",
-            response_schema=gtypes.Schema.model_validate(to_gemini_schema(schema)),
-        )
-        contents = [gtypes.Content(role="user", parts=parts)]
-
-        async def op() -> gtypes.GenerateContentResponse:
-            return await self._client.aio.models.generate_content(model=self.model, contents=contents,
-                                                                  config=config)
-
-        async def fetch() -> str | None:
-            result = await call_with_retries(op, classify=self._classify, policy=self._retry, what=operation)
-            await self._emit(operation, self.model, _usage(result.usage_metadata), audio_seconds=audio_seconds)
-            return _response_text(result)
-
-        return await ask_structured(fetch, model, provider=self.name, what=operation,
-                                    bad_output_retries=self._bad_output_retries)
-
-    # -- streaming answer ---------------------------------------------------------------------------
-
-    async def answer(self, question: str, context: list[str], *, language: str) -> AsyncIterator[str]:
-        config = gtypes.GenerateContentConfig(system_instruction=prompts.answer_system(language))
-        contents = [gtypes.Content(role="user", parts=[_text(prompts.answer_user(question, context))])]
-
-        async def opener() -> AsyncIterator[gtypes.GenerateContentResponse]:
-            return await self._client.aio.models.generate_content_stream(
-                model=self.answer_model, contents=contents, config=config)
-
-        stream = await open_stream_with_retries(opener, classify=self._classify, policy=self._retry,
-                                                what="answer")
-        usage = Usage(calls=1)
-        try:
-            async for chunk in stream:
-                if chunk.usage_metadata is not None:
-                    usage = _usage(chunk.usage_metadata)
-                piece = _response_text(chunk)
-                if piece:
-                    yield piece
-        finally:
-            await self._emit("answer", self.answer_model, usage)
-
-    # -- embeddings ------------------------------------------------------------------------------------
-
-    async def embed(self, texts: list[str]) -> list[Embedding]:
-        vectors: list[Embedding] = []
-        for start in range(0, len(texts), EMBED_BATCH):
-            batch: list[Any] = list(texts[start:start + EMBED_BATCH])
-
-            async def op(batch: list[Any] = batch) -> gtypes.EmbedContentResponse:
-                return await self._client.aio.models.embed_content(model=self.embedding_model, contents=batch)
-
-            result = await call_with_retries(op, classify=self._classify, policy=self._retry, what="embed")
-            await self._emit("embed", self.embedding_model, Usage(calls=1))
-            for item in result.embeddings or []:
-                vectors.append(Embedding(vector=[float(x) for x in item.values or []]))
-        if len(vectors) != len(texts):
-            raise AIProviderError(ERR_AI_BAD_OUTPUT, f"Gemini returned {len(vectors)} embeddings for "
-                                  f"{len(texts)} texts", provider=self.name)
-        return vectors
-
-    # -- plumbing ------------------------------------------------------------------------------------
-
-    async def _emit(self, operation: Operation, model: str, usage: Usage, *, audio_seconds: float = 0.0) -> None:
-        await self._record(UsageEvent(provider=self.name, model=model, operation=operation, usage=usage,
-                                      audio_seconds=audio_seconds))
-
-    def _classify(self, exc: BaseException) -> AIProviderError | None:
-        return classify_gemini_error(exc)
 
 
 def _text(text: str) -> gtypes.Part:

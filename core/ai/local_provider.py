@@ -17,19 +17,10 @@ from functools import lru_cache
 from typing import Any
 
 from core.ai import local_rules as rules
+from core.ai.base import BaseProvider
 from core.ai.errors import STTUnavailable
-from core.ai.provider import UsageRecorder, discard_usage
-from core.ai.types import (
-    Classification,
-    Embedding,
-    EntryAnalysis,
-    Operation,
-    RenderedNote,
-    Transcript,
-    Usage,
-    UsageEvent,
-    default_topic,
-)
+from core.ai.provider import UsageRecorder
+from core.ai.types import Classification, Embedding, EntryAnalysis, RenderedNote, Transcript, default_topic
 from core.config import Settings
 
 MODEL = "heuristic-v1"
@@ -52,20 +43,17 @@ _PHOTO_ONLY = {
 }
 
 
-class LocalProvider:
+class LocalProvider(BaseProvider):
     name = "local"
     max_audio_bytes = 200 * 1024 * 1024
 
     def __init__(self, *, whisper_model_path: str = "", recorder: UsageRecorder | None = None) -> None:
+        super().__init__(recorder=recorder)
         self.whisper_model_path = whisper_model_path
-        self._record = recorder or discard_usage
 
     @classmethod
     def from_settings(cls, settings: Settings, *, recorder: UsageRecorder | None = None) -> LocalProvider:
         return cls(whisper_model_path=settings.whisper_model_path, recorder=recorder)
-
-    async def aclose(self) -> None:
-        return None
 
     @property
     def stt_available(self) -> bool:
@@ -75,7 +63,7 @@ class LocalProvider:
     async def classify_note(self, text: str, *, language: str) -> Classification:
         kind, confidence = rules.classify_kind(text)
         tags = _tags(text)
-        await self._emit("classify")
+        await self._emit("classify", MODEL)
         return Classification(kind=kind, topic=default_topic(kind, language), confidence=confidence, tags=tags,
                               is_heuristic=True)
 
@@ -83,7 +71,7 @@ class LocalProvider:
         tags = _merge(rules.hashtags(text), classification.tags, _tags(text))
         body = re.sub(r"[ \t]+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", rules.HASHTAG_RE.sub("", text)))
         body = body.strip() or text.strip()
-        await self._emit("render")
+        await self._emit("render", MODEL)
         return RenderedNote(
             title=rules.title_for(text),
             summary=rules.shorten(rules.first_sentence(text), 200),
@@ -93,7 +81,7 @@ class LocalProvider:
         )
 
     async def analyze_entry(self, text: str, *, language: str, image: bytes | None = None) -> EntryAnalysis:
-        await self._emit("analyze")
+        await self._emit("analyze", MODEL)
         if not text.strip():
             summary = _PHOTO_ONLY.get(language, _PHOTO_ONLY["en"]) if image else ""
             return EntryAnalysis(action="", object="", summary=summary, is_heuristic=True)
@@ -119,7 +107,7 @@ class LocalProvider:
         )
 
     async def answer(self, question: str, context: list[str], *, language: str) -> AsyncIterator[str]:
-        await self._emit("answer")
+        await self._emit("answer", MODEL)
         lang = language if language in _NOT_AN_LLM else "en"
         ranked = rank_by_overlap(question, context)[:3]
         yield _NOT_AN_LLM[lang]
@@ -135,16 +123,12 @@ class LocalProvider:
         if not self.stt_available:
             raise STTUnavailable()
         text, detected, duration = await asyncio.to_thread(_whisper, self.whisper_model_path, audio, language)
-        await self._emit("transcribe", audio_seconds=duration_s or duration)
+        await self._emit("transcribe", MODEL, audio_seconds=duration_s or duration)
         return Transcript(text=text, language=detected or language, duration_s=duration_s or duration)
 
     async def embed(self, texts: list[str]) -> list[Embedding]:
-        await self._emit("embed")
+        await self._emit("embed", MODEL)
         return [Embedding(vector=hashed_vector(t)) for t in texts]
-
-    async def _emit(self, operation: Operation, *, audio_seconds: float = 0.0) -> None:
-        await self._record(UsageEvent(provider=self.name, model=MODEL, operation=operation, usage=Usage(calls=1),
-                                      audio_seconds=audio_seconds))
 
 
 def _merge(*lists: list[str]) -> list[str]:
