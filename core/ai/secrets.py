@@ -1,27 +1,21 @@
-"""A user's own API keys, stored encrypted in ``user_secrets`` (never logged, never returned in clear to a UI)."""
+"""A user's own API keys, kept in the secret store (never logged, never returned in clear to a UI)."""
 
 from __future__ import annotations
 
 from typing import Literal
 
 import structlog
-from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.crypto import SecretBox
-from core.db.base import utcnow
 from core.errors import DomainError
-from core.users.models import UserSecret
+from core.secrets import store
 
 log = structlog.get_logger(__name__)
 
 KeyProvider = Literal["openai", "gemini"]
 KEY_NAMES: dict[str, str] = {"openai": "openai_api_key", "gemini": "gemini_api_key"}
 MAX_SECRET_CHARS = 512
-
-
-def _context(user_id: int, name: str) -> str:
-    return f"user:{user_id}:{name}"
 
 
 def key_name(provider: str) -> str:
@@ -47,56 +41,22 @@ def _clean(value: str) -> str:
 async def set_api_key(session: AsyncSession, box: SecretBox, user_id: int, provider: str, value: str) -> None:
     """Store (or replace) the user's key for ``provider``, encrypted. Flushes; the caller commits."""
     name = key_name(provider)
-    ciphertext, version = box.encrypt(_clean(value), context=_context(user_id, name))
-    row = await session.scalar(select(UserSecret).where(UserSecret.user_id == user_id, UserSecret.name == name))
-    if row is None:
-        session.add(UserSecret(user_id=user_id, name=name, ciphertext=ciphertext, key_version=version))
-    else:
-        row.ciphertext, row.key_version, row.updated_at = ciphertext, version, utcnow()
-    await session.flush()
+    await store.put(session, box, user_id, name, _clean(value))
     log.info("ai.user_key_set", user_id=user_id, provider=provider)
 
 
 async def get_api_key(session: AsyncSession, box: SecretBox, user_id: int, provider: str) -> str | None:
-    name = key_name(provider)
-    row = await session.scalar(select(UserSecret).where(UserSecret.user_id == user_id, UserSecret.name == name))
-    if row is None:
-        return None
-    return box.decrypt(row.ciphertext, row.key_version, context=_context(user_id, name))
+    return await store.get(session, box, user_id, key_name(provider))
 
 
 async def delete_api_key(session: AsyncSession, user_id: int, provider: str) -> bool:
     """Forget the user's key; returns whether there was one."""
-    name = key_name(provider)
-    result = await session.execute(
-        delete(UserSecret).where(UserSecret.user_id == user_id, UserSecret.name == name)
-    )
-    await session.flush()
-    removed = bool(getattr(result, "rowcount", 0))
+    removed = await store.delete(session, user_id, key_name(provider))
     log.info("ai.user_key_deleted", user_id=user_id, provider=provider, removed=removed)
     return removed
 
 
 async def providers_with_keys(session: AsyncSession, user_id: int) -> list[str]:
     """Which providers the user has a key for (for a settings screen: "OpenAI key: set")."""
-    names = await session.scalars(
-        select(UserSecret.name).where(UserSecret.user_id == user_id, UserSecret.name.in_(KEY_NAMES.values()))
-    )
-    have = set(names)
+    have = await store.names_present(session, user_id, KEY_NAMES.values())
     return [provider for provider, name in KEY_NAMES.items() if name in have]
-
-
-async def rotate_api_keys(session: AsyncSession, box: SecretBox) -> int:
-    """Re-encrypt every stored key sealed with an older key version; returns how many were rewritten."""
-    rows = await session.scalars(
-        select(UserSecret).where(UserSecret.name.in_(KEY_NAMES.values()), UserSecret.key_version != box.key_version)
-    )
-    count = 0
-    for row in rows:
-        context = _context(row.user_id, row.name)
-        plaintext = box.decrypt(row.ciphertext, row.key_version, context=context)
-        row.ciphertext, row.key_version = box.encrypt(plaintext, context=context)
-        row.updated_at = utcnow()
-        count += 1
-    await session.flush()
-    return count

@@ -11,8 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.calendar.models import CalendarFeed
 from core.crypto import SecretBox, SecretUnreadable
 from core.db.base import utcnow
+from core.secrets.store import secret_context
 
 FEED_PATH = "/calendar/{token}.ics"
+TOKEN_NAME = "ics_token"  # the name in the token's encryption context (core.secrets.rotation re-seals it)
 
 
 def token_hash(token: str) -> str:
@@ -23,13 +25,9 @@ def feed_url(base_url: str, token: str) -> str:
     return base_url.rstrip("/") + FEED_PATH.format(token=token)
 
 
-def _context(user_id: int) -> str:
-    return f"user:{user_id}:ics_token"
-
-
 async def _store(session: AsyncSession, box: SecretBox, user_id: int, feed: CalendarFeed | None) -> str:
     token = secrets.token_urlsafe(24)
-    ciphertext, version = box.encrypt(token, context=_context(user_id))
+    ciphertext, version = box.encrypt(token, context=secret_context(user_id, TOKEN_NAME))
     if feed is None:
         session.add(CalendarFeed(user_id=user_id, token_hash=token_hash(token), token_ciphertext=ciphertext,
                                  key_version=version))
@@ -44,7 +42,7 @@ async def get_or_create_token(session: AsyncSession, box: SecretBox, user_id: in
     feed = await session.get(CalendarFeed, user_id)
     if feed is not None:
         try:
-            return box.decrypt(feed.token_ciphertext, feed.key_version, context=_context(user_id))
+            return box.decrypt(feed.token_ciphertext, feed.key_version, context=secret_context(user_id, TOKEN_NAME))
         except SecretUnreadable:  # the master key changed without the old one kept: issue a new address
             pass
     return await _store(session, box, user_id, feed)

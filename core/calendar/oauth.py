@@ -14,14 +14,13 @@ from urllib.parse import urlencode
 import httpx
 import jwt
 import structlog
-from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.config import Settings
 from core.crypto import SecretBox
 from core.db.base import utcnow
 from core.errors import DomainError
-from core.users.models import UserSecret
+from core.secrets import store
 
 log = structlog.get_logger(__name__)
 
@@ -100,38 +99,20 @@ async def exchange_code(settings: Settings, code: str, *, client: httpx.AsyncCli
     return str(refresh_token)
 
 
-def _context(user_id: int) -> str:
-    return f"user:{user_id}:{SECRET_NAME}"
-
-
 async def save_refresh_token(session: AsyncSession, box: SecretBox, user_id: int, token: str) -> None:
-    ciphertext, version = box.encrypt(token, context=_context(user_id))
-    row = await session.scalar(select(UserSecret).where(UserSecret.user_id == user_id, UserSecret.name == SECRET_NAME))
-    if row is None:
-        session.add(UserSecret(user_id=user_id, name=SECRET_NAME, ciphertext=ciphertext, key_version=version))
-    else:
-        row.ciphertext, row.key_version, row.updated_at = ciphertext, version, utcnow()
-    await session.flush()
+    await store.put(session, box, user_id, SECRET_NAME, token)
     log.info("calendar.google_connected", user_id=user_id)
 
 
 async def load_refresh_token(session: AsyncSession, box: SecretBox, user_id: int) -> str | None:
-    row = await session.scalar(select(UserSecret).where(UserSecret.user_id == user_id, UserSecret.name == SECRET_NAME))
-    return None if row is None else box.decrypt(row.ciphertext, row.key_version, context=_context(user_id))
+    return await store.get(session, box, user_id, SECRET_NAME)
 
 
 async def is_connected(session: AsyncSession, user_id: int) -> bool:
-    row = await session.scalar(
-        select(UserSecret.id).where(UserSecret.user_id == user_id, UserSecret.name == SECRET_NAME)
-    )
-    return row is not None
+    return await store.exists(session, user_id, SECRET_NAME)
 
 
 async def disconnect(session: AsyncSession, user_id: int) -> bool:
-    result = await session.execute(
-        delete(UserSecret).where(UserSecret.user_id == user_id, UserSecret.name == SECRET_NAME)
-    )
-    await session.flush()
-    removed = bool(getattr(result, "rowcount", 0))
+    removed = await store.delete(session, user_id, SECRET_NAME)
     log.info("calendar.google_disconnected", user_id=user_id, removed=removed)
     return removed

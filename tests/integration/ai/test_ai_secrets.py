@@ -1,4 +1,7 @@
-"""A user's API keys: encrypted at rest, replaceable, deletable, rotatable, and never in a log line."""
+"""A user's API keys: encrypted at rest, replaceable, deletable, and never in a log line.
+
+Their key rotation is tested with every other secret in tests/integration/secrets/test_secrets_rotation.py.
+"""
 
 from __future__ import annotations
 
@@ -67,17 +70,6 @@ class TestStorage:
         with pytest.raises(DomainError) as caught:
             await secrets.set_api_key(session, box, user.id, "anthropic", USER_KEY)
         assert caught.value.code == "ERR_SECRET_UNKNOWN"
-
-    async def test_rotation_rewrites_old_ciphertexts_with_the_new_key(
-        self, session: AsyncSession, user: User
-    ) -> None:
-        old = SecretBox({1: "old master"})
-        await secrets.set_api_key(session, old, user.id, "openai", USER_KEY)
-        new = SecretBox({1: "old master", 2: "new master"}, current=2)
-        assert await secrets.rotate_api_keys(session, new) == 1
-        assert await secrets.rotate_api_keys(session, new) == 0
-        only_new = SecretBox({2: "new master"})
-        assert await secrets.get_api_key(session, only_new, user.id, "openai") == USER_KEY
 
 
 def _quiet_structlog_capture() -> tuple[list[dict[str, Any]], structlog.types.BindableLogger]:
