@@ -39,7 +39,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
 typecheck: $(VENV)/.installed
-	$(BIN)/mypy core bot webapp worker sandbox
+	$(BIN)/mypy secretary core bot webapp worker sandbox
 
 test-sqlite: $(VENV)/.installed
 	$(BIN)/pytest -q -p no:cacheprovider

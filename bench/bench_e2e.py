@@ -10,7 +10,7 @@ from the moment the user's message is stored (and its update queued) to the mome
 is stored — so it includes getUpdates, the bot's work and sendMessage, and no client polling delay.
 
 Bots, each on a fresh database:
-  secretary  the real bot process (`python -m core.cli bot`, i.e. `secretary bot`: polling → inbox →
+  secretary  the real bot process (`python -m secretary.cli bot`, i.e. `secretary bot`: polling → inbox →
              consumers → outbox → sender) with the outbox limits raised (OUTBOX_GLOBAL_RATE=100000,
              OUTBOX_CHAT_RATE/BURST=10000) so that Telegram's limits do not cap the figure;
   bare       a plain aiogram Dispatcher polling the same sandbox, doing the same domain work as our bot
@@ -241,7 +241,7 @@ def bot_child(kind: str, db_url: str, sandbox_url: str, workdir: str, consumers:
     if consumers:
         extra["QUEUE_CONSUMERS"] = str(consumers)
     # cwd is a temp dir so that a developer's .env cannot switch Redis or the database on behind our back
-    return Child("bot", [sys.executable, "-m", "core.cli", "bot", *([] if ingress else ["--no-ingress"])],
+    return Child("bot", [sys.executable, "-m", "secretary.cli", "bot", *([] if ingress else ["--no-ingress"])],
                  env=bench_env(db_url, **extra), cwd=Path(workdir))
 
 

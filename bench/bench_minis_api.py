@@ -39,7 +39,7 @@ from core.db import migrate  # noqa: E402
 from core.db.engine import make_engine, make_session_factory  # noqa: E402
 from core.minis import repository  # noqa: E402
 from core.minis.rules import Stage, name_key  # noqa: E402
-from core.runtime import Runtime, build_job_registry  # noqa: E402
+from core.runtime import Runtime  # noqa: E402
 from core.users.models import User  # noqa: E402
 from tests.fakes.initdata import tma_header  # noqa: E402
 from webapp.api.v1.minis import router  # noqa: E402
@@ -74,7 +74,7 @@ def app_factory() -> FastAPI:
         settings = _settings(os.environ[URL_ENV])
         engine = make_engine(settings.effective_database_url)
         app.state.runtime = Runtime(settings=settings, engine=engine, session_factory=make_session_factory(engine),
-                                    redis=None, jobs=build_job_registry())
+                                    redis=None)
         if os.environ.get(FREEZE_ENV):
             gc.collect()
             gc.freeze()
@@ -166,8 +166,7 @@ async def bench_in_process(url: str, type_id: int, requests: int, types: int, fr
         gc.freeze()
     settings = _settings(url)
     engine = make_engine(url)
-    runtime = Runtime(settings=settings, engine=engine, session_factory=make_session_factory(engine), redis=None,
-                      jobs=build_job_registry())
+    runtime = Runtime(settings=settings, engine=engine, session_factory=make_session_factory(engine), redis=None)
     transport = httpx.ASGITransport(app=build_app(runtime))
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:

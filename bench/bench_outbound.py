@@ -40,13 +40,13 @@ from bench.common import (  # noqa: E402
     timed_sandbox,
     verdict,
 )
-from bot.factory import build_bot  # noqa: E402
+from bot.telegram.client import build_bot  # noqa: E402
+from bot.telegram.sender import OutboxSender  # noqa: E402
 from core.config import Settings  # noqa: E402
 from core.db.engine import make_engine, make_session_factory  # noqa: E402
 from core.telegram.limiter import Limits, MemoryRateLimiter, RateLimiter, RedisRateLimiter  # noqa: E402
 from core.telegram.models import OutboxMessage, OutboxStatus  # noqa: E402
 from core.telegram.outbox import Outbox  # noqa: E402
-from core.telegram.sender import OutboxSender  # noqa: E402
 
 TARGET_RATE = 30.0
 RATE_TOLERANCE = 0.9  # "holds ~30 msg/s": at least 27 msg/s sustained

@@ -112,7 +112,7 @@ def serve_sandbox(port: int) -> None:
 async def note_work(session: Any, message: Any, settings: Any) -> tuple[str, int | None]:
     """The domain work the Secretary bot does for a text, minus the platform: user, item, reply text. Returns the
     reply and the id of the note to file (None when the text became something else)."""
-    from bot.routers.secretary_views import outcome_reply
+    from bot.items.views import outcome_reply
     from core.db.base import utcnow
     from core.i18n import translator
     from core.items.models import ItemKind
@@ -132,11 +132,11 @@ async def note_work(session: Any, message: Any, settings: Any) -> tuple[str, int
 
 
 async def file_work(sessions: Any, settings: Any, item_id: int) -> None:
-    """The filing our bot's job does for a note when no forum group is set (bot/jobs/filing.py, the same
+    """The filing our bot's job does for a note when no forum group is set (core/topics/jobs.py, the same
     functions): read the note, classify and render it with the user's provider, store the filing and the usage."""
-    from bot.jobs.filing import classify, note_to_file
     from core.ai.usage import record_all
     from core.topics import service
+    from core.topics.jobs import classify, note_to_file
 
     async with sessions() as read:
         note = await note_to_file(read, settings, item_id)
@@ -156,7 +156,7 @@ async def run_bare_bot(database_url: str, api_base: str, *, filing: bool = True)
     from aiogram.client.telegram import TelegramAPIServer
     from aiogram.types import Message
 
-    from bot.filters import Magic
+    from bot.telegram.filters import Magic
     from core.config import Settings
     from core.db.engine import make_engine, make_session_factory
     from core.logging import configure_logging

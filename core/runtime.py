@@ -14,7 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from core.config import Settings
 from core.db.engine import READ_ONLY, SessionFactory, make_engine, make_session_factory
-from core.queue.jobs import JobRegistry, drop_pending_jobs, pop_pending_jobs
+from core.presenters import Presenters
+from core.queue.jobs import JobClaim, JobContext, JobRegistry, drop_pending_jobs, pop_pending_jobs
+from core.telegram.gateway import NoTelegram, TelegramGateway
 from core.telegram.outbox import WAKE_KEY
 
 log = structlog.get_logger(__name__)
@@ -38,7 +40,10 @@ class Runtime:
     engine: AsyncEngine
     session_factory: SessionFactory
     redis: Redis | None
-    jobs: JobRegistry
+    jobs: JobRegistry = field(default_factory=JobRegistry)
+    # the process's Telegram client beyond the outbox (set by whoever owns the Bot) and the chat adapter's presenters
+    telegram: TelegramGateway = field(default_factory=NoTelegram)
+    presenters: Presenters = field(default_factory=Presenters)
     dispatch_jobs: JobDispatch = _no_dispatch
     outbox_listeners: list[Callable[[Collection[int]], None]] = field(default_factory=list)
     inbox_listeners: list[Callable[[], None]] = field(default_factory=list)
@@ -89,28 +94,20 @@ class Runtime:
         async with self.session_factory(execution_options={READ_ONLY: True}) as session:
             yield session  # closing ends the transaction; what was read stays readable (not expired)
 
+    def job_context(self, session: AsyncSession, job: JobClaim) -> JobContext:
+        """The narrow view of this process that a job handler gets."""
+        return JobContext(session=session, job=job, settings=self.settings, units=self, telegram=self.telegram,
+                          presenters=self.presenters, cache=self.extras)
+
     async def close(self) -> None:
+        await self.telegram.aclose()
         if self.redis is not None:
             await self.redis.aclose()
         await self.engine.dispose()
 
 
-def build_job_registry() -> JobRegistry:
-    """Every app registers its job kinds here (one place)."""
-    registry = JobRegistry()
-    from core.jobs_catalog import register_all
-
-    register_all(registry)
-    return registry
-
-
 async def build_runtime(settings: Settings, *, null_pool: bool = False) -> Runtime:
+    """The process's engine, sessions and Redis, with no app wired in yet (the composition root does that)."""
     engine = make_engine(settings.effective_database_url, pool_size=settings.database_pool_size, null_pool=null_pool)
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
-    return Runtime(
-        settings=settings,
-        engine=engine,
-        session_factory=make_session_factory(engine),
-        redis=redis,
-        jobs=build_job_registry(),
-    )
+    return Runtime(settings=settings, engine=engine, session_factory=make_session_factory(engine), redis=redis)

@@ -1,5 +1,6 @@
 """The bot process's long-running parts: ingress (polling or webhook), inbox consumers, outbox sender,
-heartbeat. `secretary bot` runs them; `secretary run` runs them inside the web app's lifespan."""
+heartbeat, around the process's one Bot client. `secretary bot` runs them; `secretary run` runs them inside the web
+app's lifespan."""
 
 from __future__ import annotations
 
@@ -14,30 +15,16 @@ from aiogram.types import BotCommand
 
 from bot.consumer import InboxConsumer
 from bot.dispatcher import build_dispatcher
-from bot.factory import build_bot
 from bot.ingress import Poller
-from core import heartbeat
+from bot.platform.menu import COMMANDS
+from bot.telegram.client import build_bot
+from bot.telegram.gateway import BotGateway
+from bot.telegram.sender import OutboxSender
+from core.queue import heartbeat
 from core.runtime import Runtime
 from core.telegram.limiter import Limits, MemoryRateLimiter, RateLimiter, RedisRateLimiter
-from core.telegram.sender import OutboxSender
 
 log = structlog.get_logger(__name__)
-
-COMMANDS = {
-    "en": [("today", "Today's agenda"), ("week", "Next 7 days"), ("list", "Open items"), ("find", "Search items"),
-           ("ask", "Ask about your notes"), ("undo", "Undo the last change"), ("calendar", "Calendar feed and Google"),
-           ("remind", "Reminder before meetings"), ("agenda", "Daily agenda"), ("minis", "Miniatures tracker"),
-           ("ai", "AI and speech provider"),
-           ("usage", "Your AI usage"), ("status", "Queue and items"), ("settings", "Language and time zone"),
-           ("help", "What I can do")],
-    "ru": [("today", "Что сегодня"), ("week", "Ближайшие 7 дней"), ("list", "Открытые записи"), ("find", "Поиск"),
-           ("ask", "Вопрос по записям"), ("undo", "Отменить последнее"), ("calendar", "Календарь и Google"),
-           ("remind", "Напоминание перед встречами"), ("agenda", "План на день"), ("minis", "Трекер миниатюр"),
-           ("ai", "ИИ и распознавание речи"),
-           ("usage", "Расход ИИ"), ("status", "Очередь и записи"), ("settings", "Язык и часовой пояс"),
-           ("help", "Что я умею")],
-}
-
 
 def build_limiter(runtime: Runtime) -> RateLimiter:
     s = runtime.settings
@@ -52,6 +39,7 @@ class BotServices:
     def __init__(self, runtime: Runtime, *, bot: Bot | None = None, role: str = "bot", ingress: bool = True) -> None:
         self.runtime = runtime
         self.bot = bot or build_bot(runtime.settings)
+        runtime.telegram = BotGateway(self.bot)  # the jobs of this process use this Bot too: one per process
         self.dp = build_dispatcher()
         self.consumer = InboxConsumer(runtime, self.bot, self.dp)
         self.sender = OutboxSender(self.bot, runtime.session_factory, build_limiter(runtime),

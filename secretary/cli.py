@@ -1,4 +1,4 @@
-"""The `secretary` command: run, web, bot, worker, beat, sandbox, migrate, parse-date."""
+"""The `secretary` command: run, web, bot, worker, beat, sandbox, migrate, rotate-keys, parse-date."""
 
 from __future__ import annotations
 
@@ -31,10 +31,11 @@ def _settings(port: int | None = None) -> Settings:
 def _serve(settings: Settings, *, embedded: bool) -> None:
     import uvicorn
 
-    from webapp.app import create_app
+    from secretary.web import create_web_app
 
-    config = uvicorn.Config(create_app(settings, embedded=embedded), host=settings.web_host, port=settings.web_port,
-                            log_level=settings.log_level.lower(), lifespan="on", access_log=False)
+    config = uvicorn.Config(create_web_app(settings, embedded=embedded), host=settings.web_host,
+                            port=settings.web_port, log_level=settings.log_level.lower(), lifespan="on",
+                            access_log=False)
     uvicorn.Server(config).run()
 
 
@@ -71,14 +72,13 @@ def bot(no_ingress: Annotated[bool, typer.Option(
         raise typer.Exit(2)
 
     async def main() -> None:
-        from bot.service import BotServices
         from core.db import migrate
-        from core.runtime import build_runtime
-        from webapp.app import _attach_job_dispatch
+        from secretary.bot import BotServices
+        from secretary.runtime import attach_job_dispatch, build_runtime
 
         runtime = await build_runtime(settings)
         await migrate.upgrade(runtime.engine)
-        runner = _attach_job_dispatch(runtime)
+        runner = attach_job_dispatch(runtime)
         services = BotServices(runtime, ingress=not no_ingress)
         await services.start()
         gc.collect()
@@ -87,7 +87,7 @@ def bot(no_ingress: Annotated[bool, typer.Option(
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        runner_task = asyncio.create_task(runner.run()) if runner is not None else None  # type: ignore[attr-defined]
+        runner_task = asyncio.create_task(runner.run()) if runner is not None else None
         await stop.wait()
         await services.stop()
         if runner_task is not None:
@@ -105,9 +105,10 @@ def worker(concurrency: Annotated[int, typer.Option()] = 2,
     if not settings.redis_url:
         console.print("[red]REDIS_URL is not set; in embedded mode `secretary run` runs the jobs itself.[/red]")
         raise typer.Exit(2)
+    from secretary.runtime import build_worker_runtime
     from worker.celery_app import current_app
 
-    current_app(settings).worker_main(
+    current_app(settings, runtime_factory=build_worker_runtime).worker_main(
         ["worker", f"--concurrency={concurrency}", f"--pool={pool}", "--loglevel=INFO", "-E"])
 
 
@@ -118,9 +119,11 @@ def beat() -> None:
     if not settings.redis_url:
         console.print("[red]REDIS_URL is not set.[/red]")
         raise typer.Exit(2)
+    from secretary.runtime import build_runtime
     from worker.celery_app import current_app
 
-    current_app(settings).start(["beat", "--loglevel=INFO", f"--schedule={settings.data_dir}/celerybeat-schedule"])
+    schedule = f"--schedule={settings.data_dir}/celerybeat-schedule"
+    current_app(settings, runtime_factory=build_runtime).start(["beat", "--loglevel=INFO", schedule])
 
 
 @app.command()
@@ -150,6 +153,37 @@ def migrate() -> None:
 
     asyncio.run(main())
     console.print("migrations applied")
+
+
+@app.command("rotate-keys")
+def rotate_keys() -> None:
+    """Re-encrypt every stored secret (users' API keys, Google tokens, feed tokens) under the current master key.
+
+    Set the new MASTER_ENCRYPTION_KEY with a higher MASTER_ENCRYPTION_KEY_VERSION and keep the old key in
+    MASTER_ENCRYPTION_PREVIOUS_KEYS ("1:old-key") until this reports nothing unreadable."""
+    settings = _settings()
+
+    async def main() -> int:
+        from core.crypto import SecretBox
+        from core.db.engine import make_engine, make_session_factory
+        from core.secrets.rotation import rotate_all
+
+        engine = make_engine(settings.effective_database_url, null_pool=True)
+        try:
+            async with make_session_factory(engine)() as session:
+                report = await rotate_all(session, SecretBox.from_settings(settings))
+                await session.commit()
+        finally:
+            await engine.dispose()
+        for kind, count in sorted(report.rotated.items()):
+            console.print(f"  re-encrypted {count} × {kind}")
+        for kind, count in sorted(report.unreadable.items()):
+            console.print(f"  [red]unreadable {count} × {kind}[/red] (their key version is not configured)")
+        console.print(f"{report.total_rotated} secrets now under key version {report.key_version}; "
+                      f"{report.total_unreadable} unreadable")
+        return 1 if report.total_unreadable else 0
+
+    raise typer.Exit(asyncio.run(main()))
 
 
 @app.command("parse-date")

@@ -21,7 +21,8 @@ from core.config import Settings
 from core.db import migrate
 from core.db.engine import SessionFactory, make_engine, make_session_factory
 from core.db.registry import metadata
-from core.runtime import Runtime, build_job_registry
+from core.runtime import Runtime
+from secretary.apps import wire
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_BOT_TOKEN = "123456789:TEST-token-for-secretary-tests"
@@ -158,6 +159,5 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 async def runtime(settings: Settings, engine: AsyncEngine) -> AsyncIterator[Runtime]:
-    rt = Runtime(settings=settings, engine=engine, session_factory=make_session_factory(engine), redis=None,
-                 jobs=build_job_registry())
+    rt = wire(Runtime(settings=settings, engine=engine, session_factory=make_session_factory(engine), redis=None))
     yield rt

@@ -10,7 +10,8 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from core import admin_stats, heartbeat
+from core.platform import admin_stats
+from core.queue import heartbeat
 from webapp.deps import RuntimeDep, SessionDep
 from webapp.metrics import refresh_queue_gauges
 

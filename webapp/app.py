@@ -1,11 +1,13 @@
-"""create_app(): the FastAPI app with lifespan-built runtime; in embedded mode it also runs the bot and the
-in-process job runner, and mounts the sandbox and the Mini App front end."""
+"""create_app(): the FastAPI app — its routers, error handlers and a lifespan that builds (or is given) the runtime.
+
+What else a process runs beside the HTTP API (the bot and the job runner in embedded mode, the sandbox) is not known
+here: the composition root (``secretary.web``) passes it in as start-up hooks and mounts.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -17,61 +19,40 @@ from core.config import Settings, get_settings
 from core.db import migrate
 from core.runtime import Runtime, build_runtime
 from webapp import admin, telegram_webhook
-from webapp.api import auth
-from webapp.api.v1 import me
+from webapp.api import auth, calendar
+from webapp.api.v1 import me, minis
 from webapp.errors import install_error_handlers
 from webapp.metrics import build_registry
 
 log = structlog.get_logger(__name__)
 FRONTEND_DIST = Path(__file__).parent / "frontend" / "dist"
 
-
-def _attach_job_dispatch(runtime: Runtime) -> object | None:
-    """Celery when Redis is configured; otherwise the in-process runner (returned, to be started)."""
-    if runtime.settings.distributed:
-        from worker.celery_app import celery_dispatcher, current_app
-
-        runtime.dispatch_jobs = celery_dispatcher(current_app(runtime.settings))
-        return None
-    from worker.inprocess import InProcessRunner
-
-    runner = InProcessRunner(runtime)
-    runner.attach()
-    return runner
+RuntimeFactory = Callable[[Settings], Awaitable[Runtime]]
+Stop = Callable[[], Awaitable[None]]
+StartHook = Callable[[Runtime], Awaitable[Stop]]  # started with the app; what it returns is awaited at shutdown
 
 
-def create_app(settings: Settings | None = None, *, embedded: bool = False, run_migrations: bool = True,
-               runtime: Runtime | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None,
+               runtime_factory: RuntimeFactory = build_runtime, run_migrations: bool = True,
+               on_start: Sequence[StartHook] = ()) -> FastAPI:
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        rt = runtime or await build_runtime(settings)
+        rt = runtime or await runtime_factory(settings)
         if run_migrations:
             await migrate.upgrade(rt.engine)
         app.state.runtime = rt
-        tasks: list[asyncio.Task[None]] = []
-        services = None
-        runner = _attach_job_dispatch(rt)
-        if embedded:
-            from bot.service import BotServices
-
-            services = BotServices(rt, role="embedded")
-            await services.start()
-            if runner is not None:
-                tasks.append(asyncio.create_task(runner.run()))  # type: ignore[attr-defined]
+        stops: list[Stop] = []
+        for start in on_start:
+            stops.append(await start(rt))
         gc.collect()
         gc.freeze()  # startup objects never need collecting: fewer, shorter GC pauses on every request
         try:
             yield
         finally:
-            if services is not None:
-                await services.stop()
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            if (sandbox_app := getattr(app.state, "sandbox_app", None)) is not None:
-                await sandbox_app.state.sandbox.aclose()
+            for stop in reversed(stops):
+                await stop()
             if runtime is None:
                 await rt.close()
 
@@ -79,29 +60,13 @@ def create_app(settings: Settings | None = None, *, embedded: bool = False, run_
     app.state.settings = settings
     app.state.metrics_registry = build_registry()
     install_error_handlers(app)
+    # every router, composed in one place
     app.include_router(admin.router)
     app.include_router(telegram_webhook.router)
     app.include_router(auth.router)
     app.include_router(me.router)
-    _include_app_routers(app)
-    if settings.sandbox_enabled and not settings.telegram_api_base:
-        from sandbox.app import create_sandbox_app
-
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        sandbox_app = create_sandbox_app(
-            settings.data_dir / "sandbox.sqlite3", webapp_url_base=f"{settings.base_url}/app"
-        )
-        app.state.sandbox_app = sandbox_app
-        app.mount("/sandbox", sandbox_app)
-    if FRONTEND_DIST.is_dir():
-        app.mount("/app", StaticFiles(directory=FRONTEND_DIST, html=True), name="miniapp")
-    return app
-
-
-def _include_app_routers(app: FastAPI) -> None:
-    """Every app's HTTP API, composed in one place."""
-    from webapp.api import calendar
-    from webapp.api.v1 import minis
-
     app.include_router(minis.router)
     app.include_router(calendar.router)
+    if FRONTEND_DIST.is_dir():  # the Mini App front end, once built (``make frontend``)
+        app.mount("/app", StaticFiles(directory=FRONTEND_DIST, html=True), name="miniapp")
+    return app

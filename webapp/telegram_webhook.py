@@ -7,8 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 
-from bot.ingress import webhook_batcher
-from core.queue.ingest import QueueFull
+from core.queue.ingest import QueueFull, webhook_batcher
 from webapp.deps import RuntimeDep
 
 router = APIRouter()

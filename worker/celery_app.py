@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
@@ -17,20 +18,24 @@ from celery.signals import worker_process_shutdown
 from core.config import Settings, get_settings
 from core.queue import inbox, jobs
 from core.queue.runner import run_job
-from core.runtime import Runtime, build_runtime
+from core.runtime import Runtime
 
 log = structlog.get_logger(__name__)
 
 RUN_JOB = "secretary.run_job"
 SWEEP = "secretary.sweep"
 
+RuntimeFactory = Callable[[Settings], Awaitable[Runtime]]
+
 
 class _ProcessState:
-    """One event loop and one runtime per worker process, built on first use."""
+    """One event loop and one runtime per worker process, built on first use by the factory the composition root
+    gave (it wires every app's jobs in)."""
 
     def __init__(self) -> None:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.runtime: Runtime | None = None
+        self.runtime_factory: RuntimeFactory | None = None
         self.lock = threading.Lock()
 
     def run(self, settings: Settings, coro_factory: Any) -> Any:
@@ -38,7 +43,9 @@ class _ProcessState:
             if self.loop is None:
                 self.loop = asyncio.new_event_loop()
             if self.runtime is None:
-                self.runtime = self.loop.run_until_complete(build_runtime(settings))
+                if self.runtime_factory is None:
+                    raise RuntimeError("no runtime factory: start workers with `secretary worker`")
+                self.runtime = self.loop.run_until_complete(self.runtime_factory(settings))
                 self.runtime.dispatch_jobs = celery_dispatcher(current_app(settings))
             return self.loop.run_until_complete(coro_factory(self.runtime))
 
@@ -88,8 +95,12 @@ def create_celery(settings: Settings) -> Celery:
     return app
 
 
-def current_app(settings: Settings | None = None) -> Celery:
+def current_app(settings: Settings | None = None, *, runtime_factory: RuntimeFactory | None = None) -> Celery:
+    """The Celery app of this Redis. A process that runs tasks (worker, beat) gives the factory of its runtime; one
+    that only sends them (web, bot) does not."""
     settings = settings or get_settings()
+    if runtime_factory is not None:
+        _state.runtime_factory = runtime_factory
     app = _apps.get(settings.redis_url)
     if app is None:
         app = _apps[settings.redis_url] = create_celery(settings)

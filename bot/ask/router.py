@@ -7,10 +7,10 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.ask import service as answers
 from core.i18n import Translator
 from core.runtime import Runtime
 from core.telegram.outbox import Outbox
-from core.topics import answers
 from core.users.models import User
 
 

@@ -1,4 +1,4 @@
-"""Inline keyboards of the secretary: item cards, question answers, list pages."""
+"""Inline keyboards of the items app: item cards, question answers, list pages."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks_secretary import ClarifyCb, ItemCb, ListCb
+from bot.items.callbacks import ClarifyCb, ItemCb, ListCb
 from core.i18n import Translator
 from core.items.models import OPEN_STATUSES, Item
 from core.items.render import clock, part_of_day

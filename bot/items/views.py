@@ -1,38 +1,21 @@
-"""What the secretary says: the text and keyboard of each outcome, list and agenda (plain text, no HTML)."""
+"""What the items app says: the text and keyboard of each outcome, list and agenda (plain text, no HTML).
+
+``ItemsViews`` is core's ``ItemsPresenter``: the voice job answers a spoken text with the same replies."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from aiogram.types import InlineKeyboardMarkup
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.keyboards_secretary import card_keyboard, pager_keyboard, question_keyboard
-from core.errors import DomainError
+from bot.items.keyboards import card_keyboard, pager_keyboard, question_keyboard
 from core.i18n import Translator
 from core.items import render
 from core.items.models import ClarificationPurpose, Item, ItemKind, PendingClarification
 from core.items.queries import Page
 from core.items.questions import Outcome, Result, times_of
-from core.telegram.outbox import Outbox, outbox_by_ref
 
 Reply = tuple[str, InlineKeyboardMarkup | None]
-
-_ITEM_ERRORS = {
-    "ERR_ITEM_NOT_FOUND": "items.not_found",
-    "ERR_ITEM_GONE": "items.gone",
-    "ERR_ITEM_ALREADY_DONE": "items.already_done",
-    "ERR_ITEM_ALREADY_CANCELLED": "items.already_cancelled",
-    "ERR_NOTHING_TO_UNDO": "undo.nothing",
-}
-
-
-def error_text(error: DomainError, t: Translator) -> str:
-    if error.code in _ITEM_ERRORS:
-        return t(_ITEM_ERRORS[error.code], **error.params)
-    if error.code.startswith("ERR_SET_"):
-        return t("set." + error.code)
-    raise error
 
 
 def card_reply(item: Item, t: Translator, tz: str) -> Reply:
@@ -93,17 +76,8 @@ def find_text(items: list[Item], total: int, query: str, t: Translator, tz: str,
     return "\n".join([title, *(render.card(item, t, tz, today) for item in items)])
 
 
-QUESTION_REF = "question:"  # the outbox ``ref`` of a message that carries a question's buttons, by item id
+class ItemsViews:
+    """core's ItemsPresenter (``core.items.presenter``), for the replies that jobs send."""
 
-
-async def send_outcome(session: AsyncSession, outbox: Outbox, chat_id: int, outcome: Outcome, t: Translator,
-                       tz: str, *, reply_to: int | None) -> None:
-    """The reply to a text (typed or spoken). When the text answered a question, the question's buttons are taken
-    off its message first: they would only say "expired" now."""
-    if outcome.answered is not None:
-        asked = await outbox_by_ref(session, chat_id, f"{QUESTION_REF}{outcome.answered}")
-        if asked is not None:
-            await outbox.edit_markup(chat_id, outbox_id=asked)
-    text, markup = outcome_reply(outcome, t, tz, retry=outcome.result == Result.ASKED)
-    ref = f"{QUESTION_REF}{outcome.item.id}" if outcome.question is not None else f"item:{outcome.item.id}"
-    await outbox.send_message(chat_id, text, reply_markup=markup, reply_to=reply_to, parse_mode=None, ref=ref)
+    def outcome_reply(self, outcome: Outcome, t: Translator, tz: str, *, retry: bool = False) -> Reply:
+        return outcome_reply(outcome, t, tz, retry=retry)

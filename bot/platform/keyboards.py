@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import LanguageCb, TimezoneCb
+from bot.platform.callbacks import LanguageCb, TimezoneCb
 
 COMMON_ZONES = ("Europe/Moscow", "Europe/Kaliningrad", "Asia/Yekaterinburg", "Asia/Novosibirsk",
                 "Europe/London", "Europe/Berlin", "America/New_York", "UTC")

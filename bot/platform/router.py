@@ -7,21 +7,16 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import LanguageCb, TimezoneCb
-from bot.filters import Magic
-from bot.keyboards import settings_keyboard
+from bot.platform.callbacks import LanguageCb, TimezoneCb
+from bot.platform.keyboards import settings_keyboard
+from bot.platform.views import help_text, settings_text
+from bot.telegram.filters import Magic
 from core.auth import tokens
-from core.errors import DomainError
-from core.i18n import Translator, catalog_keys, translator
-from core.platform_status import user_status
+from core.i18n import Translator, translator
+from core.platform.status import user_status
 from core.telegram.outbox import Outbox
 from core.users.models import User
 from core.users.service import set_language, set_timezone
-
-
-def _settings_text(t: Translator, user: User) -> str:
-    language = "Русский" if user.language == "ru" else "English"
-    return t("settings.title", language=language, timezone=user.timezone)
 
 
 async def start(message: Message, outbox: Outbox, user: User, t: Translator) -> None:
@@ -29,13 +24,11 @@ async def start(message: Message, outbox: Outbox, user: User, t: Translator) -> 
 
 
 async def help_(message: Message, outbox: Outbox, t: Translator) -> None:
-    # every app adds its own "help.<app>" section to its catalog; they are shown after the platform's
-    sections = sorted(k for k in catalog_keys(t.language) if k.startswith("help.") and k != "help.text")
-    await outbox.send_message(message.chat.id, "\n\n".join([t("help.text"), *(t(k) for k in sections)]))
+    await outbox.send_message(message.chat.id, help_text(t))
 
 
 async def settings(message: Message, outbox: Outbox, user: User, t: Translator) -> None:
-    await outbox.send_message(message.chat.id, _settings_text(t, user), reply_markup=settings_keyboard(user.language))
+    await outbox.send_message(message.chat.id, settings_text(t, user), reply_markup=settings_keyboard(user.language))
 
 
 async def pick_language(query: CallbackQuery, callback_data: LanguageCb, outbox: Outbox, user: User) -> None:
@@ -43,7 +36,7 @@ async def pick_language(query: CallbackQuery, callback_data: LanguageCb, outbox:
     t = translator(user.language)
     await query.answer(t("settings.language_set"))
     if query.message is not None:
-        await outbox.edit_text(query.message.chat.id, _settings_text(t, user), message_id=query.message.message_id,
+        await outbox.edit_text(query.message.chat.id, settings_text(t, user), message_id=query.message.message_id,
                                reply_markup=settings_keyboard(user.language))
 
 
@@ -52,7 +45,7 @@ async def pick_timezone(query: CallbackQuery, callback_data: TimezoneCb, outbox:
     set_timezone(user, callback_data.zone)
     await query.answer(t("settings.tz_set", timezone=user.timezone))
     if query.message is not None:
-        await outbox.edit_text(query.message.chat.id, _settings_text(t, user), message_id=query.message.message_id,
+        await outbox.edit_text(query.message.chat.id, settings_text(t, user), message_id=query.message.message_id,
                                reply_markup=settings_keyboard(user.language))
 
 
@@ -61,11 +54,7 @@ async def set_tz(message: Message, command: CommandObject, outbox: Outbox, user:
     if not zone:
         await outbox.send_message(message.chat.id, t("settings.tz_usage"), parse_mode=None)
         return
-    try:
-        set_timezone(user, zone)
-    except DomainError:
-        await outbox.send_message(message.chat.id, t("settings.tz_bad", timezone=zone), parse_mode=None)
-        return
+    set_timezone(user, zone)
     await outbox.send_message(message.chat.id, t("settings.tz_set", timezone=zone), parse_mode=None)
 
 

@@ -1,12 +1,12 @@
-"""Typed callback data for the reminder buttons (packed by core.reminders.buttons, which jobs use)."""
+"""Typed callback data for the buttons under a reminder."""
 
 from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
 
-from core.reminders.buttons import PREFIX, ReminderAction
+from core.reminders.service import ReminderAction
 
 
-class ReminderCb(CallbackData, prefix=PREFIX):
+class ReminderCb(CallbackData, prefix="rem"):
     action: ReminderAction
     item_id: int

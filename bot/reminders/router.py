@@ -1,73 +1,22 @@
-"""Calendar and reminder commands: /calendar [reset|disconnect], /remind [minutes], /agenda [HH:MM|off], and
-the buttons under a reminder (snooze 10 min / 1 h / tomorrow, done)."""
+"""Reminder commands: /remind [minutes], /agenda [HH:MM|off], and the buttons under a reminder (snooze 10 min /
+1 h / tomorrow, done)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks_calendar import ReminderCb
-from bot.filters import Magic
-from core.calendar import service as calendar
-from core.calendar.service import CalendarStatus, GoogleLink
+from bot.reminders.callbacks import ReminderCb
+from bot.reminders.views import when
+from bot.telegram.replies import say
 from core.db.base import utcnow
-from core.errors import DomainError
 from core.i18n import Translator
-from core.items import render
 from core.reminders import service as reminders
 from core.reminders.service import Pressed
-from core.runtime import Runtime
 from core.telegram.outbox import Outbox
 from core.users.models import User
-
-OFF_WORDS = ("off", "выкл", "нет", "0")
-
-
-def _when(at: dt.datetime, user: User, t: Translator) -> str:
-    local = at.astimezone(ZoneInfo(user.timezone))
-    today = utcnow().astimezone(ZoneInfo(user.timezone)).date()
-    return f"{render.day_text(local.date(), t.language, today)} {render.clock(local)}"
-
-
-def _calendar_view(status: CalendarStatus, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
-    parts = [t("calendar.feed", url=status.feed_url)]
-    markup = None
-    if status.google is GoogleLink.OAUTH:
-        parts.append(t("calendar.google.oauth_connected"))
-    elif status.google is GoogleLink.SERVICE_ACCOUNT:
-        parts.append(t("calendar.google.service_account"))
-    elif status.connect_url and status.connect_url.startswith("https://"):
-        parts.append(t("calendar.google.connect_hint"))
-        kb = InlineKeyboardBuilder()
-        kb.button(text=t("calendar.google.connect_button"), url=status.connect_url)
-        markup = kb.as_markup()
-    elif status.connect_url:  # Telegram refuses URL buttons to non-public hosts: a link in the text
-        parts.append(t("calendar.google.connect_link", url=status.connect_url))
-    return "\n\n".join(parts), markup
-
-
-async def calendar_cmd(message: Message, command: CommandObject, session: AsyncSession, outbox: Outbox, user: User,
-                       t: Translator, runtime: Runtime) -> None:
-    arg = (command.args or "").strip().lower()
-    settings = runtime.settings
-    if arg == "reset":
-        text = t("calendar.reset_done", url=await calendar.reset_feed(session, settings, user.id))
-        await outbox.send_message(message.chat.id, text)
-    elif arg == "disconnect":
-        removed = await calendar.disconnect_google(session, user.id)
-        text = t("calendar.google.disconnected" if removed else "calendar.google.not_connected")
-        await outbox.send_message(message.chat.id, text, parse_mode=None)
-    elif arg:
-        await outbox.send_message(message.chat.id, t("calendar.usage"), parse_mode=None)
-    else:
-        text, markup = _calendar_view(await calendar.status(session, settings, user.id), t)
-        await outbox.send_message(message.chat.id, text, reply_markup=markup)
 
 
 async def remind_cmd(message: Message, command: CommandObject, session: AsyncSession, outbox: Outbox, user: User,
@@ -75,16 +24,11 @@ async def remind_cmd(message: Message, command: CommandObject, session: AsyncSes
     arg = (command.args or "").strip()
     if not arg:
         key = "reminders.minutes_current" if user.reminder_minutes > 0 else "reminders.minutes_off_current"
-        await outbox.send_message(message.chat.id, t(key, minutes=user.reminder_minutes), parse_mode=None)
+        await say(message, outbox, t(key, minutes=user.reminder_minutes))
         return
-    try:
-        minutes = 0 if arg.lower() in OFF_WORDS else int(arg)
-        await reminders.set_reminder_minutes(session, user, minutes, utcnow())
-    except (ValueError, DomainError):
-        await outbox.send_message(message.chat.id, t("reminders.minutes_bad"), parse_mode=None)
-        return
-    text = t("reminders.minutes_set", minutes=minutes) if minutes else t("reminders.minutes_off")
-    await outbox.send_message(message.chat.id, text, parse_mode=None)
+    minutes = reminders.parse_minutes(arg)
+    await reminders.set_reminder_minutes(session, user, minutes, utcnow())
+    await say(message, outbox, t("reminders.minutes_set", minutes=minutes) if minutes else t("reminders.minutes_off"))
 
 
 async def agenda_cmd(message: Message, command: CommandObject, session: AsyncSession, outbox: Outbox, user: User,
@@ -93,18 +37,14 @@ async def agenda_cmd(message: Message, command: CommandObject, session: AsyncSes
     if not arg:
         text = (t("reminders.agenda.current", time=user.agenda_time, timezone=user.timezone) if user.agenda_time
                 else t("reminders.agenda.none"))
-    elif arg.lower() in OFF_WORDS:
+    elif reminders.is_off(arg):
         await reminders.set_agenda_time(session, user, None, utcnow())
         text = t("reminders.agenda.off")
     else:
-        try:
-            at = await reminders.set_agenda_time(session, user, arg, utcnow())
-        except DomainError:
-            text = t("reminders.agenda.bad")
-        else:
-            assert at is not None
-            text = t("reminders.agenda.set", time=user.agenda_time, timezone=user.timezone, when=_when(at, user, t))
-    await outbox.send_message(message.chat.id, text, parse_mode=None)
+        at = await reminders.set_agenda_time(session, user, arg, utcnow())
+        assert at is not None
+        text = t("reminders.agenda.set", time=user.agenda_time, timezone=user.timezone, when=when(at, user, t))
+    await say(message, outbox, text)
 
 
 async def reminder_button(query: CallbackQuery, callback_data: ReminderCb, session: AsyncSession, outbox: Outbox,
@@ -114,9 +54,9 @@ async def reminder_button(query: CallbackQuery, callback_data: ReminderCb, sessi
     original = (getattr(message, "text", None) or "") if message is not None else ""
     if outcome is Pressed.SNOOZED:
         assert until is not None
-        when = _when(until, user, t)
-        text = t("reminders.snoozed", text=original, when=when)
-        await query.answer(t("reminders.snoozed_toast", when=when))
+        at = when(until, user, t)
+        text = t("reminders.snoozed", text=original, when=at)
+        await query.answer(t("reminders.snoozed_toast", when=at))
     elif outcome is Pressed.DONE:
         text = t("reminders.done", text=original)
         await query.answer()
@@ -131,8 +71,7 @@ async def reminder_button(query: CallbackQuery, callback_data: ReminderCb, sessi
 
 def build_router() -> Router:
     """A fresh router (aiogram routers attach to one dispatcher only)."""
-    router = Router(name="calendar")
-    router.message(Command("calendar"), Magic(F.chat.type == "private"))(calendar_cmd)
+    router = Router(name="reminders")
     router.message(Command("remind"))(remind_cmd)
     router.message(Command("agenda"))(agenda_cmd)
     router.callback_query(ReminderCb.filter())(reminder_button)

@@ -7,7 +7,7 @@ of work writes the final text (split over several messages past 4,096 characters
 
 Telegram's ``sendMessageDraft`` (aiogram 3.31 has it) would animate a draft instead, but the outbox sender
 knows only sendMessage/editMessageText/editMessageReplyMarkup/deleteMessage/sendChatAction and the sandbox
-does not emulate drafts, so we use throttled edits (see docs/topics.md).
+does not emulate drafts, so we use throttled edits (see docs/ask.md).
 """
 
 from __future__ import annotations
@@ -20,12 +20,11 @@ from core.ai.errors import AIProviderError
 from core.ai.factory import build_provider, choose
 from core.ai.provider import UsageCollector
 from core.ai.usage import record_all
+from core.ask import service as answers
 from core.i18n import translator
 from core.queue.jobs import JobContext, JobRegistry
-from core.runtime import Runtime
-from core.telegram.outbox import Outbox
-from core.topics import answers, repository
-from core.topics.split import split_message
+from core.telegram.outbox import Outbox, is_pending
+from core.telegram.split import split_message
 from core.users.models import User
 
 log = structlog.get_logger(__name__)
@@ -34,9 +33,9 @@ log = structlog.get_logger(__name__)
 class LiveMessage:
     """The placeholder message, edited with the answer so far at most once per interval."""
 
-    def __init__(self, runtime: Runtime, payload: dict[str, Any], key: str) -> None:
-        settings = runtime.settings
-        self.runtime = runtime
+    def __init__(self, ctx: JobContext, payload: dict[str, Any], key: str) -> None:
+        settings = ctx.settings
+        self.units = ctx.units
         self.chat_id = int(payload["chat_id"])
         self.target = payload["placeholder_outbox_id"]
         self.key = key
@@ -53,8 +52,8 @@ class LiveMessage:
         if not shown or shown == self.shown:
             return
         self.throttle.mark()
-        async with self.runtime.unit_of_work() as session:
-            if self._last_edit is not None and await repository.outbox_pending(session, self._last_edit):
+        async with self.units.unit_of_work() as session:
+            if self._last_edit is not None and await is_pending(session, self._last_edit):
                 return  # the outbox is behind (rate limits): do not queue edits on edits
             self.edits += 1
             self._last_edit = await Outbox(session, self.key).edit_text(
@@ -63,19 +62,19 @@ class LiveMessage:
 
 
 async def answer(ctx: JobContext) -> None:
-    runtime, job, payload = ctx.runtime, ctx.job, ctx.job.payload
+    settings, job, payload = ctx.settings, ctx.job, ctx.job.payload
     question, chat_id = str(payload["question"]), int(payload["chat_id"])
-    async with runtime.unit_of_work() as read:
+    async with ctx.units.unit_of_work() as read:
         user = await read.get(User, job.user_id)
         if user is None:
             return
         language = user.language
-        choice = await choose(read, runtime.settings, user.id, "ai")
-        context = await answers.context_for(read, user.id, question, limit=runtime.settings.ask_context_items)
+        choice = await choose(read, settings, user.id, "ai")
+        context = await answers.context_for(read, user.id, question, limit=settings.ask_context_items)
     t = translator(language)
     usage = UsageCollector()
-    provider = build_provider(choice, runtime.settings, recorder=usage)
-    live = LiveMessage(runtime, payload, f"ask:{job.id}:{job.attempts}")
+    provider = build_provider(choice, settings, recorder=usage)
+    live = LiveMessage(ctx, payload, f"ask:{job.id}:{job.attempts}")
     text, error = "", None
     try:
         async for piece in provider.answer(question, context, language=language):
@@ -92,7 +91,7 @@ async def answer(ctx: JobContext) -> None:
     if error is not None:
         final = f"{final}\n\n{t(error.message_key)}" if final else t(error.message_key)
     parts = split_message(final) or [t("ask.empty")]
-    outbox = Outbox(ctx.session, f"job:{job.id}")
+    outbox = ctx.outbox()
     target = payload.get("placeholder_outbox_id")
     if target is None:
         await outbox.send_message(chat_id, parts[0], parse_mode=None)
@@ -105,9 +104,9 @@ async def answer(ctx: JobContext) -> None:
 async def on_dead(ctx: JobContext, error: str) -> None:
     payload = ctx.job.payload
     user = await ctx.session.get(User, ctx.job.user_id) if ctx.job.user_id is not None else None
-    t = translator(user.language if user else ctx.runtime.settings.default_language)
+    t = translator(user.language if user else ctx.settings.default_language)
     log.warning("ask.dead", job_id=ctx.job.id, error=error[:200])
-    outbox = Outbox(ctx.session, f"dead-job:{ctx.job.id}")
+    outbox = ctx.outbox("dead-job")
     if payload.get("placeholder_outbox_id") is None:
         await outbox.send_message(payload["chat_id"], t("ask.failed"), parse_mode=None)
         return

@@ -1,5 +1,5 @@
 """/ask: which of a user's items answer a question (keyword overlap, capped), and how often a streamed answer
-may be shown (throttled edits of one message)."""
+may be shown (throttled edits of one message). The answer itself is the ``ask.answer`` job (``core.ask.jobs``)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from collections.abc import Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.ai.local_provider import rank_by_overlap
+from core.items import repository
 from core.items.models import Item
 from core.queue.jobs import enqueue_job
-from core.topics import repository
-from core.topics.split import TELEGRAM_TEXT_LIMIT, split_message
+from core.telegram.split import TELEGRAM_TEXT_LIMIT, split_message
 
 ASK_JOB = "ask.answer"
 SCANNED_ITEMS = 500  # the user's latest items searched for context
@@ -44,7 +44,7 @@ def pick_context(question: str, lines: list[str], limit: int) -> list[str]:
 
 async def context_for(session: AsyncSession, user_id: int, question: str, *, limit: int) -> list[str]:
     """The user's own items most relevant to the question (never anyone else's)."""
-    items = await repository.recent_items(session, user_id, SCANNED_ITEMS)
+    items = await repository.recent(session, user_id, SCANNED_ITEMS)
     return pick_context(question, [item_line(i) for i in items], limit)
 
 

@@ -23,12 +23,3 @@ async def feed_items(session: AsyncSession, user_id: int, since: datetime, limit
         .limit(limit)
     )
     return list((await session.scalars(query)).all())
-
-
-async def upcoming_items(session: AsyncSession, user_id: int, now: datetime) -> list[Item]:
-    query = (
-        select(Item)
-        .where(Item.user_id == user_id, Item.status == ItemStatus.SCHEDULED, Item.starts_at > now)
-        .order_by(Item.starts_at)
-    )
-    return list((await session.scalars(query)).all())

@@ -12,10 +12,13 @@ from core.calendar import feeds, oauth
 from core.calendar.events import FAILED
 from core.calendar.ics import build_feed
 from core.calendar.providers import service_account_for
-from core.calendar.repository import feed_items, upcoming_items
+from core.calendar.repository import feed_items
 from core.calendar.sync import enqueue_sync
 from core.config import Settings
 from core.crypto import SecretBox
+from core.i18n import translator
+from core.items import repository as items_repo
+from core.telegram.outbox import Outbox
 from core.users.models import User
 
 FEED_HISTORY = dt.timedelta(days=90)  # past events kept in the feed
@@ -62,18 +65,22 @@ async def feed_for_token(session: AsyncSession, token: str, now: dt.datetime) ->
 
 
 async def connect_google(session: AsyncSession, settings: Settings, state: str, code: str,
-                         now: dt.datetime) -> int:
-    """The OAuth callback: store the user's refresh token and sync their upcoming items. Returns the user id."""
+                         now: dt.datetime) -> User:
+    """The OAuth callback: store the user's refresh token, sync their upcoming items and tell them in the chat.
+    Returns the user."""
     user_id = oauth.read_state(settings, state)
-    if await session.get(User, user_id) is None:
+    user = await session.get(User, user_id)
+    if user is None:
         raise oauth.OAuthError("unknown user; send /start to the bot first")
     token = await oauth.exchange_code(settings, code)
     await oauth.save_refresh_token(session, SecretBox.from_settings(settings), user_id, token)
-    for item in await upcoming_items(session, user_id, now):
+    for item in await items_repo.upcoming(session, user_id, now):
         if item.calendar_event_id in (None, FAILED):
             item.calendar_event_id, item.calendar_attempts = None, 0  # a new calendar: a fresh start
             await enqueue_sync(session, item, reason="connected")
-    return user_id
+    await Outbox(session, f"gcal-connect:{user_id}:{now.timestamp()}").send_message(
+        user_id, translator(user.language)("calendar.google.connected_message"), parse_mode=None)
+    return user
 
 
 async def disconnect_google(session: AsyncSession, user_id: int) -> bool:

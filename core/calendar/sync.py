@@ -93,16 +93,22 @@ async def enqueue_sync(session: AsyncSession, item: Item, *, reason: str, delay:
                              user_id=item.user_id, delay=delay, max_attempts=max_attempts)
 
 
+async def on_item_changed(session: AsyncSession, item: Item) -> None:
+    """An item changed (or is done): bring its Google event to the item's state (the job does nothing when the user
+    has no Google calendar)."""
+    if wants_event(item) or item.calendar_event_id is not None:
+        await enqueue_sync(session, item, reason="upsert" if wants_event(item) else "delete")
+
+
 async def _snapshot(ctx: JobContext, item_id: int) -> tuple[Snapshot, CalendarProvider | None] | None:
-    runtime = ctx.runtime
-    async with runtime.session_factory() as read:
+    async with ctx.units.read_only() as read:
         item = await read.get(Item, item_id)
         if item is None:
             return None
         user = await read.get(User, item.user_id)
-        timezone = user.timezone if user is not None else runtime.settings.default_timezone
-        provider = await provider_for_user(read, runtime.settings, item.user_id,
-                                           runtime.extras.setdefault(CREDENTIALS_CACHE, {}))
+        timezone = user.timezone if user is not None else ctx.settings.default_timezone
+        provider = await provider_for_user(read, ctx.settings, item.user_id,
+                                           ctx.cache.setdefault(CREDENTIALS_CACHE, {}))
         wanted = wants_event(item)
         snap = Snapshot(
             item_id=item.id, user_id=item.user_id,
@@ -159,7 +165,7 @@ async def sync_item(ctx: JobContext) -> None:
 
 
 async def _failed(ctx: JobContext, item: Item, outcome: Outcome, error: str, log_: Any) -> None:
-    settings = ctx.runtime.settings
+    settings = ctx.settings
     item.calendar_attempts = attempts = item.calendar_attempts + 1
     if outcome is Outcome.GIVE_UP or attempts >= settings.calendar_max_attempts:
         item.calendar_event_id = FAILED

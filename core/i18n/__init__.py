@@ -1,7 +1,8 @@
 """Gettext catalogs compiled in memory at startup; one Translator per language.
 
-Each app keeps its own catalog, ``core/i18n/locales/<app>/<lang>.po`` (the platform's is
-``core/i18n/locales/<lang>.po``); they are merged, and a key may be defined once only.
+Each app keeps its own catalog, ``core/i18n/locales/<app>/<lang>.po``, named as the app; they are merged, and a
+key may be defined once only. The text of a domain error's code has the code itself as its key
+(``msgid "ERR_ITEM_NOT_FOUND"``): the bot and the web app both find it there (``core.errors.error_text``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ DEFAULT_LANGUAGE = "ru"
 
 
 def catalog_files(language: str) -> list[Path]:
-    return [LOCALES_DIR / f"{language}.po", *sorted(LOCALES_DIR.glob(f"*/{language}.po"))]
+    return sorted(LOCALES_DIR.glob(f"*/{language}.po"))
 
 
 def _read(path: Path, language: str) -> Catalog:
@@ -51,6 +52,10 @@ class Translator:
     def __init__(self, language: str) -> None:
         self.language = language if language in LANGUAGES else DEFAULT_LANGUAGE
         self._catalog = _catalog(self.language)
+
+    def knows(self, key: str) -> bool:
+        """Whether a catalog (this language's or the English fallback) has ``key``."""
+        return key in catalog_keys(self.language) or key in catalog_keys("en")
 
     def __call__(self, key: str, /, **params: Any) -> str:
         text = self._catalog.gettext(key)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.items.models import OPEN_STATUSES, Item, ItemChange, ItemKind, PendingClarification
+from core.items.models import OPEN_STATUSES, Item, ItemChange, ItemKind, ItemStatus, PendingClarification
 
 
 async def next_number(session: AsyncSession, user_id: int) -> int:
@@ -100,3 +100,17 @@ async def last_change(session: AsyncSession, user_id: int) -> ItemChange | None:
     return await session.scalar(query)
 
 
+async def upcoming(session: AsyncSession, user_id: int, now: datetime) -> list[Item]:
+    """The user's scheduled items that have not started yet, soonest first."""
+    query = (
+        select(Item)
+        .where(Item.user_id == user_id, Item.status == ItemStatus.SCHEDULED, Item.starts_at > now)
+        .order_by(Item.starts_at)
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def recent(session: AsyncSession, user_id: int, limit: int) -> list[Item]:
+    """The user's latest items, newest first."""
+    query = select(Item).where(Item.user_id == user_id).order_by(Item.id.desc()).limit(limit)
+    return list((await session.scalars(query)).all())

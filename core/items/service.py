@@ -1,7 +1,7 @@
 """Item rules: capture any text as an item, schedule, done, cancel, undo. Services flush, never commit.
 
 Every change the user makes is written to the undo log (``item_changes``) with the item's state before it,
-and the item hook (calendar sync, reminders) is called in the same unit of work.
+and published (``core.items.events``) in the same unit of work: calendar sync, reminders and filing listen.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.dates import ParsedDate, parse, parse_set_command
 from core.errors import DomainError
-from core.items import hooks, repository
+from core.items import repository
 from core.items.classify import classify, make_title, title_for
+from core.items.events import ItemEvent, publish
 from core.items.models import ChangeAction, Item, ItemChange, ItemKind, ItemStatus
-from core.topics.service import enqueue_filing
 
 DEFAULT_MEETING_MIN = 60
 
@@ -75,8 +75,7 @@ async def new_item(session: AsyncSession, user_id: int, kind: ItemKind, title: s
     session.add(item)
     await session.flush()
     await log_change(session, item, ChangeAction.CREATE, {})
-    if kind == ItemKind.NOTE:  # classified, rendered and (with a forum group) filed into its topic by a job
-        await enqueue_filing(session, item)
+    await publish(session, item, ItemEvent.CREATED)
     return item
 
 
@@ -98,7 +97,7 @@ def apply_schedule(item: Item, start: dt.datetime, duration_min: int | None) -> 
     item.status = ItemStatus.SCHEDULED
     item.starts_at = start
     item.duration_min = duration_min
-    item.due_date = None  # the reminder moment (remind_at) is the item hook's to set
+    item.due_date = None  # the reminder moment (remind_at) is the reminders listener's to set
 
 
 async def schedule(session: AsyncSession, item: Item, start: dt.datetime, duration_min: int | None, *,
@@ -110,7 +109,7 @@ async def schedule(session: AsyncSession, item: Item, start: dt.datetime, durati
     if log:
         await log_change(session, item, ChangeAction.RESCHEDULE, before)
     await repository.drop_pending(session, item.user_id, item.id)
-    await hooks.item_changed(session, item)
+    await publish(session, item, ItemEvent.CHANGED)
     return item
 
 
@@ -149,7 +148,7 @@ async def _finish(session: AsyncSession, item: Item, status: ItemStatus, action:
     await session.flush()
     await log_change(session, item, action, before)
     await repository.drop_pending(session, item.user_id, item.id)
-    await hooks.item_changed(session, item)
+    await publish(session, item, ItemEvent.DONE if status == ItemStatus.DONE else ItemEvent.CHANGED)
     return item
 
 
@@ -174,5 +173,5 @@ async def undo(session: AsyncSession, user_id: int, now: dt.datetime) -> tuple[I
     change.undone_at = now
     await session.flush()
     await repository.drop_pending(session, user_id, item.id)
-    await hooks.item_changed(session, item)
+    await publish(session, item, ItemEvent.CHANGED)
     return change, item

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.config import Settings
 from core.db.base import utcnow
 from core.db.engine import dialect_name, execute_core
+from core.presenters import Presenters
 from core.queue.models import Job, QueueStatus
-
-if TYPE_CHECKING:
-    from core.runtime import Runtime
+from core.telegram.gateway import TelegramGateway
+from core.telegram.outbox import Outbox
 
 PENDING_JOBS_KEY = "pending_jobs"
 
@@ -35,14 +37,31 @@ class JobClaim:
     lease_token: str
 
 
+class UnitsOfWork(Protocol):
+    """Short transactions of a job's own, beside the job's unit of work (read → think → write, progress edits)."""
+
+    def unit_of_work(self) -> AbstractAsyncContextManager[AsyncSession]: ...
+
+    def read_only(self) -> AbstractAsyncContextManager[AsyncSession]: ...
+
+
 @dataclass
 class JobContext:
-    """What a job handler gets: its own unit of work and the runtime services."""
+    """What a job handler gets: its unit of work (``session``, committed with the job's DONE mark) and a narrow
+    view of the process: settings, short units of work of its own, Telegram beyond the outbox, the presenters of
+    the chat adapter, and a per-process cache."""
 
     session: AsyncSession
-    runtime: Runtime
     job: JobClaim
-    extra: dict[str, Any] = field(default_factory=dict)
+    settings: Settings
+    units: UnitsOfWork
+    telegram: TelegramGateway
+    presenters: Presenters
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def outbox(self, prefix: str = "job") -> Outbox:
+        """Messages sent in this job's unit of work, keyed by the job (a re-run cannot send them twice)."""
+        return Outbox(self.session, f"{prefix}:{self.job.id}")
 
 
 JobHandler = Callable[[JobContext], Awaitable[None]]

@@ -37,7 +37,7 @@ async def run_claimed(runtime: Runtime, claim: jobs.JobClaim) -> str | None:
         if spec is None:
             raise LookupError(f"no handler for job kind {claim.kind!r}")
         async with runtime.unit_of_work() as session:
-            await spec.handler(jobs.JobContext(session=session, runtime=runtime, job=claim))
+            await spec.handler(runtime.job_context(session, claim))
             if not await jobs.complete_job(session, claim):
                 raise LeaseLostError()
         log_.info("job.done")
@@ -53,7 +53,7 @@ async def run_claimed(runtime: Runtime, claim: jobs.JobClaim) -> str | None:
         if status == QueueStatus.DEAD and spec is not None and spec.on_dead is not None:
             try:  # telling the user is its own unit of work: the DEAD mark stands even if this fails
                 async with runtime.unit_of_work() as session:
-                    await spec.on_dead(jobs.JobContext(session=session, runtime=runtime, job=claim), str(exc))
+                    await spec.on_dead(runtime.job_context(session, claim), str(exc))
             except Exception:
                 log_.exception("job.on_dead_failed")
         return status

@@ -13,9 +13,8 @@ from core.items import render
 from core.items.models import Item, ItemKind, ItemStatus
 from core.queue.jobs import JobContext, JobRegistry
 from core.reminders import agenda
-from core.reminders.buttons import reminder_keyboard
+from core.reminders.presenter import REMINDERS
 from core.reminders.schedule import FIRE_JOB, moment
-from core.telegram.outbox import Outbox
 from core.users.models import User
 
 log = structlog.get_logger(__name__)
@@ -50,8 +49,8 @@ async def fire(ctx: JobContext) -> None:
     t = translator(user.language)
     late = now - at > LATE_AFTER
     text = reminder_text(item, t, user.timezone, now, late=late)
-    await Outbox(session, f"job:{ctx.job.id}").send_message(
-        user.id, text, reply_markup=reminder_keyboard(item.id, t), parse_mode=None, ref=f"item:{item.id}")
+    markup = ctx.presenters.get(REMINDERS).reminder_markup(item.id, t)
+    await ctx.outbox().send_message(user.id, text, reply_markup=markup, parse_mode=None, ref=f"item:{item.id}")
     log.info("reminders.fired", job_id=ctx.job.id, item_id=item.id, late=late)
 
 
@@ -76,7 +75,7 @@ async def send_agenda(ctx: JobContext) -> None:
         text = await agenda.agenda_text(ctx.session, user.id, t, user.timezone, now)
         if now - dt.datetime.fromisoformat(str(payload["at"])) > LATE_AFTER:
             text += t("reminders.late")
-        await Outbox(ctx.session, f"job:{ctx.job.id}").send_message(user.id, text, parse_mode=None)
+        await ctx.outbox().send_message(user.id, text, parse_mode=None)
     await _queue_next_agenda(ctx, user, day)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.db.base import utcnow
 from core.items.models import Item, ItemKind, ItemStatus
 from core.queue.jobs import enqueue_job
+from core.users.models import User
 
 FIRE_JOB = "reminders.fire"
 
@@ -62,6 +63,12 @@ async def schedule_item(session: AsyncSession, item: Item, minutes_before: int,
     if at is not None:
         await enqueue_fire(session, item, at)
     return at
+
+
+async def on_item_changed(session: AsyncSession, item: Item) -> None:
+    """An item changed (or is done): its next reminder moment follows its new state."""
+    user = await session.get(User, item.user_id)
+    await schedule_item(session, item, user.reminder_minutes if user is not None else 0)
 
 
 def snooze_until(item: Item, *, minutes: int | None, tz: str, now: dt.datetime) -> dt.datetime:

@@ -7,26 +7,56 @@ import enum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.calendar.repository import upcoming_items
 from core.errors import DomainError
 from core.items import repository as items_repo
 from core.items import service as items_service
 from core.items.models import ItemKind, ItemStatus
 from core.reminders import agenda, schedule
-from core.reminders.buttons import SNOOZE_MINUTES, ReminderAction
 from core.users.models import User
 
 MAX_REMINDER_MINUTES = 7 * 24 * 60
+OFF_WORDS = ("off", "выкл", "нет", "0")  # "/remind off", "/agenda выкл"
+
+
+class ReminderAction(enum.StrEnum):
+    """The buttons under a reminder (their values are part of the buttons' callback data: keep them)."""
+
+    SNOOZE_10 = "s10"
+    SNOOZE_60 = "s60"
+    TOMORROW = "tmr"
+    DONE = "done"
+
+
+SNOOZE_MINUTES = {ReminderAction.SNOOZE_10: 10, ReminderAction.SNOOZE_60: 60}
+
+
+def _bad_minutes() -> DomainError:
+    return DomainError("ERR_REMINDER_MINUTES", "minutes must be between 0 and 10080")
+
+
+def parse_minutes(text: str) -> int:
+    """``/remind 15`` → 15; an off word → 0; anything else is ERR_REMINDER_MINUTES."""
+    word = text.strip().lower()
+    if word in OFF_WORDS:
+        return 0
+    try:
+        return int(word)
+    except ValueError:
+        raise _bad_minutes() from None
+
+
+def is_off(text: str) -> bool:
+    return text.strip().lower() in OFF_WORDS
 
 
 async def set_reminder_minutes(session: AsyncSession, user: User, minutes: int, now: dt.datetime) -> int:
     """Change the lead time (0 = no reminders before meetings) and move the reminders already queued.
     Returns how many upcoming items now remind at a new moment."""
     if not 0 <= minutes <= MAX_REMINDER_MINUTES:
-        raise DomainError("ERR_REMINDER_MINUTES", "minutes must be between 0 and 10080")
+        raise _bad_minutes()
     user.reminder_minutes = minutes
     moved = 0
-    for item in await upcoming_items(session, user.id, now):
+    for item in await items_repo.upcoming(session, user.id, now):
         if item.kind == ItemKind.REMINDER:  # "remind me" items remind at their own time
             continue
         before = item.remind_at

@@ -128,3 +128,9 @@ async def outbox_by_ref(session: AsyncSession, chat_id: int, ref: str) -> int | 
     return await session.scalar(
         select(OutboxMessage.id).where(OutboxMessage.chat_id == chat_id, OutboxMessage.ref == ref)
         .order_by(OutboxMessage.id.desc()).limit(1))
+
+
+async def is_pending(session: AsyncSession, outbox_id: int) -> bool:
+    """Whether a queued Bot API call has not been sent yet."""
+    status = await session.scalar(select(OutboxMessage.status).where(OutboxMessage.id == outbox_id))
+    return status in (OutboxStatus.PENDING, OutboxStatus.SENDING)

@@ -17,13 +17,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import structlog
-from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
-from aiogram.types import ChatMemberAdministrator, ChatMemberMember, ChatMemberOwner, ChatMemberRestricted
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.factory import build_bot
-from bot.routers.topics import confirmation, move_keyboard
 from core.ai.factory import ProviderChoice, build_provider, choose
 from core.ai.provider import UsageCollector
 from core.ai.service import FiledNote, file_note
@@ -32,12 +27,13 @@ from core.config import Settings
 from core.db.base import utcnow
 from core.i18n import translator
 from core.items.models import Item
-from core.queue.jobs import JobContext, JobRegistry
-from core.runtime import Runtime
+from core.queue.jobs import JobContext, JobRegistry, UnitsOfWork
+from core.telegram.gateway import TelegramGateway, TelegramRefused
 from core.telegram.outbox import Outbox
+from core.telegram.split import split_message
 from core.topics import repository, service
 from core.topics.models import NoteFiling
-from core.topics.split import split_message
+from core.topics.presenter import TOPICS
 from core.users.models import User
 
 log = structlog.get_logger(__name__)
@@ -62,11 +58,11 @@ class Place:
     thread_id: int | None = None
 
 
-async def ensure_topic(runtime: Runtime, bot: Bot, group_id: int, kind: str, title: str) -> int:
+async def ensure_topic(units: UnitsOfWork, telegram: TelegramGateway, group_id: int, kind: str, title: str) -> int:
     """The thread id of the topic of ``kind``, created on first use (createForumTopic, remembered)."""
     deadline = time.monotonic() + TOPIC_WAIT_SECONDS
     while True:
-        async with runtime.unit_of_work() as session:
+        async with units.unit_of_work() as session:
             claim = await service.claim_topic(session, group_id, kind, title, now=utcnow())
         if claim.thread_id is not None:
             return claim.thread_id
@@ -76,48 +72,30 @@ async def ensure_topic(runtime: Runtime, bot: Bot, group_id: int, kind: str, tit
             raise TopicBusy(f"topic {kind!r} of group {group_id} is being created by another job")
         await asyncio.sleep(_POLL)
     try:
-        topic = await bot.create_forum_topic(group_id, title)
+        thread_id = await telegram.create_forum_topic(group_id, title)
     except BaseException:
-        async with runtime.unit_of_work() as session:
+        async with units.unit_of_work() as session:
             await service.release_topic(session, claim)
         raise
     # a crash right here leaves a topic on Telegram that we do not know of: the next job makes another one
-    async with runtime.unit_of_work() as session:
-        await service.topic_created(session, claim, topic.message_thread_id)
-    log.info("topics.created", group_id=group_id, kind=kind, thread_id=topic.message_thread_id)
-    return topic.message_thread_id
+    async with units.unit_of_work() as session:
+        await service.topic_created(session, claim, thread_id)
+    log.info("topics.created", group_id=group_id, kind=kind, thread_id=thread_id)
+    return thread_id
 
 
-_NO_SUCH_MEMBER = ("user not found", "participant_id_invalid", "member not found")
-
-
-async def is_member(bot: Bot, group_id: int, user_id: int) -> bool:
-    try:
-        member = await bot.get_chat_member(group_id, user_id)
-    except TelegramBadRequest as exc:  # "chat not found" and the like are the group's fault: raised on
-        if any(reason in exc.message.lower() for reason in _NO_SUCH_MEMBER):
-            return False
-        raise
-    if isinstance(member, ChatMemberRestricted):
-        return member.is_member
-    return isinstance(member, ChatMemberOwner | ChatMemberAdministrator | ChatMemberMember)
-
-
-async def find_place(runtime: Runtime, group_id: int, user_id: int, kind: str, language: str, *,
+async def find_place(ctx: JobContext, group_id: int, user_id: int, kind: str, language: str, *,
                      check_member: bool = True) -> Place:
     """Where the card of a note of ``kind`` goes: the topic's thread, or why it does not go to the group."""
-    bot = build_bot(runtime.settings)
     try:
-        if check_member and not await is_member(bot, group_id, user_id):
+        if check_member and not await ctx.telegram.is_member(group_id, user_id):
             log.info("topics.not_a_member", group_id=group_id, user_id=user_id)
             return Place(Target.NOT_MEMBER)
-        thread_id = await ensure_topic(runtime, bot, group_id, kind, service.topic_title(kind, language))
+        thread_id = await ensure_topic(ctx.units, ctx.telegram, group_id, kind, service.topic_title(kind, language))
         return Place(Target.POSTED, thread_id)
-    except (TelegramBadRequest, TelegramForbiddenError) as exc:
+    except TelegramRefused as exc:
         log.warning("topics.group_refused", group_id=group_id, error=exc.message)
         return Place(Target.REFUSED)
-    finally:
-        await bot.session.close()
 
 
 async def post_card(outbox: Outbox, group_id: int, thread_id: int, filing: NoteFiling) -> list[int]:
@@ -161,9 +139,9 @@ async def classify(note: NoteToFile, settings: Settings) -> tuple[FiledNote, Usa
 
 
 async def file(ctx: JobContext) -> None:
-    runtime, job, settings = ctx.runtime, ctx.job, ctx.runtime.settings
+    job, settings = ctx.job, ctx.settings
     item_id = int(job.payload["item_id"])
-    async with runtime.read_only() as read:
+    async with ctx.units.read_only() as read:
         note = await note_to_file(read, settings, item_id)
     if note is None:
         return
@@ -171,7 +149,7 @@ async def file(ctx: JobContext) -> None:
     filed, usage = await classify(note, settings)
     group_id = settings.telegram_group_id
     kind = filed.classification.kind
-    place = await find_place(runtime, group_id, user.id, kind, language) if group_id is not None else None
+    place = await find_place(ctx, group_id, user.id, kind, language) if group_id is not None else None
 
     session = ctx.session
     await record_all(session, user.id, usage.events)
@@ -179,13 +157,14 @@ async def file(ctx: JobContext) -> None:
     if group_id is None or place is None or place.target == Target.NOT_MEMBER:
         return  # stored only: the class and tags are in filed_notes
     t = translator(language)
-    outbox = Outbox(session, f"job:{job.id}")
+    outbox = ctx.outbox()
     if place.target == Target.REFUSED or place.thread_id is None:
         await outbox.send_message(user.id, t("topics.group_refused", number=number), parse_mode=None)
         return
     ids = await post_card(outbox, group_id, place.thread_id, filing)
-    confirm_id = await outbox.send_message(user.id, confirmation(filing, t), parse_mode=None,
-                                           reply_markup=move_keyboard(filing, t), ref=f"item:{item_id}")
+    confirm_id = await outbox.send_message(user.id, service.confirmation(filing, t), parse_mode=None,
+                                           reply_markup=ctx.presenters.get(TOPICS).move_markup(filing, t),
+                                           ref=f"item:{item_id}")
     service.mark_posted(filing, group_id=group_id, thread_id=place.thread_id, outbox_ids=ids, chat_id=user.id,
                         confirm_outbox_id=confirm_id,
                         expires_at=utcnow() + timedelta(seconds=settings.topic_confirm_ttl))
@@ -193,19 +172,19 @@ async def file(ctx: JobContext) -> None:
 
 
 async def move(ctx: JobContext) -> None:
-    runtime, job = ctx.runtime, ctx.job
+    job = ctx.job
     filing_id, kind = int(job.payload["filing_id"]), str(job.payload["kind"])
-    async with runtime.unit_of_work() as read:
+    async with ctx.units.unit_of_work() as read:
         found = await repository.filing(read, filing_id)
         user = await read.get(User, found.user_id) if found is not None else None
         if found is None or user is None or found.group_id is None:
             return
         group_id, language = found.group_id, user.language
     t = translator(language)
-    place = await find_place(runtime, group_id, user.id, kind, language, check_member=False)
+    place = await find_place(ctx, group_id, user.id, kind, language, check_member=False)
 
     session = ctx.session
-    outbox = Outbox(session, f"job:{job.id}")
+    outbox = ctx.outbox()
     filing = await repository.filing(session, filing_id, lock=True)  # moves of one note queue up here
     if filing is None or filing.kind == kind:
         return
@@ -218,8 +197,9 @@ async def move(ctx: JobContext) -> None:
     service.mark_moved(filing, kind, place.thread_id, ids)
     await session.flush()
     if filing.chat_id is not None and filing.confirm_outbox_id is not None:
-        markup = move_keyboard(filing, t) if service.buttons_valid(filing, utcnow()) else None
-        await outbox.edit_text(filing.chat_id, confirmation(filing, t, moved=True), parse_mode=None,
+        markup = (ctx.presenters.get(TOPICS).move_markup(filing, t)
+                  if service.buttons_valid(filing, utcnow()) else None)
+        await outbox.edit_text(filing.chat_id, service.confirmation(filing, t, moved=True), parse_mode=None,
                                outbox_id=filing.confirm_outbox_id, reply_markup=markup)
 
 
@@ -230,8 +210,7 @@ async def on_dead(ctx: JobContext, error: str) -> None:
     if user is None:
         return
     t = translator(user.language)
-    outbox = Outbox(ctx.session, f"dead-job:{ctx.job.id}")
-    await outbox.send_message(user.id, t("topics.failed"), parse_mode=None)
+    await ctx.outbox("dead-job").send_message(user.id, t("topics.failed"), parse_mode=None)
 
 
 def register(registry: JobRegistry) -> None:

@@ -1,4 +1,4 @@
-"""Queries on forum topics and filed notes, and the reads /ask needs (a user's items, an edit's delivery)."""
+"""Queries on forum topics and filed notes."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.engine import dialect_name
-from core.items.models import Item
-from core.telegram.models import OutboxMessage, OutboxStatus
 from core.topics.models import ForumTopic, NoteFiling
 
 # --- forum topics -----------------------------------------------------------------------------------
@@ -74,17 +72,3 @@ async def filing(session: AsyncSession, filing_id: int, *, lock: bool = False) -
 async def filing_of_user(session: AsyncSession, user_id: int, filing_id: int) -> NoteFiling | None:
     return await session.scalar(
         select(NoteFiling).where(NoteFiling.id == filing_id, NoteFiling.user_id == user_id))
-
-
-# --- what /ask reads --------------------------------------------------------------------------------
-
-
-async def recent_items(session: AsyncSession, user_id: int, limit: int) -> list[Item]:
-    query = select(Item).where(Item.user_id == user_id).order_by(Item.id.desc()).limit(limit)
-    return list((await session.scalars(query)).all())
-
-
-async def outbox_pending(session: AsyncSession, outbox_id: int) -> bool:
-    """Whether a queued Bot API call has not been sent yet."""
-    status = await session.scalar(select(OutboxMessage.status).where(OutboxMessage.id == outbox_id))
-    return status in (OutboxStatus.PENDING, OutboxStatus.SENDING)

@@ -6,13 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.ai.service import FiledNote
 from core.ai.types import NOTE_KINDS, default_topic
 from core.errors import DomainError
-from core.items.models import Item
+from core.i18n import Translator
+from core.items.models import Item, ItemKind
 from core.queue.jobs import enqueue_job
 from core.topics import repository
 from core.topics.models import NoteFiling
@@ -30,6 +32,15 @@ class TopicError(DomainError):
     """ERR_TOPIC_MOVE_EXPIRED (the move buttons are older than TOPIC_CONFIRM_TTL), ERR_TOPIC_NOTE_GONE (no
     such filed note of this user, or it was never posted), ERR_TOPIC_SAME (it is in that topic already)."""
 
+    def __init__(self, code: str, message: str = "", **params: Any) -> None:
+        super().__init__(code, message, **params)
+        self.expired_buttons = code == ERR_MOVE_EXPIRED
+
+    def text_params(self, language: str) -> dict[str, Any]:
+        """``{topic}``: the title of the note's topic in the reader's language."""
+        kind = self.params.get("kind")
+        return {**self.params, "topic": topic_title(kind, language) if kind else ""}
+
 
 def topic_title(kind: str, language: str) -> str:
     """The forum topic of a class: one topic per class, named in the language of whoever created it."""
@@ -41,16 +52,16 @@ def other_kinds(kind: str) -> list[str]:
     return [k for k in NOTE_KINDS if k != kind]
 
 
-async def enqueue_filing(session: AsyncSession, item: Item) -> None:
+async def on_item_created(session: AsyncSession, item: Item) -> None:
     """File a note when it is created: classify and render it, post it into its forum topic (with
     TELEGRAM_GROUP_ID set) and confirm to the user. Runs as a job after this unit of work commits."""
-    if item.id is None:
-        await session.flush()
+    if item.kind != ItemKind.NOTE:
+        return
     await enqueue_job(session, FILE_JOB, {"item_id": item.id}, key=f"{FILE_JOB}:{item.id}",
                       user_id=item.user_id, chat_id=item.user_id)
 
 
-# --- the card ---------------------------------------------------------------------------------------
+# --- the card and the confirmation -----------------------------------------------------------------
 
 _NOT_IN_HASHTAG = re.compile(r"\W+")
 
@@ -73,6 +84,15 @@ def card_text(filing: NoteFiling) -> str:
     if tags:
         parts.append(tags)
     return "\n\n".join(parts) or filing.text
+
+
+def confirmation(filing: NoteFiling, t: Translator, *, moved: bool = False) -> str:
+    """What the user is told: the topic the note went into (and when simple rules, not AI, chose it)."""
+    topic = topic_title(filing.kind, t.language)
+    lines = [t("topics.moved" if moved else "topics.filed", topic=topic)]
+    if filing.degraded_code and not moved:
+        lines.append(t("topics.degraded"))
+    return "\n".join(lines)
 
 
 # --- filing -----------------------------------------------------------------------------------------

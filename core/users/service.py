@@ -43,5 +43,5 @@ def set_timezone(user: User, tz: str) -> None:
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise DomainError("ERR_BAD_TIMEZONE", f"unknown time zone {tz!r}") from exc
+        raise DomainError("ERR_BAD_TIMEZONE", f"unknown time zone {tz!r}", timezone=tz) from exc
     user.timezone = tz

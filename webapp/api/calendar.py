@@ -11,8 +11,6 @@ from core.calendar import oauth, service
 from core.db.base import utcnow
 from core.errors import DomainError, NotFoundError
 from core.i18n import translator
-from core.telegram.outbox import Outbox
-from core.users.models import User
 from webapp.deps import SessionDep, SettingsDep
 
 router = APIRouter(tags=["calendar"])
@@ -53,11 +51,7 @@ async def google_callback(session: SessionDep, settings: SettingsDep, state: str
     try:
         if error or not code:
             raise oauth.OAuthError(error or "no authorization code")
-        user_id = await service.connect_google(session, settings, state, code, utcnow())
+        user = await service.connect_google(session, settings, state, code, utcnow())
     except DomainError as exc:
         return _page(t("calendar.page.failed", reason=exc.message), 400)
-    user = await session.get(User, user_id)
-    t = translator(user.language if user is not None else settings.default_language)
-    await Outbox(session, f"gcal-connect:{user_id}:{utcnow().timestamp()}").send_message(
-        user_id, t("calendar.google.connected_message"), parse_mode=None)
-    return _page(t("calendar.page.connected"))
+    return _page(translator(user.language)("calendar.page.connected"))

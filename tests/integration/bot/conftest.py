@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from bot.service import BotServices
 from core.config import Settings
 from core.runtime import Runtime
+from secretary.bot import BotServices
 from tests.support.sandbox import SandboxClient, running_sandbox
 from worker.inprocess import InProcessRunner
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.service import BotServices
 from core.ai import secrets
 from core.crypto import SecretBox
 from core.users.models import User, UserSecret
+from secretary.bot import BotServices
 from tests.support.sandbox import SandboxClient
 
 KEY = "sk-test-user-key-1234567890abcdef"

@@ -7,9 +7,9 @@ import subprocess
 import sys
 import time
 
-from bot.ingress import ingest
-from bot.service import BotServices
+from core.queue.ingest import ingest
 from core.runtime import Runtime
+from secretary.bot import BotServices
 from tests.integration.bot.conftest import bot_settings
 from tests.support.sandbox import SandboxClient
 
@@ -38,7 +38,7 @@ async def test_it_answers_stored_updates_and_never_polls(runtime: Runtime, sandb
 
 
 def test_it_is_refused_on_sqlite(tmp_path: object) -> None:
-    r = subprocess.run([sys.executable, "-m", "core.cli", "bot", "--no-ingress"], capture_output=True, text=True,
+    r = subprocess.run([sys.executable, "-m", "secretary.cli", "bot", "--no-ingress"], capture_output=True, text=True,
                        timeout=60, env={"PATH": "/usr/bin:/bin", "DATABASE_URL": "sqlite+aiosqlite:///:memory:",
                                         "HOME": str(tmp_path)}, cwd=str(tmp_path))
     assert r.returncode == 2, r.stderr

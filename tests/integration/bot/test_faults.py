@@ -14,12 +14,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.ingress import ingest
-from bot.service import BotServices
 from core.items.models import Item
+from core.queue.ingest import ingest
 from core.queue.models import InboxUpdate, QueueStatus
 from core.runtime import Runtime
 from core.telegram.models import OutboxMessage, OutboxStatus
+from secretary.bot import BotServices
 from tests.conftest import TEST_BOT_TOKEN
 from tests.support.sandbox import SandboxClient
 
@@ -59,7 +59,7 @@ def _start_bot(database_url: str, sandbox_url: str, data_dir: str) -> subprocess
            "TELEGRAM_BOT_TOKEN": TEST_BOT_TOKEN, "QUEUE_LEASE_SECONDS": "2", "OUTBOX_CHAT_RATE": "100",
            "OUTBOX_CHAT_BURST": "100", "OUTBOX_GLOBAL_RATE": "1000", "DATA_DIR": data_dir, "LOG_LEVEL": "WARNING",
            "REDIS_URL": "", "WEBHOOK_URL": ""}
-    return subprocess.Popen([sys.executable, "-m", "core.cli", "bot"], env=env,
+    return subprocess.Popen([sys.executable, "-m", "secretary.cli", "bot"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

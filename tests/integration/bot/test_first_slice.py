@@ -6,9 +6,9 @@ import re
 
 from sqlalchemy import func, select
 
-from bot.service import BotServices
 from core.items.models import Item
 from core.users.models import User
+from secretary.bot import BotServices
 from tests.support.sandbox import SandboxClient
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.service import BotServices
 from core.minis import service
 from core.users.service import ensure_user
+from secretary.bot import BotServices
 from tests.support.sandbox import SandboxClient
 
 

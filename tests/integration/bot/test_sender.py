@@ -7,13 +7,13 @@ import asyncio
 
 from sqlalchemy import func, select
 
-from bot.factory import build_bot
+from bot.telegram.client import build_bot
+from bot.telegram.sender import OutboxSender
 from core.db.engine import SessionFactory
 from core.runtime import Runtime
 from core.telegram.limiter import Limits, MemoryRateLimiter
 from core.telegram.models import OutboxMessage, OutboxStatus
 from core.telegram.outbox import WAKE_KEY, Outbox
-from core.telegram.sender import OutboxSender
 from tests.integration.bot.conftest import bot_settings
 from tests.support.sandbox import SandboxClient
 

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.service import BotServices
 from core.items.models import Item
 from core.queue.models import Job, QueueStatus
 from core.runtime import Runtime
+from secretary.bot import BotServices
 from tests.conftest import IN_CI
 from tests.fakes.openai_server import FakeOpenAI, Reply, fake_openai  # noqa: F401
 from tests.support.sandbox import SandboxClient

@@ -12,9 +12,9 @@ import httpx
 from icalendar import Calendar
 from sqlalchemy import select
 
-from bot.service import BotServices
 from core.calendar.oauth import SECRET_NAME
 from core.users.models import UserSecret
+from secretary.bot import BotServices
 from tests.fakes.google_calendar import FakeGoogle
 from tests.support.sandbox import SandboxClient
 

@@ -8,7 +8,7 @@ import sys
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "core.cli", *args], capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, "-m", "secretary.cli", *args], capture_output=True, text=True, timeout=60)
 
 
 class TestParseDate:

@@ -10,13 +10,13 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from bot.service import BotServices
 from core.db.base import utcnow
 from core.items import service as items
 from core.items.models import Item, ItemKind
 from core.queue.models import Job
 from core.runtime import Runtime
 from core.users.service import ensure_user
+from secretary.bot import BotServices
 from tests.integration.bot.conftest import bot_settings
 from tests.support.sandbox import SandboxClient
 from worker.inprocess import InProcessRunner

@@ -8,12 +8,12 @@ import datetime as dt
 
 from reminders_helpers import buttons, fire_jobs, make_due, new_item, press, reminders_of, running_bot, stay_quiet
 
-from bot.service import BotServices
 from core.db.base import utcnow
 from core.items import service as items
 from core.items.models import Item, ItemKind, ItemStatus
 from core.queue.models import QueueStatus
 from core.runtime import Runtime
+from secretary.bot import BotServices
 from tests.support.sandbox import SandboxClient
 
 

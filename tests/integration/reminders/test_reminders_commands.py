@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 from reminders_helpers import fire_jobs, make_due, new_item, reminders_of
 
-from bot.service import BotServices
 from core.db.base import utcnow
 from core.items.models import Item, ItemKind
 from core.reminders import agenda
 from core.users.models import User
+from secretary.bot import BotServices
 from tests.support.sandbox import SandboxClient
 
 MOSCOW = ZoneInfo("Europe/Moscow")

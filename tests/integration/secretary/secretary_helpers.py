@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.service import BotServices
 from core.items.models import Item
 from core.users.service import ensure_user
+from secretary.bot import BotServices
 from tests.support.sandbox import SandboxClient
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from secretary_helpers import buttons, edited, items_of, local, press
 
-from bot.service import BotServices
 from core.items.models import ItemKind, ItemStatus
+from secretary.bot import BotServices
 from tests.support.sandbox import SandboxClient
 
 

@@ -16,10 +16,10 @@ from secretary_helpers import (
     zone_near_noon,
 )
 
-from bot.service import BotServices
 from core.db.base import utcnow
 from core.items import service
 from core.items.models import ItemStatus
+from secretary.bot import BotServices
 from tests.support.sandbox import SandboxClient
 
 

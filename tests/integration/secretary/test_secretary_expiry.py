@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from secretary_helpers import callback_answer, edited, items_of, press
 
-from bot.service import BotServices
 from core.items.models import ItemStatus
+from secretary.bot import BotServices
 from tests.support.sandbox import SandboxClient
 
 

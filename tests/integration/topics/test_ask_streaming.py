@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.service import BotServices
+from core.ask.service import CURSOR
 from core.runtime import Runtime
 from core.telegram.models import OutboxMessage, OutboxStatus
-from core.topics.answers import CURSOR
+from secretary.bot import BotServices
 from tests.fakes.openai_server import Reply
 from tests.integration.topics.topics_helpers import SlowOpenAI, add_notes
 from tests.support.sandbox import SandboxClient

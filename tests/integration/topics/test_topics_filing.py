@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from bot.service import BotServices
 from core.topics.models import ForumTopic, NoteFiling
 from core.topics.service import CLAIM_STALE
+from secretary.bot import BotServices
 from tests.integration.topics.topics_helpers import (
     GROUP_ID,
     add_notes,

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from core.config import Settings
 from core.db.engine import make_engine, make_session_factory
 from core.queue.models import InboxUpdate
-from core.runtime import Runtime, build_job_registry
+from core.runtime import Runtime
 from webapp.app import create_app
 
 SECRET = {"X-Telegram-Bot-Api-Secret-Token": "hook-secret"}
@@ -63,8 +63,7 @@ class TestDatabaseDown:
     async def test_update_not_acknowledged_when_database_unreachable(self, settings: Settings) -> None:
         engine = make_engine("postgresql+asyncpg://postgres@127.0.0.1:1/nowhere", null_pool=True)
         rt = Runtime(settings=settings.model_copy(update={"sandbox": False, "webhook_secret": "hook-secret"}),
-                     engine=engine, session_factory=make_session_factory(engine), redis=None,
-                     jobs=build_job_registry())
+                     engine=engine, session_factory=make_session_factory(engine), redis=None)
         app = create_app(rt.settings, runtime=rt, run_migrations=False)
         app.state.runtime = rt
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)

@@ -76,7 +76,7 @@ class TestRedisRestart:
         redis_proc = _start_redis(port, workdir)
         env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "DATA_DIR": str(workdir),
                "LOG_LEVEL": "WARNING", "TELEGRAM_BOT_TOKEN": "123:worker-test"}
-        worker = subprocess.Popen([sys.executable, "-m", "core.cli", "worker", "--pool", "solo"], env=env,
+        worker = subprocess.Popen([sys.executable, "-m", "secretary.cli", "worker", "--pool", "solo"], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         settings = runtime.settings.model_copy(update={"redis_url": redis_url})
         celery = create_celery(settings)

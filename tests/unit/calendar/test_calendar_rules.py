@@ -1,4 +1,4 @@
-"""Pure calendar and reminder rules: the sync plan, event data, reminder moments, snoozes, agenda times."""
+"""Pure calendar rules: the sync plan and the event data of an item."""
 
 from __future__ import annotations
 
@@ -6,14 +6,9 @@ import datetime as dt
 
 import pytest
 
-from bot.callbacks_calendar import ReminderCb
 from core.calendar.events import event_from_item, event_id_for, is_event_id
 from core.calendar.sync import Op, plan
-from core.errors import DomainError
 from core.items.models import Item, ItemKind, ItemStatus
-from core.reminders.agenda import next_run, parse_time
-from core.reminders.buttons import ReminderAction, pack
-from core.reminders.schedule import reminder_time, snooze_until
 
 NOW = dt.datetime(2026, 3, 28, 12, 0, 0, 500_000, tzinfo=dt.UTC)
 EID = event_id_for(1, 2)
@@ -57,70 +52,3 @@ class TestEventData:
         short = event_from_item(_item(ItemKind.REMINDER, start, duration_min=None), "UTC")
         assert short.end - short.start == dt.timedelta(minutes=15)
         assert event_from_item(_item(start=start, duration_min=45), "UTC").end == start + dt.timedelta(minutes=45)
-
-
-class TestReminderMoments:
-    def test_a_meeting_reminds_its_lead_time_before_in_whole_seconds(self) -> None:
-        start = NOW + dt.timedelta(hours=2)
-        assert reminder_time(_item(start=start), 15, NOW) == (start - dt.timedelta(minutes=15)).replace(microsecond=0)
-
-    def test_a_remind_me_item_reminds_at_its_time_even_when_lead_time_is_off(self) -> None:
-        start = NOW + dt.timedelta(hours=2)
-        assert reminder_time(_item(ItemKind.REMINDER, start), 0, NOW) == start.replace(microsecond=0)
-
-    def test_too_close_reminds_now_but_only_once(self) -> None:
-        start = NOW + dt.timedelta(minutes=5)
-        first = reminder_time(_item(start=start), 15, NOW)
-        assert first == NOW.replace(microsecond=0)
-        later = NOW + dt.timedelta(minutes=2)
-        assert reminder_time(_item(start=start, remind_at=first), 15, later) == first
-
-    @pytest.mark.parametrize("item", [
-        _item(start=NOW - dt.timedelta(minutes=1)),  # started already
-        _item(start=None),
-        _item(start=NOW + dt.timedelta(hours=1), status=ItemStatus.DONE),
-        _item(start=NOW + dt.timedelta(hours=1), status=ItemStatus.CANCELLED),
-    ])
-    def test_no_reminder(self, item: Item) -> None:
-        assert reminder_time(item, 15, NOW) is None
-
-    def test_lead_time_zero_is_off_for_meetings(self) -> None:
-        assert reminder_time(_item(start=NOW + dt.timedelta(hours=1)), 0, NOW) is None
-
-
-class TestSnooze:
-    def test_minutes_from_now(self) -> None:
-        assert snooze_until(_item(), minutes=10, tz="UTC", now=NOW) == NOW.replace(microsecond=0) + dt.timedelta(
-            minutes=10)
-
-    def test_tomorrow_keeps_the_local_clock_across_a_dst_change(self) -> None:
-        due = dt.datetime(2026, 3, 28, 8, 0, tzinfo=dt.UTC)  # 09:00 in Berlin (CET); Sunday is CEST
-        at = snooze_until(_item(remind_at=due), minutes=None, tz="Europe/Berlin", now=due)
-        assert at == dt.datetime(2026, 3, 29, 7, 0, tzinfo=dt.UTC)  # 09:00 CEST
-
-
-class TestAgendaTimes:
-    @pytest.mark.parametrize(("text", "value"), [("8:30", "08:30"), ("08.30", "08:30"), ("23:59", "23:59")])
-    def test_parse(self, text: str, value: str) -> None:
-        assert parse_time(text) == value
-
-    @pytest.mark.parametrize("text", ["24:00", "8", "8:3", "noon", ""])
-    def test_parse_refuses(self, text: str) -> None:
-        with pytest.raises(DomainError):
-            parse_time(text)
-
-    def test_today_if_still_ahead_else_tomorrow(self) -> None:
-        assert next_run("15:30", "UTC", NOW) == (dt.date(2026, 3, 28), dt.datetime(2026, 3, 28, 15, 30, tzinfo=dt.UTC))
-        assert next_run("08:00", "UTC", NOW)[0] == dt.date(2026, 3, 29)
-
-    def test_after_a_day_and_across_dst(self) -> None:
-        day, at = next_run("08:30", "Europe/Berlin", NOW, after=dt.date(2026, 3, 28))
-        assert (day, at) == (dt.date(2026, 3, 29), dt.datetime(2026, 3, 29, 6, 30, tzinfo=dt.UTC))
-
-
-class TestButtonData:
-    @pytest.mark.parametrize("action", list(ReminderAction))
-    def test_jobs_and_the_bot_agree_on_callback_data(self, action: ReminderAction) -> None:
-        packed = pack(action, 123)
-        assert ReminderCb(action=action, item_id=123).pack() == packed
-        assert ReminderCb.unpack(packed) == ReminderCb(action=action, item_id=123)

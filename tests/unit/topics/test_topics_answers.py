@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.topics.answers import CONTEXT_CHARS, CURSOR, Throttle, edit_interval, pick_context, preview
+from core.ask.service import CONTEXT_CHARS, CURSOR, Throttle, edit_interval, pick_context, preview
 
 
 class TestContext:

@@ -3,7 +3,7 @@ there is no boundary at all."""
 
 from __future__ import annotations
 
-from core.topics.split import split_message, utf16_len
+from core.telegram.split import split_message, utf16_len
 
 
 class TestShortText:

@@ -1,0 +1,71 @@
+"""Voice rules the bot calls: a voice note becomes a transcription job; /retry runs a kept one again.
+
+The transcript is then handled exactly like typed text (``core.voice.jobs``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.errors import DomainError
+from core.queue.jobs import enqueue_job
+from core.queue.models import Job, QueueStatus
+
+KIND = "voice.transcribe"
+BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # the cloud Bot API's getFile limit
+ERR_NOTHING_TO_RETRY = "ERR_VOICE_NOTHING_TO_RETRY"
+
+
+class VoiceError(DomainError):
+    """ERR_VOICE_NOTHING_TO_RETRY: /retry found no kept voice message of this user."""
+
+
+@dataclass(frozen=True)
+class Audio:
+    """The audio of one message: what the job needs to fetch and read it."""
+
+    file_id: str
+    mime_type: str
+    size: int | None
+    duration: int | None
+
+
+def too_big(audio: Audio, *, local_api: bool) -> bool:
+    """The cloud Bot API does not let a bot download more than 20 MB (a local Bot API server does)."""
+    return audio.size is not None and audio.size > BOT_API_DOWNLOAD_LIMIT and not local_api
+
+
+async def transcribe(session: AsyncSession, audio: Audio, *, user_id: int, chat_id: int, message_id: int,
+                     progress_outbox_id: int | None, max_attempts: int) -> None:
+    """Queue the transcription of a voice message (once per message; it runs after this unit of work commits)."""
+    key = f"voice:{chat_id}:{message_id}"
+    await enqueue_job(session, KIND, {
+        "file_id": audio.file_id, "mime_type": audio.mime_type, "duration": audio.duration, "chat_id": chat_id,
+        "message_id": message_id, "progress_outbox_id": progress_outbox_id, "audio_key": key,
+    }, key=key, user_id=user_id, chat_id=chat_id, max_attempts=max_attempts)
+
+
+async def to_retry(session: AsyncSession, user_id: int, arg: str) -> Job:
+    """The user's voice job ``arg`` (its number), or their latest finished one; raises VoiceError if none."""
+    number = arg.strip().lstrip("#")
+    query = select(Job).where(Job.user_id == user_id, Job.kind == KIND)
+    if number.isdigit():
+        query = query.where(Job.id == int(number))
+    else:
+        query = query.where(Job.status.in_((QueueStatus.DEAD, QueueStatus.DONE))).order_by(Job.id.desc())
+    job = await session.scalar(query.limit(1))
+    if job is None:
+        raise VoiceError(ERR_NOTHING_TO_RETRY, "no voice message to transcribe again")
+    return job
+
+
+async def retry(session: AsyncSession, job: Job, *, chat_id: int, message_id: int, progress_outbox_id: int | None,
+                max_attempts: int) -> None:
+    """Transcribe a kept voice message again (its audio is on disk: Telegram is not asked again)."""
+    payload: dict[str, Any] = dict(job.payload, progress_outbox_id=progress_outbox_id)
+    await enqueue_job(session, KIND, payload, key=f"{job.idempotency_key}:retry:{message_id}",
+                      user_id=job.user_id, chat_id=chat_id, max_attempts=max_attempts)

@@ -1,0 +1,2 @@
+"""The composition root: the `secretary` command and the wiring of each process. The only package that knows every
+layer: it builds the runtime, registers every app's jobs, listeners and presenters, and starts what a mode needs."""
