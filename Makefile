@@ -8,7 +8,7 @@ FRONTEND := webapp/frontend
 PG_TEST_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 APT_PACKAGES := ffmpeg espeak-ng chromium
 
-.PHONY: install system-deps frontend run test lint typecheck test-sqlite test-postgres test-frontend bench clean
+.PHONY: install system-deps frontend run test lint typecheck imports test-sqlite test-postgres test-frontend bench clean
 
 install: $(VENV)/.installed frontend
 
@@ -38,6 +38,10 @@ run: install
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
+# The layer contracts in pyproject.toml ([tool.importlinter]): a back-edge fails the build.
+imports: $(VENV)/.installed
+	$(BIN)/lint-imports
+
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy secretary core bot webapp worker sandbox
 
@@ -53,7 +57,7 @@ test-postgres: $(VENV)/.installed
 test-frontend: frontend
 	cd $(FRONTEND) && npm test --silent
 
-test: install system-deps lint typecheck test-frontend test-sqlite test-postgres
+test: install system-deps lint imports typecheck test-frontend test-sqlite test-postgres
 
 bench: install
 	$(PY) bench/run_all.py

@@ -1,4 +1,7 @@
-"""One place that turns domain errors and validation errors into `{"code", "message"}` bodies."""
+"""One place that turns domain errors and validation errors into `{"code", "message"}` bodies.
+
+A code with a text in the apps' catalogs (the same text the bot shows) gets it as the message, in the language of
+`Accept-Language` (English by default); other codes keep the error's own message."""
 
 from __future__ import annotations
 
@@ -6,12 +9,23 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from core.errors import DomainError
+from core.errors import DomainError, error_text, has_text
+from core.i18n import LANGUAGES, translator
 
 
-async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+def request_language(request: Request) -> str:
+    for part in request.headers.get("accept-language", "").split(","):
+        tag = part.split(";")[0].strip().split("-")[0].lower()
+        if tag in LANGUAGES:
+            return tag
+    return "en"
+
+
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    return JSONResponse(status_code=exc.status_code, content={"code": exc.code, "message": exc.message})
+    t = translator(request_language(request))
+    message = error_text(exc, t) if has_text(exc, t) else exc.message
+    return JSONResponse(status_code=exc.status_code, content={"code": exc.code, "message": message})
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -1,4 +1,4 @@
-"""AI errors: a stable code, a message key the adapters localize, and whether a retry could help."""
+"""AI errors: a stable code (its text is in the ai and voice catalogs), and whether a retry could help."""
 
 from __future__ import annotations
 
@@ -14,18 +14,6 @@ ERR_AI_REJECTED = "ERR_AI_REJECTED"  # any other 4xx: the request itself was ref
 ERR_AI_BAD_OUTPUT = "ERR_AI_BAD_OUTPUT"  # the model's answer was not valid JSON / did not fit the schema
 ERR_STT_UNAVAILABLE = "ERR_STT_UNAVAILABLE"  # no speech-to-text configured here
 ERR_AUDIO_INVALID = "ERR_AUDIO_INVALID"  # ffmpeg could not read the audio
-
-MESSAGE_KEYS = {
-    ERR_AI_UNAVAILABLE: "ai.error.unavailable",
-    ERR_AI_RATE_LIMITED: "ai.error.rate_limited",
-    ERR_AI_QUOTA: "ai.error.quota",
-    ERR_AI_AUTH: "ai.error.auth",
-    ERR_AI_REJECTED: "ai.error.rejected",
-    ERR_AI_BAD_OUTPUT: "ai.error.bad_output",
-    ERR_STT_UNAVAILABLE: "stt.error.unavailable",
-    ERR_AUDIO_INVALID: "stt.error.audio_invalid",
-}
-
 
 class AIProviderError(DomainError):
     """A provider call failed. ``retryable`` says whether the same call could succeed later."""
@@ -46,7 +34,6 @@ class AIProviderError(DomainError):
         self.provider = provider
         self.retryable = retryable
         self.retry_after = retry_after
-        self.message_key = MESSAGE_KEYS.get(code, "ai.error.unavailable")
 
 
 class STTUnavailable(AIProviderError):

@@ -21,6 +21,7 @@ from core.ai.factory import build_provider, choose
 from core.ai.provider import UsageCollector
 from core.ai.usage import record_all
 from core.ask import service as answers
+from core.errors import error_text
 from core.i18n import translator
 from core.queue.jobs import JobContext, JobRegistry
 from core.telegram.outbox import Outbox, is_pending
@@ -89,7 +90,7 @@ async def answer(ctx: JobContext) -> None:
     await record_all(ctx.session, user.id, usage.events)
     final = text.strip()
     if error is not None:
-        final = f"{final}\n\n{t(error.message_key)}" if final else t(error.message_key)
+        final = f"{final}\n\n{error_text(error, t)}" if final else error_text(error, t)
     parts = split_message(final) or [t("ask.empty")]
     outbox = ctx.outbox()
     target = payload.get("placeholder_outbox_id")

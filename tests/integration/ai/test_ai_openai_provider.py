@@ -20,6 +20,8 @@ from core.ai.provider import UsageCollector
 from core.ai.schemas import CLASSIFY_SCHEMA
 from core.ai.service import collect_answer
 from core.ai.types import Classification
+from core.errors import error_text
+from core.i18n import translator
 from tests.fakes.openai_server import FakeOpenAI, Reply
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -141,8 +143,8 @@ class TestFailures:
         fake_openai.enqueue(Reply.error(500), Reply.error(502), Reply.error(503), Reply.ok(TASK))
         with pytest.raises(AIProviderError) as caught:
             await openai_provider.classify_note("x", language="en")
-        assert (caught.value.code, caught.value.message_key, caught.value.provider) == (
-            ERR_AI_UNAVAILABLE, "ai.error.unavailable", "openai")
+        assert (caught.value.code, caught.value.provider) == (ERR_AI_UNAVAILABLE, "openai")
+        assert error_text(caught.value, translator("en")).startswith("⚠️ The AI service is not answering")
         assert len(fake_openai.requests) == 3  # the first attempt and two retries
 
     async def test_a_hanging_server_times_out_and_is_reported_unavailable(
@@ -169,7 +171,8 @@ class TestFailures:
         fake_openai.enqueue(Reply.ok("not json"), Reply.ok({"kind": "poem", "topic": "x"}))
         with pytest.raises(AIProviderError) as caught:
             await openai_provider.classify_note("x", language="en")
-        assert (caught.value.code, caught.value.message_key) == (ERR_AI_BAD_OUTPUT, "ai.error.bad_output")
+        assert caught.value.code == ERR_AI_BAD_OUTPUT
+        assert error_text(caught.value, translator("en")).startswith("⚠️ The AI service gave an answer I could not read")
         assert len(fake_openai.requests) == 2
 
     async def test_a_broken_http_body_is_retried(

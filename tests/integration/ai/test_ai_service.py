@@ -8,6 +8,8 @@ from ai_helpers import TASK
 from core.ai.errors import ERR_AI_AUTH, ERR_AI_UNAVAILABLE, AIProviderError
 from core.ai.openai_provider import OpenAIProvider
 from core.ai.service import classify_and_render, file_note
+from core.errors import error_text
+from core.i18n import translator
 from tests.fakes.openai_server import FakeOpenAI, Reply
 
 RENDERED = {"title": "Кран", "summary": "Починить кран.", "body_markdown": "Починить кран", "tags": []}
@@ -37,7 +39,8 @@ class TestFileNote:
         fake_openai.enqueue(Reply.error(401))
         filed = await file_note(openai_provider, "Купить хлеб", language="ru")
         assert filed.classification.kind == "task"
-        assert filed.degraded is not None and filed.degraded.message_key == "ai.error.auth"
+        assert filed.degraded is not None
+        assert error_text(filed.degraded, translator("en")).startswith("⚠️ The AI service refused the API key")
         assert filed.degraded.code == ERR_AI_AUTH
 
     async def test_without_a_fallback_the_error_reaches_the_caller(

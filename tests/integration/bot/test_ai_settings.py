@@ -38,6 +38,18 @@ class TestKeys:
         await sandbox.press(1502, card["message_id"], forget["callback_data"])
         await sandbox.wait_for(1502, lambda ms: any("Your own keys: none" in (m["text"] or "") for m in ms))
 
+    async def test_an_invalid_key_is_refused_and_still_deleted(self, bot_app: BotServices,
+                                                               sandbox: SandboxClient) -> None:
+        """The error boundary answers a refused key; the message holding it is gone all the same."""
+        sent = await sandbox.say(1504, "/key openai " + "x" * 600, language_code="en")
+        await sandbox.wait_for_text(1504, "That does not look like an API key")
+        assert sent["message_id"] not in [m["message_id"] for m in await sandbox.messages(1504)]
+
+    async def test_deleting_the_key_of_a_provider_without_keys_says_there_is_none(
+            self, bot_app: BotServices, sandbox: SandboxClient) -> None:
+        await sandbox.say(1505, "/key delete local", language_code="en")
+        await sandbox.wait_for_text(1505, "There was no such key.")
+
     async def test_bad_usage_is_explained(self, bot_app: BotServices, sandbox: SandboxClient) -> None:
         await sandbox.say(1503, "/key", language_code="ru")
         await sandbox.wait_for_text(1503, "Использование: /key openai")

@@ -6,6 +6,8 @@ import pytest
 from stt_samples import Synth, probe
 
 from core.ai.errors import ERR_AUDIO_INVALID, AudioError
+from core.errors import error_text
+from core.i18n import translator
 from core.stt import audio
 
 
@@ -26,7 +28,7 @@ class TestConvert:
         with pytest.raises(AudioError) as caught:
             await audio.convert(b"this is not audio at all" * 10)
         assert caught.value.code == ERR_AUDIO_INVALID
-        assert caught.value.message_key == "stt.error.audio_invalid"
+        assert error_text(caught.value, translator("en")) == "I could not read this audio file."
 
     async def test_empty_input(self) -> None:
         with pytest.raises(AudioError):
