@@ -10,7 +10,7 @@ import time
 from core.queue.ingest import ingest
 from core.runtime import Runtime
 from secretary.bot import BotServices
-from tests.integration.bot.conftest import bot_settings
+from tests.support.bot import bot_settings
 from tests.support.sandbox import SandboxClient
 
 

@@ -14,7 +14,7 @@ from core.runtime import Runtime
 from core.telegram.limiter import Limits, MemoryRateLimiter
 from core.telegram.models import OutboxMessage, OutboxStatus
 from core.telegram.outbox import WAKE_KEY, Outbox
-from tests.integration.bot.conftest import bot_settings
+from tests.support.bot import bot_settings
 from tests.support.sandbox import SandboxClient
 
 

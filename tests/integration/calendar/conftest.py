@@ -10,7 +10,6 @@ from calendar_helpers import CALENDAR_ID, OWNER
 from core.runtime import Runtime
 from secretary.bot import BotServices
 from tests.fakes.google_calendar import FakeGoogle, fake_google, write_service_account  # noqa: F401
-from tests.integration.bot.conftest import bot_app, sandbox, sandbox_url  # noqa: F401
 from tests.integration.webapp.conftest import client, web_app  # noqa: F401
 
 

@@ -17,7 +17,7 @@ from core.queue.models import Job
 from core.runtime import Runtime
 from core.users.service import ensure_user
 from secretary.bot import BotServices
-from tests.integration.bot.conftest import bot_settings
+from tests.support.bot import bot_settings
 from tests.support.sandbox import SandboxClient
 from worker.inprocess import InProcessRunner
 

@@ -8,7 +8,6 @@ import pytest
 
 from core.runtime import Runtime
 from secretary.bot import BotServices
-from tests.integration.bot.conftest import bot_app, sandbox, sandbox_url  # noqa: F401
 from tests.integration.topics.topics_helpers import GROUP_ID
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from secretary_helpers import buttons, edited, items_of, local, press
+from items_helpers import buttons, edited, items_of, local, press
 
 from core.items.models import ItemKind, ItemStatus
 from secretary.bot import BotServices

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from secretary_helpers import callback_answer, edited, items_of, press
+from items_helpers import callback_answer, edited, items_of, press
 
 from core.items.models import ItemStatus
 from secretary.bot import BotServices

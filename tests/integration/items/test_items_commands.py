@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from secretary_helpers import (
+from items_helpers import (
     buttons,
     callback_answer,
     edited,

@@ -1,4 +1,5 @@
-"""The real aiogram bot (ingress, consumers, outbox sender, in-process jobs) against the sandbox."""
+"""Fixtures of the tests that run the real aiogram bot (ingress, consumers, outbox sender, in-process jobs) against
+the sandbox; every test folder has them (a plugin of tests/conftest.py)."""
 
 from __future__ import annotations
 

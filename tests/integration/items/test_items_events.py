@@ -1,0 +1,81 @@
+"""Items publish what happened; calendar, reminders and topics subscribe (secretary.apps) and queue their jobs in
+the same unit of work as the change."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from core.db.engine import SessionFactory
+from core.items import events, service
+from core.items.events import ItemEvent
+from core.items.models import Item
+from core.items.questions import capture
+from core.queue.models import Job
+from core.runtime import Runtime
+from core.users.models import User
+
+NOW = dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC)
+USER = 6101
+
+
+@pytest.fixture
+async def user(session_factory: SessionFactory) -> int:
+    async with session_factory() as s:
+        s.add(User(id=USER, first_name="Ann", language="en", timezone="UTC", reminder_minutes=15))
+        await s.commit()
+    return USER
+
+
+async def job_kinds(session_factory: SessionFactory) -> list[str]:
+    async with session_factory() as s:
+        return list(await s.scalars(select(Job.kind).order_by(Job.id)))
+
+
+class TestListeners:
+    async def test_a_note_is_filed_and_a_meeting_synced_and_reminded(self, runtime: Runtime, user: int) -> None:
+        async with runtime.unit_of_work() as s:
+            await capture(s, user, "UTC", "an idea about the garden", now=NOW, ttl=600)
+            await capture(s, user, "UTC", "meeting with Ivan tomorrow at 15:00", now=NOW, ttl=600)
+        assert await job_kinds(runtime.session_factory) == ["topics.file", "calendar.sync", "reminders.fire"]
+
+    async def test_done_takes_the_reminder_away(self, runtime: Runtime, user: int) -> None:
+        async with runtime.unit_of_work() as s:
+            outcome = await capture(s, user, "UTC", "meeting with Ivan tomorrow at 15:00", now=NOW, ttl=600)
+            assert outcome.item.remind_at is not None
+            await service.mark_done(s, outcome.item)
+            assert outcome.item.remind_at is None
+
+    async def test_jobs_of_a_rolled_back_change_are_gone_with_it(self, runtime: Runtime, user: int) -> None:
+        with pytest.raises(RuntimeError):
+            async with runtime.unit_of_work() as s:
+                await capture(s, user, "UTC", "an idea about the garden", now=NOW, ttl=600)
+                raise RuntimeError("the handler failed")
+        assert await job_kinds(runtime.session_factory) == []
+
+
+class TestRegistry:
+    async def test_listeners_hear_their_events_once_in_order(self, runtime: Runtime, user: int,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+        heard: list[tuple[str, int]] = []
+
+        async def first(_session: object, item: Item) -> None:
+            heard.append(("first", item.number))
+
+        async def second(_session: object, item: Item) -> None:
+            heard.append(("second", item.number))
+
+        for event in ItemEvent:
+            monkeypatch.setitem(events._listeners, event, [])  # noqa: SLF001 (only these two listen here)
+        events.subscribe(first, ItemEvent.DONE)
+        events.subscribe(second, ItemEvent.DONE, ItemEvent.CHANGED)
+        events.subscribe(first, ItemEvent.DONE)  # again: still once
+        async with runtime.unit_of_work() as s:
+            item = (await capture(s, user, "UTC", "buy bread", now=NOW, ttl=600)).item
+            await service.mark_done(s, item)
+            assert heard == [("first", item.number), ("second", item.number)]
+            await service.undo(s, user, NOW)
+            assert heard[-1] == ("second", item.number)
+            assert len(heard) == 3

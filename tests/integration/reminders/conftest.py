@@ -1,3 +1,0 @@
-"""The real bot and the in-process job runner against the sandbox (the fixtures of the bot tests)."""
-
-from tests.integration.bot.conftest import bot_app, sandbox, sandbox_url  # noqa: F401
