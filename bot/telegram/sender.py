@@ -30,13 +30,12 @@ from aiogram.methods import (
     TelegramMethod,
 )
 from pydantic import ValidationError
-from sqlalchemy import select, update
 
 from core.db.base import utcnow
-from core.db.engine import READ_ONLY, SessionFactory
+from core.db.engine import SessionFactory
 from core.queue.backoff import backoff_seconds
 from core.telegram.limiter import RateLimiter
-from core.telegram.models import OutboxMessage, OutboxStatus
+from core.telegram.models import OutboxStatus
 from core.telegram.sender_store import Claimed, SenderStore
 
 log = structlog.get_logger(__name__)
@@ -48,7 +47,6 @@ METHODS: dict[str, type[TelegramMethod[Any]]] = {
     "deleteMessage": DeleteMessage,
     "sendChatAction": SendChatAction,
 }
-_READS = {READ_ONLY: True}  # the scan and the edit lookups only read (SQLite: they do not take the write lock)
 # A claim that took longer than this after its rate-limit slot moves the chat's next slot back (see left_late).
 LATE_AFTER_SLOT = 0.02
 HARMLESS_ERRORS = ("message is not modified", "message to delete not found", "message can't be deleted")
@@ -59,7 +57,6 @@ class OutboxSender:
                  max_attempts: int = 20, poll_interval: float = 0.5, max_chats: int = 256,
                  lease_seconds: int = 60) -> None:
         self.bot = bot
-        self.session_factory = session_factory
         self.limiter = limiter
         self.max_attempts = max_attempts
         self.poll_interval = poll_interval
@@ -132,29 +129,12 @@ class OutboxSender:
         on the wire when the process died and Telegram has most likely delivered it. Sending it again would
         reply twice; so it is marked DOUBT (counted in /admin/stats, logged) instead of re-sent.
         """
-        async with self.session_factory() as session:
-            result = await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.lease_expires_at < utcnow())
-                .values(status=OutboxStatus.DOUBT, lease_token=None, last_error="sender died while sending")
-            )
-            await session.commit()
-        if result.rowcount:  # type: ignore[attr-defined]
-            log.warning("outbox.in_doubt", count=result.rowcount)  # type: ignore[attr-defined]
+        in_doubt = await self.store.mark_in_doubt()
+        if in_doubt:
+            log.warning("outbox.in_doubt", count=in_doubt)
 
     async def _spawn_chat_tasks(self) -> None:
-        now = utcnow()
-        async with self.session_factory(execution_options=_READS) as session:
-            chats = (
-                await session.scalars(
-                    select(OutboxMessage.chat_id)
-                    .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.available_at <= now)
-                    .distinct()
-                    .limit(self.max_chats)
-                )
-            ).all()
-            await session.commit()
-        for chat_id in chats:
+        for chat_id in await self.store.due_chats(self.max_chats):
             if chat_id not in self._chat_tasks and len(self._chat_tasks) < self.max_chats:
                 self._start_chat(chat_id)
 
@@ -205,15 +185,13 @@ class OutboxSender:
         ref = payload.get("message_id_from_outbox")
         if ref is None:
             return payload
-        async with self.session_factory(execution_options=_READS) as session:
-            target = await session.get(OutboxMessage, ref)
-            await session.commit()
-        if target is None or target.status == OutboxStatus.DEAD:
+        target = await self.store.sent_message_of(int(ref))
+        if target is None or target[0] == OutboxStatus.DEAD:
             return None
-        if target.sent_message_id is None:
+        if target[1] is None:
             raise LookupError("target message not sent yet")
         resolved = {k: v for k, v in payload.items() if k != "message_id_from_outbox"}
-        resolved["message_id"] = target.sent_message_id
+        resolved["message_id"] = target[1]
         return resolved
 
     async def _deliver(self, row: Claimed) -> bool | None:

@@ -24,7 +24,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.base import utcnow
-from core.db.engine import SessionFactory
+from core.db.engine import READ_ONLY, SessionFactory
 from core.telegram.models import OutboxMessage, OutboxStatus
 
 log = structlog.get_logger(__name__)
@@ -100,6 +100,35 @@ class SenderStore:
         self._batch = _Batch()
         self._writer: asyncio.Task[None] | None = None
         self.transactions = 0  # how many transactions the store wrote (benchmarks, tests)
+
+    async def mark_in_doubt(self) -> int:
+        """Rows left SENDING by a crashed sender whose lease expired become DOUBT; how many."""
+        async with self.session_factory() as session:
+            result = await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.lease_expires_at < utcnow())
+                .values(status=OutboxStatus.DOUBT, lease_token=None, last_error="sender died while sending")
+            )
+            await session.commit()
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def due_chats(self, limit: int) -> list[int]:
+        """Chats with a message due now (a read: on SQLite it does not take the write lock)."""
+        async with self.session_factory(execution_options={READ_ONLY: True}) as session:
+            chats = await session.scalars(
+                select(OutboxMessage.chat_id)
+                .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.available_at <= utcnow())
+                .distinct()
+                .limit(limit)
+            )
+            return list(chats.all())
+
+    async def sent_message_of(self, outbox_id: int) -> tuple[OutboxStatus, int | None] | None:
+        """The status of an earlier outbox row and the Telegram message id it got (an edit's target)."""
+        async with self.session_factory(execution_options={READ_ONLY: True}) as session:
+            row = (await session.execute(select(OutboxMessage.status, OutboxMessage.sent_message_id)
+                                         .where(OutboxMessage.id == outbox_id))).first()
+        return None if row is None else (OutboxStatus(row[0]), row[1])
 
     async def claim_head(self, chat_id: int) -> Claimed | None:
         """The chat's oldest open message, now SENDING under a fresh lease; None if it has none due."""
