@@ -7,7 +7,7 @@ of work writes the final text (split over several messages past 4,096 characters
 
 Telegram's ``sendMessageDraft`` (aiogram 3.31 has it) would animate a draft instead, but the outbox sender
 knows only sendMessage/editMessageText/editMessageReplyMarkup/deleteMessage/sendChatAction and the sandbox
-does not emulate drafts, so we use throttled edits (see docs/ask.md).
+does not emulate drafts, so we use throttled edits (see docs/topics.md).
 """
 
 from __future__ import annotations
