@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -38,14 +39,24 @@ def bot_settings(settings: Settings, sandbox_url: str, **overrides: Any) -> Sett
     return settings.model_copy(update=values)
 
 
-@pytest.fixture
-async def bot_app(runtime: Runtime, sandbox_url: str) -> AsyncIterator[BotServices]:
+@asynccontextmanager
+async def running_bot(runtime: Runtime, sandbox_url: str) -> AsyncIterator[BotServices]:
+    """A bot process with its in-process job runner; leaving the block stops both (like a restart)."""
     runtime.settings = bot_settings(runtime.settings, sandbox_url)
     runner = InProcessRunner(runtime, poll_interval=0.2)
-    runner_task = asyncio.create_task(runner.run())
+    task = asyncio.create_task(runner.run())
     services = BotServices(runtime)
     await services.start()
-    yield services
-    await services.stop()
-    runner_task.cancel()
-    await asyncio.gather(runner_task, return_exceptions=True)
+    try:
+        yield services
+    finally:
+        await services.stop()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        runtime.outbox_listeners.clear()
+
+
+@pytest.fixture
+async def bot_app(runtime: Runtime, sandbox_url: str) -> AsyncIterator[BotServices]:
+    async with running_bot(runtime, sandbox_url) as services:
+        yield services

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import select, update
@@ -16,10 +14,8 @@ from core.items.models import Item, ItemKind
 from core.queue.models import Job
 from core.runtime import Runtime
 from core.users.service import ensure_user
-from secretary.bot import BotServices
-from tests.support.bot import bot_settings
+from tests.support.bot import running_bot  # noqa: F401 (the tests import it from here)
 from tests.support.sandbox import SandboxClient
-from worker.inprocess import InProcessRunner
 
 
 def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
@@ -63,20 +59,3 @@ async def stay_quiet(sandbox: SandboxClient, chat_id: int, seconds: float, expec
     while loop.time() < end:
         assert len(await reminders_of(sandbox, chat_id)) == expected
         await asyncio.sleep(0.1)
-
-
-@asynccontextmanager
-async def running_bot(runtime: Runtime, sandbox_url: str) -> AsyncIterator[BotServices]:
-    """A bot process with its in-process job runner; leaving the block stops both (like a restart)."""
-    runtime.settings = bot_settings(runtime.settings, sandbox_url)
-    runner = InProcessRunner(runtime, poll_interval=0.2)
-    task = asyncio.create_task(runner.run())
-    services = BotServices(runtime)
-    await services.start()
-    try:
-        yield services
-    finally:
-        await services.stop()
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        runtime.outbox_listeners.clear()

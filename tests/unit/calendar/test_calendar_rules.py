@@ -8,17 +8,12 @@ import pytest
 
 from core.calendar.events import event_from_item, event_id_for, is_event_id
 from core.calendar.sync import Op, plan
-from core.items.models import Item, ItemKind, ItemStatus
+from core.items.models import ItemKind
+from tests.support.items import scheduled_item
 
 NOW = dt.datetime(2026, 3, 28, 12, 0, 0, 500_000, tzinfo=dt.UTC)
 EID = event_id_for(1, 2)
 
-
-def _item(kind: ItemKind = ItemKind.MEETING, start: dt.datetime | None = None, **extra: object) -> Item:
-    values: dict[str, object] = {"id": 2, "user_id": 1, "number": 7, "kind": kind, "status": ItemStatus.SCHEDULED,
-                                 "title": "Lunch", "text": "lunch with Ann", "starts_at": start, "remind_at": None}
-    values.update(extra)
-    return Item(**values)
 
 
 class TestSyncPlan:
@@ -45,10 +40,11 @@ class TestSyncPlan:
 class TestEventData:
     def test_times_and_default_durations(self) -> None:
         start = dt.datetime(2026, 5, 1, 9, 0, tzinfo=dt.UTC)
-        meeting = event_from_item(_item(start=start), "Europe/Berlin")
+        meeting = event_from_item(scheduled_item(start=start), "Europe/Berlin")
         assert (meeting.summary, meeting.end - meeting.start, meeting.timezone) == (
             "Lunch", dt.timedelta(hours=1), "Europe/Berlin")
         assert "lunch with Ann" in meeting.description and "#7" in meeting.description
-        short = event_from_item(_item(ItemKind.REMINDER, start, duration_min=None), "UTC")
+        short = event_from_item(scheduled_item(ItemKind.REMINDER, start, duration_min=None), "UTC")
         assert short.end - short.start == dt.timedelta(minutes=15)
-        assert event_from_item(_item(start=start, duration_min=45), "UTC").end == start + dt.timedelta(minutes=45)
+        longer = event_from_item(scheduled_item(start=start, duration_min=45), "UTC")
+        assert longer.end == start + dt.timedelta(minutes=45)

@@ -14,54 +14,50 @@ from core.items.models import Item, ItemKind, ItemStatus
 from core.reminders.agenda import next_run, parse_time
 from core.reminders.schedule import reminder_time, snooze_until
 from core.reminders.service import ReminderAction
+from tests.support.items import scheduled_item
 
 NOW = dt.datetime(2026, 3, 28, 12, 0, 0, 500_000, tzinfo=dt.UTC)
 
-
-def _item(kind: ItemKind = ItemKind.MEETING, start: dt.datetime | None = None, **extra: object) -> Item:
-    values: dict[str, object] = {"id": 2, "user_id": 1, "number": 7, "kind": kind, "status": ItemStatus.SCHEDULED,
-                                 "title": "Lunch", "text": "lunch with Ann", "starts_at": start, "remind_at": None}
-    values.update(extra)
-    return Item(**values)
 
 
 class TestReminderMoments:
     def test_a_meeting_reminds_its_lead_time_before_in_whole_seconds(self) -> None:
         start = NOW + dt.timedelta(hours=2)
-        assert reminder_time(_item(start=start), 15, NOW) == (start - dt.timedelta(minutes=15)).replace(microsecond=0)
+        expected = (start - dt.timedelta(minutes=15)).replace(microsecond=0)
+        assert reminder_time(scheduled_item(start=start), 15, NOW) == expected
 
     def test_a_remind_me_item_reminds_at_its_time_even_when_lead_time_is_off(self) -> None:
         start = NOW + dt.timedelta(hours=2)
-        assert reminder_time(_item(ItemKind.REMINDER, start), 0, NOW) == start.replace(microsecond=0)
+        assert reminder_time(scheduled_item(ItemKind.REMINDER, start), 0, NOW) == start.replace(microsecond=0)
 
     def test_too_close_reminds_now_but_only_once(self) -> None:
         start = NOW + dt.timedelta(minutes=5)
-        first = reminder_time(_item(start=start), 15, NOW)
+        first = reminder_time(scheduled_item(start=start), 15, NOW)
         assert first == NOW.replace(microsecond=0)
         later = NOW + dt.timedelta(minutes=2)
-        assert reminder_time(_item(start=start, remind_at=first), 15, later) == first
+        assert reminder_time(scheduled_item(start=start, remind_at=first), 15, later) == first
 
     @pytest.mark.parametrize("item", [
-        _item(start=NOW - dt.timedelta(minutes=1)),  # started already
-        _item(start=None),
-        _item(start=NOW + dt.timedelta(hours=1), status=ItemStatus.DONE),
-        _item(start=NOW + dt.timedelta(hours=1), status=ItemStatus.CANCELLED),
+        scheduled_item(start=NOW - dt.timedelta(minutes=1)),  # started already
+        scheduled_item(start=None),
+        scheduled_item(start=NOW + dt.timedelta(hours=1), status=ItemStatus.DONE),
+        scheduled_item(start=NOW + dt.timedelta(hours=1), status=ItemStatus.CANCELLED),
     ])
     def test_no_reminder(self, item: Item) -> None:
         assert reminder_time(item, 15, NOW) is None
 
     def test_lead_time_zero_is_off_for_meetings(self) -> None:
-        assert reminder_time(_item(start=NOW + dt.timedelta(hours=1)), 0, NOW) is None
+        assert reminder_time(scheduled_item(start=NOW + dt.timedelta(hours=1)), 0, NOW) is None
 
 
 class TestSnooze:
     def test_minutes_from_now(self) -> None:
-        assert snooze_until(_item(), minutes=10, tz="UTC", now=NOW) == NOW.replace(microsecond=0) + dt.timedelta(
-            minutes=10)
+        until = snooze_until(scheduled_item(), minutes=10, tz="UTC", now=NOW)
+        assert until == NOW.replace(microsecond=0) + dt.timedelta(minutes=10)
 
     def test_tomorrow_keeps_the_local_clock_across_a_dst_change(self) -> None:
         due = dt.datetime(2026, 3, 28, 8, 0, tzinfo=dt.UTC)  # 09:00 in Berlin (CET); Sunday is CEST
-        at = snooze_until(_item(remind_at=due), minutes=None, tz="Europe/Berlin", now=due)
+        at = snooze_until(scheduled_item(remind_at=due), minutes=None, tz="Europe/Berlin", now=due)
         assert at == dt.datetime(2026, 3, 29, 7, 0, tzinfo=dt.UTC)  # 09:00 CEST
 
 
