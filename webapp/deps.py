@@ -13,6 +13,7 @@ from core.auth.initdata import InitDataError, verify_init_data
 from core.auth.tokens import AuthError, decode_access_token
 from core.config import Settings
 from core.runtime import Runtime
+from core.users import repository as users_repo
 from core.users.models import User
 from core.users.service import ensure_user
 
@@ -63,7 +64,7 @@ async def get_current_user(request: Request, session: SessionDep, runtime: Runti
         )
     if scheme == "bearer" and credentials:
         user_id = decode_access_token(credentials.strip(), settings.jwt_signing_key)
-        user = await session.get(User, user_id)
+        user = await users_repo.get(session, user_id)
         if user is None:
             raise AuthError("user no longer exists")
         return user
