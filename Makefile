@@ -1,4 +1,5 @@
-# Two commands on a fresh machine: `make run` and `make test`. Both create and use .venv in the repo root.
+# Two commands on a fresh machine: `make run` and `make test`. Both create and use .venv in the repo root,
+# installed from the lock (uv.lock; requirements/*.lock are its pip-readable exports, with hashes).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -7,16 +8,54 @@ BIN := $(VENV)/bin
 FRONTEND := webapp/frontend
 PG_TEST_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 APT_PACKAGES := ffmpeg espeak-ng chromium
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+EXPORT = $(UV) export --frozen --no-emit-project --no-header --quiet
 
-.PHONY: install system-deps frontend run test lint typecheck imports test-sqlite test-postgres test-frontend bench clean
+.PHONY: install system-deps frontend run test lint typecheck imports lock lock-check upgrade test-sqlite test-postgres test-frontend bench clean
 
 install: $(VENV)/.installed frontend
 
-$(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+# uv, pinned, in a small venv of its own. Where it cannot be had, the install falls back to pip with the same hashes.
+$(UV):
+	@$(PYTHON) -m venv $(TOOLS) && $(TOOLS)/bin/pip install -q "uv==$(UV_VERSION)" \
+	  || { rm -rf $(TOOLS); echo "uv could not be installed: installing with pip from requirements/dev.lock"; }
+
+# Exactly what uv.lock says, and nothing else; --locked fails when the lock is out of date with pyproject.toml.
+$(VENV)/.installed: pyproject.toml uv.lock requirements/dev.lock | $(UV)
+	@if [ -x $(UV) ]; then \
+	  $(UV) sync --locked --extra dev --python $(PYTHON) --quiet; \
+	else \
+	  $(PYTHON) -m venv $(VENV) && $(PY) -m pip install -q --require-hashes -r requirements/dev.lock \
+	    && $(PY) -m pip install -q --no-deps -e .; \
+	fi
 	touch $@
+
+# Re-resolve after editing pyproject.toml (keeps every pin that still fits), and export the pip-readable locks.
+lock: $(UV)
+	$(UV) lock --python $(PYTHON)
+	$(EXPORT) --extra dev > requirements/dev.lock
+	$(EXPORT) > requirements/runtime.lock
+
+# The locks agree with pyproject.toml and with each other (CI runs this in `make test`).
+lock-check: $(UV)
+	@if [ -x $(UV) ]; then \
+	  $(UV) lock --check --python $(PYTHON) --quiet \
+	  && $(EXPORT) --extra dev | diff -q - requirements/dev.lock >/dev/null \
+	  && $(EXPORT) | diff -q - requirements/runtime.lock >/dev/null \
+	  || { echo "the locks are out of date: run make lock"; exit 1; }; \
+	else echo "uv unavailable: lock check skipped"; fi
+
+# The newest versions pyproject.toml allows, then the whole suite on them. Review `git diff uv.lock` (docs/operations.md).
+upgrade: $(UV)
+	$(UV) lock --upgrade --python $(PYTHON)
+	$(EXPORT) --extra dev > requirements/dev.lock
+	$(EXPORT) > requirements/runtime.lock
+	rm -f $(VENV)/.installed
+	$(MAKE) test
 
 # Debian packages used by voice (ffmpeg, espeak-ng for test fixtures) and browser tests (chromium).
 system-deps:
@@ -57,10 +96,10 @@ test-postgres: $(VENV)/.installed
 test-frontend: frontend
 	cd $(FRONTEND) && npm test --silent
 
-test: install system-deps lint imports typecheck test-frontend test-sqlite test-postgres
+test: install lock-check system-deps lint imports typecheck test-frontend test-sqlite test-postgres
 
 bench: install
 	$(PY) bench/run_all.py
 
 clean:
-	rm -rf $(VENV) $(FRONTEND)/node_modules $(FRONTEND)/dist
+	rm -rf $(VENV) $(TOOLS) $(FRONTEND)/node_modules $(FRONTEND)/dist
