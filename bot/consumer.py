@@ -13,6 +13,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 
 from core.i18n import translator
+from core.logging import describe_error
 from core.queue import inbox
 from core.queue.backoff import backoff_seconds
 from core.queue.inbox import Claim
@@ -20,7 +21,7 @@ from core.queue.jobs import drop_pending_jobs
 from core.queue.models import QueueStatus
 from core.runtime import Runtime
 from core.telegram.outbox import Outbox
-from core.telegram.updates import route_of
+from core.telegram.updates import BadUpdate, route_of
 from core.users import repository as users_repo
 
 log = structlog.get_logger(__name__)
@@ -124,7 +125,7 @@ class InboxConsumer:
         try:
             async with self.runtime.unit_of_work() as session:
                 drop_pending_jobs(session)
-                status = await inbox.fail(session, claim, f"{type(exc).__name__}: {exc}",
+                status = await inbox.fail(session, claim, describe_error(exc),
                                           max_attempts=self.max_attempts, retry_in=delay)
                 if status == QueueStatus.DEAD and claim.chat_id:
                     await self._tell_user_dead(session, claim)
@@ -134,7 +135,10 @@ class InboxConsumer:
         loop.call_later(delay, self.wake.set)
 
     async def _tell_user_dead(self, session: Any, claim: Claim) -> None:
-        _, user_id = route_of(claim.payload)
+        try:
+            _, user_id = route_of(claim.payload)
+        except BadUpdate:  # stored before ingress checked the ids: answer in the default language
+            user_id = None
         user = await users_repo.get(session, user_id) if user_id else None
         language = user.language if user else self.runtime.settings.default_language
         outbox = Outbox(session, f"dead:{claim.id}")

@@ -12,6 +12,7 @@ from bot.items import commands as items_commands
 from bot.items import router as items
 from bot.middlewares import UserMiddleware
 from bot.minis import router as minis
+from bot.platform import fallback
 from bot.platform import router as platform
 from bot.reminders import router as reminders
 from bot.telegram.errors import on_domain_error
@@ -34,5 +35,6 @@ def build_dispatcher() -> Dispatcher:
     dp.include_router(topics.build_router())
     dp.include_router(ask.build_router())
     dp.include_router(items_commands.build_router())
-    dp.include_router(items.build_router())  # last: any text not taken above becomes an item
+    dp.include_router(items.build_router())  # any text not taken above becomes an item
+    dp.include_router(fallback.build_router())  # last: what no app took gets a hint to /help
     return dp

@@ -51,10 +51,13 @@ class Poller:
             if not updates:
                 continue
             await self._store_until_done(updates)
-            self.offset = max(int(u["update_id"]) for u in updates) + 1
+            ids = [u["update_id"] for u in updates if isinstance(u, dict) and isinstance(u.get("update_id"), int)]
+            if ids:
+                self.offset = max(ids) + 1
 
     async def _store_until_done(self, batch: list[dict[str, Any]]) -> None:
-        """Retry storing the batch until it is committed; the offset is not advanced meanwhile."""
+        """Retry storing the batch until it is committed; the offset is not advanced meanwhile. Only a full queue or an
+        unreachable database keeps it here: ``ingest`` stores a bad update sanitised or records it DEAD."""
         delay = 0.5
         while True:
             try:
@@ -63,7 +66,7 @@ class Poller:
             except QueueFull:
                 log.warning("polling.queue_full", waiting=delay)
             except Exception as exc:
-                log.error("polling.store_failed", error=str(exc))
+                log.error("polling.store_failed", error=type(exc).__name__)  # its text may quote the update
             await asyncio.sleep(delay)
             delay = min(delay * 2, 30)
 

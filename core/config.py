@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
+import structlog
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_SECRET = "change-me"  # the default for every secret; refused outside development
+DEV_SECRET = "change-me"  # the default for every secret; replaced by a generated one (get_settings) or refused
 DEFAULT_DATA_DIR = Path("data")
+# values a key must never have where anyone but this machine can reach the web app
+KNOWN_DEFAULT_SECRETS = frozenset({DEV_SECRET, "changeme", "change_me", "changethis", "secret", "password"})
+# a secret left at DEV_SECRET is generated on the first start and kept in this file of DATA_DIR (mode 0600)
+GENERATED_SECRET_FILES = {"jwt_signing_key": "jwt-signing.key", "master_encryption_key": "master-encryption.key"}
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+SANDBOX_BOT_TOKEN = "123456:SANDBOX-TOKEN"  # the bot's token when none is set: the sandbox's own
+SANDBOX_TOKEN_MARK = "SANDBOX"  # a token whose secret part starts with it is one made up for the sandbox
+
+log = structlog.get_logger(__name__)
 
 
 class Settings(BaseSettings):
@@ -42,6 +54,8 @@ class Settings(BaseSettings):
     public_url: str = ""
     admin_token: str = ""
     webapp_initdata_ttl: int = 86400
+    webhook_max_body_bytes: int = 1024 * 1024  # a larger POST /telegram/webhook is refused (413) before it is read
+    api_max_body_bytes: int = 256 * 1024  # the same for every other path of the web app (the Minis import aside)
 
     # Auth & crypto
     jwt_signing_key: str = DEV_SECRET
@@ -60,8 +74,12 @@ class Settings(BaseSettings):
     queue_backoff_max: float = 300.0
     queue_consumers: int = 8
     queue_poll_interval: float = 0.05
+    ingress_stuck_seconds: int = 600  # /health is not ok while an update waits this long for a consumer
     job_lease_seconds: int = 300
     job_max_attempts: int = 5
+    # finished queue rows (DONE updates and jobs, SENT messages) and kept voice files are deleted after this many days
+    retention_days: float = Field(default=30, gt=0)
+    retention_dead_days: float = Field(default=90, gt=0)  # DEAD rows (and outbox rows in DOUBT) stay this long
 
     # Outbox (Telegram limits)
     outbox_global_rate: float = 30.0
@@ -111,12 +129,13 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:
-        if self.environment == "production":
-            for name in ("jwt_signing_key", "master_encryption_key"):
-                if getattr(self, name) == DEV_SECRET:
-                    raise ValueError(f"{name.upper()} must be set outside development")
-            if self.webhook_url and not self.webhook_secret:
-                raise ValueError("WEBHOOK_SECRET must be set when WEBHOOK_URL is set")
+        if self.environment == "production" or self.serves_beyond_loopback:
+            for name in GENERATED_SECRET_FILES:
+                if getattr(self, name) in KNOWN_DEFAULT_SECRETS:
+                    raise ValueError(f"{name.upper()} is a known default: set a real key, or leave it unset and "
+                                     "start through `secretary` to have one generated in DATA_DIR")
+        if self.environment == "production" and self.webhook_url and not self.webhook_secret:
+            raise ValueError("WEBHOOK_SECRET must be set when WEBHOOK_URL is set")
         return self
 
     @property
@@ -128,7 +147,19 @@ class Settings(BaseSettings):
     @property
     def bot_token(self) -> str:
         """The token the bot uses; a fixed fake one when talking to the sandbox without a token."""
-        return self.telegram_bot_token or "123456:SANDBOX-TOKEN"
+        return self.telegram_bot_token or SANDBOX_BOT_TOKEN
+
+    @property
+    def is_sandbox_token(self) -> bool:
+        """The bot's token is the sandbox's own: none is set, or its secret part starts with SANDBOX (a token Telegram
+        issued never does). Only then may the sandbox sign Mini App launch data with it: with a real token anyone
+        could sign in to the web app as any user."""
+        return self.bot_token.partition(":")[2].startswith(SANDBOX_TOKEN_MARK)
+
+    @property
+    def serves_beyond_loopback(self) -> bool:
+        """The web app listens on an address other machines can reach (WEB_HOST not 127.0.0.1/localhost/::1)."""
+        return self.web_host.strip("[]").lower() not in LOOPBACK_HOSTS
 
     @property
     def effective_database_url(self) -> str:
@@ -158,9 +189,67 @@ class Settings(BaseSettings):
         return "https://api.telegram.org"
 
 
+class _SecretSources(BaseSettings):
+    """What deciding on generated secrets needs, read from the same environment and .env file as Settings."""
+
+    model_config = Settings.model_config
+
+    data_dir: Path = DEFAULT_DATA_DIR
+    jwt_signing_key: str = DEV_SECRET
+    master_encryption_key: str = DEV_SECRET
+    master_encryption_key_version: int = 1
+    master_encryption_previous_keys: str = ""
+
+
+def stored_secret(data_dir: Path, name: str) -> str:
+    """The random value of the secret ``name`` kept in DATA_DIR: made (mode 0600) on the first start, the same on
+    every later one. Processes starting together on one data folder all end up with the first one written."""
+    path = data_dir / GENERATED_SECRET_FILES[name]
+    if path.exists():
+        return _read_secret(path)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    draft = path.with_name(f".{path.name}.{secrets.token_hex(6)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(value + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    try:
+        os.link(draft, path)  # complete, and never over a key another process wrote first
+    except FileExistsError:
+        return _read_secret(path)
+    finally:
+        draft.unlink()
+    log.warning("config.secret_generated", setting=name.upper(), file=str(path))  # the file, never the value
+    return value
+
+
+def _read_secret(path: Path) -> str:
+    value = path.read_text(encoding="utf-8").strip()
+    if not value:
+        raise ValueError(f"{path} is empty: restore it from a backup or delete it to generate a new key")
+    return value
+
+
+def load_settings(**values: Any) -> Settings:
+    """Settings from the environment (and ``values``); a secret left at its default (DEV_SECRET) takes the value
+    generated for it in DATA_DIR instead, so that no instance runs with a key anyone can look up."""
+    wanted = {k: v for k, v in values.items() if k.startswith("_") or k in _SecretSources.model_fields}
+    sources = _SecretSources(**wanted)
+    generated: dict[str, Any] = {name: stored_secret(sources.data_dir, name) for name in GENERATED_SECRET_FILES
+                                 if getattr(sources, name) == DEV_SECRET}
+    if ("master_encryption_key" in generated and sources.master_encryption_key_version == 1
+            and not sources.master_encryption_previous_keys):
+        # Secrets an earlier start sealed with the old default (version 1) stay readable; new ones are sealed with
+        # the generated key (version 2), and `secretary rotate-keys` moves the old ones over.
+        generated.update(master_encryption_key_version=2, master_encryption_previous_keys=f"1:{DEV_SECRET}")
+    return Settings(**{**values, **generated})
+
+
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    return load_settings()
 
 
-__all__ = ["DEV_SECRET", "Settings", "get_settings", "Field"]
+__all__ = ["DEV_SECRET", "Settings", "get_settings", "load_settings", "stored_secret", "Field"]

@@ -30,8 +30,11 @@ async def _api_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def create_sandbox_app(state_file: Path | None = None, *, flood_limits: bool = False,
-                       webapp_url_base: str = "") -> FastAPI:
+                       webapp_url_base: str = "", signs_init_data: bool = True) -> FastAPI:
     """The sandbox app. Its state (`app.state.sandbox`) lives in `state_file` (SQLite) or in memory.
+
+    `signs_init_data=False` turns off the Mini App launch data endpoint: the host passes it when the bot talks to the
+    sandbox with a real token, which the sandbox must never sign for (anyone could then sign in as anyone).
 
     When mounted into another app its lifespan does not run: it starts lazily on the first request, and the
     host should `await app.state.sandbox.aclose()` on shutdown.
@@ -46,6 +49,7 @@ def create_sandbox_app(state_file: Path | None = None, *, flood_limits: bool = F
 
     app = FastAPI(title="Secretary Telegram sandbox", lifespan=lifespan, redoc_url=None)
     app.state.sandbox = sandbox
+    app.state.signs_init_data = signs_init_data
     app.add_exception_handler(ApiError, _api_error)
     app.include_router(botapi.router)
     app.include_router(control.router)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
@@ -136,10 +136,13 @@ async def get_file(file_id: str, sandbox: SandboxDep) -> Response:
 
 @router.get("/webapp_init_data")
 async def webapp_init_data(
-    sandbox: SandboxDep, chat_id: int, user_id: int | None = None, bot_id: int | None = None,
+    request: Request, sandbox: SandboxDep, chat_id: int, user_id: int | None = None, bot_id: int | None = None,
     first_name: str | None = None, language_code: str | None = None, query: bool = False,
     start_param: str | None = None,
 ) -> JSON:
+    if not request.app.state.signs_init_data:
+        raise ApiError(403, "Forbidden: the bot uses a real token; the sandbox signs Mini App data only with a "
+                            "sandbox token (no TELEGRAM_BOT_TOKEN, or one whose secret part starts with SANDBOX)")
     sender = Sender(chat_id=chat_id, user_id=user_id, bot_id=bot_id, first_name=first_name,
                     language_code=language_code)
     return inbound.init_data(sandbox, sender, with_query=query, start_param=start_param)

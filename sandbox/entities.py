@@ -29,7 +29,7 @@ _MDV2_NAMES = {
 
 
 def utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2  # a lone surrogate (JSON allows one) counts as one
 
 
 def _parse_error(message: str) -> ApiError:

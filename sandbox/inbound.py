@@ -9,7 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from sandbox.compose import add_user_message, snapshot
+from sandbox.compose import MAX_TEXT, add_user_message, snapshot
+from sandbox.entities import utf16_len
 from sandbox.errors import ApiError
 from sandbox.files import audio_duration, media_json, store_file
 from sandbox.initdata import build_init_data, launch_fragment
@@ -55,6 +56,8 @@ def _post(sandbox: Sandbox, sender: Sender, content: JSON) -> tuple[int, int]:
 def send_text(sandbox: Sandbox, sender: Sender, text: str) -> tuple[int, int]:
     if not text.strip():
         raise ApiError.bad_request("message text is empty")
+    if utf16_len(text) > MAX_TEXT:  # Telegram's apps refuse to send a longer message
+        raise ApiError.bad_request(f"message text is too long (at most {MAX_TEXT} characters)")
     return _post(sandbox, sender, {"text": text})
 
 

@@ -44,7 +44,8 @@ class BotServices:
         self.consumer = InboxConsumer(runtime, self.bot, self.dp)
         self.sender = OutboxSender(self.bot, runtime.session_factory, build_limiter(runtime),
                                    max_attempts=runtime.settings.outbox_max_attempts,
-                                   lease_seconds=runtime.settings.queue_lease_seconds)
+                                   lease_seconds=runtime.settings.queue_lease_seconds,
+                                   default_language=runtime.settings.default_language)
         runtime.outbox_listeners.append(self.sender.notify)
         self.poller: Poller | None = None
         self.role = role

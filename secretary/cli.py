@@ -49,6 +49,9 @@ def run(port: Annotated[int | None, typer.Option(help="Port (default WEB_PORT, 8
     console.print(f"  Mini App:     {base}/app/")
     if settings.sandbox_enabled and not settings.telegram_api_base:
         console.print(f"  sandbox chat: {base}/sandbox/")
+        if not settings.is_sandbox_token:
+            console.print("  [yellow]sandbox Mini App signing is off: TELEGRAM_BOT_TOKEN is a real token "
+                          "(a sandbox token is none, or one whose secret part starts with SANDBOX)[/yellow]")
     console.print(f"  database:     {settings.effective_database_url.split('@')[-1]}")
     _serve(settings, embedded=True)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+import structlog
 from fastapi import FastAPI
 
 from core.config import Settings
@@ -12,6 +13,8 @@ from core.runtime import Runtime
 from secretary.bot import BotServices
 from secretary.runtime import attach_job_dispatch, build_runtime
 from webapp.app import StartHook, Stop, create_app
+
+log = structlog.get_logger(__name__)
 
 
 async def dispatch_jobs(runtime: Runtime) -> Stop:
@@ -58,7 +61,10 @@ def build_sandbox(settings: Settings) -> FastAPI:
     from sandbox.app import create_sandbox_app
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return create_sandbox_app(settings.data_dir / "sandbox.sqlite3", webapp_url_base=f"{settings.base_url}/app")
+    if not settings.is_sandbox_token:
+        log.warning("sandbox.initdata_signing_off", reason="TELEGRAM_BOT_TOKEN is not a sandbox token")
+    return create_sandbox_app(settings.data_dir / "sandbox.sqlite3", webapp_url_base=f"{settings.base_url}/app",
+                              signs_init_data=settings.is_sandbox_token)
 
 
 def _closing(sandbox_app: FastAPI) -> StartHook:

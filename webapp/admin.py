@@ -9,9 +9,11 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.db.base import utcnow
 from core.platform import admin_stats
-from core.queue import heartbeat
+from core.queue import heartbeat, inbox
 from webapp.deps import RuntimeDep, SessionDep
 from webapp.metrics import refresh_queue_gauges
 
@@ -25,7 +27,10 @@ async def health(runtime: RuntimeDep) -> JSONResponse:
         async with runtime.session_factory() as session:
             await session.execute(text("SELECT 1"))
             body["processes"] = await heartbeat.alive(session)
+            body["ingress"] = await _ingress(session, runtime.settings.ingress_stuck_seconds)
         body["database"] = "ok"
+        if body["ingress"]["status"] != "ok":
+            body["status"] = "error"
     except Exception as exc:
         body.update(status="error", database=f"error: {type(exc).__name__}")
     if runtime.redis is not None:
@@ -39,6 +44,20 @@ async def health(runtime: RuntimeDep) -> JSONResponse:
     workers = [p for p in body.get("processes", {}).values() if p["role"] in ("worker", "embedded")]
     body["worker"] = "ok" if any(p["alive"] for p in workers) else "no heartbeat"
     return JSONResponse(body, status_code=200 if body["status"] == "ok" else 503)
+
+
+async def _ingress(session: AsyncSession, stuck_after: int) -> dict[str, Any]:
+    """How long the oldest NEW update that is next in its chat has waited for a consumer, and how long ago the last
+    update was stored; "stuck" when that wait is beyond INGRESS_STUCK_SECONDS."""
+    oldest, last = await inbox.ingress_lag(session)
+    now = utcnow()
+    waiting = (now - oldest).total_seconds() if oldest else None
+    return {
+        "status": "stuck" if waiting is not None and waiting > stuck_after else "ok",
+        "oldest_new_age_seconds": round(waiting, 1) if waiting is not None else None,
+        "last_stored_at": last.isoformat() if last else None,
+        "last_stored_age_seconds": round((now - last).total_seconds(), 1) if last else None,
+    }
 
 
 def _check_admin(request: Request, token: str) -> None:

@@ -22,6 +22,7 @@ from webapp import admin, telegram_webhook
 from webapp.api import auth, calendar
 from webapp.api.v1 import me, minis
 from webapp.errors import install_error_handlers
+from webapp.limits import BodyLimitMiddleware, route_limits
 from webapp.metrics import build_registry
 
 log = structlog.get_logger(__name__)
@@ -60,6 +61,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.settings = settings
     app.state.metrics_registry = build_registry()
     install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, limits=route_limits(settings), default=settings.api_max_body_bytes,
+                       routes=app.router.routes)
     # every router, composed in one place
     app.include_router(admin.router)
     app.include_router(telegram_webhook.router)

@@ -17,6 +17,7 @@ from celery.signals import worker_process_shutdown
 
 from core.config import Settings, get_settings
 from core.queue import inbox, jobs
+from core.queue.retention import Retention
 from core.queue.runner import run_job
 from core.runtime import Runtime
 
@@ -37,6 +38,7 @@ class _ProcessState:
         self.runtime: Runtime | None = None
         self.runtime_factory: RuntimeFactory | None = None
         self.lock = threading.Lock()
+        self.retention = Retention()  # the beat's sweep purges old rows at most once an hour per worker process
 
     def run(self, settings: Settings, coro_factory: Any) -> Any:
         with self.lock:
@@ -81,18 +83,24 @@ def create_celery(settings: Settings) -> Celery:
 
     @app.task(name=SWEEP)
     def sweep_task() -> int:
-        async def _sweep(rt: Runtime) -> int:
-            async with rt.unit_of_work() as session:
-                await inbox.sweep_expired(session)
-                due = await jobs.sweep_jobs(session)
-            for job_id in due:
-                app.send_task(RUN_JOB, args=[job_id])
-            return len(due)
+        def send(job_id: int) -> None:
+            app.send_task(RUN_JOB, args=[job_id])
 
-        count: int = _state.run(settings, _sweep)
+        count: int = _state.run(settings, lambda rt: sweep(rt, send, _state.retention))
         return count
 
     return app
+
+
+async def sweep(rt: Runtime, send: Callable[[int], None], retention: Retention) -> int:
+    """The beat's sweep: expired leases given back, due jobs sent to the workers, old rows purged when due."""
+    async with rt.unit_of_work() as session:
+        await inbox.sweep_expired(session)
+        due = await jobs.sweep_jobs(session)
+    for job_id in due:
+        send(job_id)
+    await retention.run_if_due(rt, rt.settings)
+    return len(due)
 
 
 def current_app(settings: Settings | None = None, *, runtime_factory: RuntimeFactory | None = None) -> Celery:

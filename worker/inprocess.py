@@ -1,5 +1,6 @@
 """The in-process job runner for embedded mode: jobs dispatched after commit run on this event loop,
-and a poller picks up retries, delayed jobs and anything whose dispatch was lost."""
+and a poller picks up retries, delayed jobs and anything whose dispatch was lost (and, once an hour, purges what
+the retention settings no longer keep)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import contextlib
 import structlog
 
 from core.queue import jobs
+from core.queue.retention import Retention
 from core.queue.runner import run_claimed, run_job
 from core.runtime import Runtime
 
@@ -26,6 +28,7 @@ class InProcessRunner:
         self.queue: asyncio.Queue[int] = asyncio.Queue()
         self._queued: set[int] = set()
         self._tasks: list[asyncio.Task[None]] = []
+        self.retention = Retention()
 
     async def dispatch(self, job_ids: list[int]) -> None:
         for job_id in job_ids:
@@ -56,6 +59,7 @@ class InProcessRunner:
             await self.dispatch(due)
         except Exception:
             log.exception("runner.poll_failed")
+        await self.retention.run_if_due(self.runtime, self.runtime.settings)
 
     async def _work(self) -> None:
         while True:

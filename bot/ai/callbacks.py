@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from aiogram.filters.callback_data import CallbackData
 
 
 class ProviderCb(CallbackData, prefix="aip"):
-    purpose: str  # ai | stt
-    provider: str  # local | openai | gemini
+    purpose: Literal["ai", "stt"]
+    provider: Literal["local", "openai", "gemini"]
 
 
 class ForgetKeysCb(CallbackData, prefix="aik"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, Update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.ai import views
@@ -13,9 +13,12 @@ from bot.telegram.replies import say
 from core.ai import preferences, usage
 from core.ai.secrets import mask_secret
 from core.i18n import Translator
+from core.queue.redaction import replace_message_text
 from core.runtime import Runtime
 from core.telegram.outbox import Outbox
 from core.users.models import User
+
+KEY_WORDS = ("openai", "gemini", "delete")  # the words of /key that are no secret
 
 
 async def ai_settings(message: Message, session: AsyncSession, outbox: Outbox, user: User, t: Translator,
@@ -46,18 +49,28 @@ async def forget_keys(query: CallbackQuery, session: AsyncSession, outbox: Outbo
     await _show_card(query, session, outbox, user, t, runtime)
 
 
-async def set_key(message: Message, command: CommandObject, session: AsyncSession, outbox: Outbox, user: User,
-                  t: Translator, runtime: Runtime) -> None:
+async def _forget_message(message: Message, update: Update, session: AsyncSession, outbox: Outbox,
+                          args: list[str]) -> None:
+    """A /key message may hold a key (even a malformed one: a key without its provider, a provider misspelt): it is
+    deleted from the chat, and the stored update keeps only a mask of it (committed with the update's handling)."""
+    await outbox.delete(message.chat.id, message_id=message.message_id)
+    shown = " ".join(a if a.lower() in KEY_WORDS else mask_secret(a) for a in args)
+    await replace_message_text(session, chat_id=message.chat.id, update_id=update.update_id, text=f"/key {shown}")
+
+
+async def set_key(message: Message, command: CommandObject, event_update: Update, session: AsyncSession,
+                  outbox: Outbox, user: User, t: Translator, runtime: Runtime) -> None:
     """`/key openai sk-...` or `/key delete gemini`. The message holding a key is deleted from the chat."""
     args = (command.args or "").split()
     if len(args) == 2 and args[0].lower() == "delete":
         deleted = await preferences.delete_key(session, user.id, args[1].lower())
         await say(message, outbox, t("ai.key_deleted" if deleted else "ai.key_none"))
         return
+    if args:
+        await _forget_message(message, event_update, session, outbox, args)
     if len(args) != 2 or args[0].lower() not in ("openai", "gemini"):
         await say(message, outbox, t("ai.key_usage"))
         return
-    await outbox.delete(message.chat.id, message_id=message.message_id)  # the key must not stay in the chat
     if message.chat.type != "private":
         await say(message, outbox, t("ai.key_private_only"))
         return

@@ -14,7 +14,7 @@ from bot.telegram.filters import Magic
 from core.auth import tokens
 from core.i18n import Translator, translator
 from core.platform.status import user_status
-from core.telegram.outbox import Outbox
+from core.telegram.outbox import SECRET_REF, Outbox
 from core.users.models import User
 from core.users.service import set_language, set_timezone
 
@@ -70,7 +70,8 @@ async def token(message: Message, command: CommandObject, session: AsyncSession,
         await outbox.send_message(message.chat.id, t("token.revoked"), parse_mode=None)
         return
     value = await tokens.issue_static_token(session, user.id)
-    await outbox.send_message(message.chat.id, t("token.issued", token=value))
+    # a secret: once sent, the sender forgets the text (the token is in the chat only)
+    await outbox.send_message(message.chat.id, t("token.issued", token=value), ref=SECRET_REF)
 
 
 def build_router() -> Router:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.telegram.callbacks import RowId
 from core.reminders.service import ReminderAction
 
 
 class ReminderCb(CallbackData, prefix="rem"):
     action: ReminderAction
-    item_id: int
+    item_id: RowId

@@ -1,7 +1,9 @@
 """The outbox sender: delivers queued Bot API calls within Telegram's limits and never drops one.
 
 Each chat is drained in order by its own task; chats run in parallel. A 429 waits out ``retry_after``;
-network and 5xx errors back off and retry; a request Telegram refuses for good (400/403) is DEAD.
+network and 5xx errors back off and retry; a request Telegram refuses for good (400/403) is DEAD. A reply that
+ends DEAD (refused, or out of attempts) gets its user a short note that it was lost (see ``SenderStore``); a 403
+does not: the bot cannot write to that chat at all.
 """
 
 from __future__ import annotations
@@ -50,12 +52,13 @@ METHODS: dict[str, type[TelegramMethod[Any]]] = {
 # A claim that took longer than this after its rate-limit slot moves the chat's next slot back (see left_late).
 LATE_AFTER_SLOT = 0.02
 HARMLESS_ERRORS = ("message is not modified", "message to delete not found", "message can't be deleted")
+REPLIES = ("sendMessage", "editMessageText")  # what a user waits to read: losing one is reported to them
 
 
 class OutboxSender:
     def __init__(self, bot: Bot, session_factory: SessionFactory, limiter: RateLimiter, *,
                  max_attempts: int = 20, poll_interval: float = 0.5, max_chats: int = 256,
-                 lease_seconds: int = 60) -> None:
+                 lease_seconds: int = 60, default_language: str = "ru") -> None:
         self.bot = bot
         self.limiter = limiter
         self.max_attempts = max_attempts
@@ -63,7 +66,7 @@ class OutboxSender:
         self.max_chats = max_chats
         self.lease_seconds = lease_seconds
         self.wake = asyncio.Event()
-        self.store = SenderStore(session_factory, lease_seconds=lease_seconds)
+        self.store = SenderStore(session_factory, lease_seconds=lease_seconds, default_language=default_language)
         self._chat_tasks: dict[int, asyncio.Task[None]] = {}
         self._pokes: set[int] = set()
         self._stopping = False
@@ -213,10 +216,12 @@ class OutboxSender:
             if any(h in exc.message for h in HARMLESS_ERRORS):
                 return await self._finish(row, OutboxStatus.SENT)
             log.error("outbox.refused", chat_id=row.chat_id, method=row.method, error=exc.message)
-            return await self._finish(row, OutboxStatus.DEAD, error=exc.message)
+            return await self._finish(row, OutboxStatus.DEAD, error=exc.message,
+                                      report=isinstance(exc, TelegramBadRequest) and row.method in REPLIES)
         except ValidationError as exc:  # a malformed request can never succeed
             log.error("outbox.invalid_request", chat_id=row.chat_id, method=row.method, errors=exc.error_count())
-            return await self._finish(row, OutboxStatus.DEAD, error=f"invalid request: {exc.error_count()} errors")
+            return await self._finish(row, OutboxStatus.DEAD, error=f"invalid request: {exc.error_count()} errors",
+                                      report=row.method in REPLIES)
         except (TelegramNetworkError, TelegramServerError, LookupError, OSError) as exc:
             delay = backoff_seconds(row.attempts, 0.5, 30.0)
             await self._retry(row, delay, str(exc))
@@ -229,16 +234,19 @@ class OutboxSender:
         return None
 
     async def _finish(self, row: Claimed, status: OutboxStatus, *, error: str | None = None,
-                      message_id: int | None = None) -> bool:
+                      message_id: int | None = None, report: bool = False) -> bool:
         self._pokes.discard(row.chat_id)  # the check for a next message below sees whatever was committed so far
-        return await self.store.finish(row, status, error=error, message_id=message_id)
+        return await self.store.finish(row, status, error=error, message_id=message_id, report=report)
 
     async def _retry(self, row: Claimed, delay: float, error: str, *, count: bool = True) -> None:
         dead = count and row.attempts >= self.max_attempts
         if dead:
             log.error("outbox.dead", chat_id=row.chat_id, method=row.method, attempts=row.attempts)
         await self.store.retry(row, status=OutboxStatus.DEAD if dead else OutboxStatus.PENDING, error=error,
-                               available_at=utcnow() + timedelta(seconds=delay), count=count)
-        if not dead:
+                               available_at=utcnow() + timedelta(seconds=delay), count=count,
+                               report=row.method in REPLIES)
+        if dead:
+            self.wake.set()  # the note about the lost reply is due now
+        else:
             loop = asyncio.get_running_loop()
             loop.call_later(delay, self.wake.set)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from aiogram.utils.web_app import WebAppInitData, safe_parse_webapp_init_data
 
+from core.db.values import is_bigint
 from core.errors import DomainError
 
 
@@ -31,4 +32,6 @@ def verify_init_data(
         raise InitDataError("initData is from the future")
     if data.user is None:
         raise InitDataError("initData has no user")
+    if not is_bigint(data.user.id):  # correctly signed, yet no user id a BIGINT can hold
+        raise InitDataError("initData has no valid user id")
     return data

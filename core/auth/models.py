@@ -26,6 +26,8 @@ class RefreshToken(Base):
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # every token rotated from the same exchange (one login) shares it: reuse of a rotated one revokes them all
+    family_id: Mapped[str] = mapped_column(String(32), index=True)
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

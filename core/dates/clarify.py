@@ -64,7 +64,8 @@ def resolve_choice(parsed: ParsedDate, chosen: dt.time, now: dt.datetime, tz: st
     return replace(parsed, date=date, time=chosen, candidates=[], end_time=_plus(chosen, parsed.duration_min))
 
 
-_SET_HEAD = re.compile(r"^\s*(?:/set(?:@\w+)?\s*)?(?:#\s*)?(?P<id>\d+)(?!\S)\s*(?P<rest>.*)$", re.DOTALL)
+# at most 18 digits: an #ID the database can hold (a longer number is no #ID at all)
+_SET_HEAD = re.compile(r"^\s*(?:/set(?:@\w+)?\s*)?(?:#\s*)?(?P<id>\d{1,18})(?!\S)\s*(?P<rest>.*)$", re.DOTALL)
 _CLOCK_TOKEN = re.compile(r"^(?P<h>\d{1,2})(?:(?P<sep>[:.])(?P<m>\d{2}))?$")
 _DURATION_TOKEN = re.compile(r"^(?P<n>\d{1,4})(?:мин\.?|min)?$")
 _DURATION_UNIT = {"мин", "мин.", "минут", "минуты", "min", "mins", "minutes"}

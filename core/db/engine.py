@@ -22,6 +22,9 @@ def is_sqlite_url(url: str) -> bool:
 def make_engine(url: str, *, pool_size: int = 20, echo: bool = False, null_pool: bool = False) -> AsyncEngine:
     """Create the async engine.
 
+    Every engine hides its SQL parameters (``hide_parameters``): they are what users wrote, and a failed statement's
+    error text (logged, stored as a queue row's last error) must not carry them.
+
     SQLite: WAL, a busy timeout and ``BEGIN IMMEDIATE`` so that concurrent writers queue up instead of
     failing with "database is locked" halfway through a transaction (writes are serialized).
     """
@@ -32,12 +35,13 @@ def make_engine(url: str, *, pool_size: int = 20, echo: bool = False, null_pool:
         engine = create_async_engine(
             url,
             echo=echo,
+            hide_parameters=True,
             connect_args={"timeout": 60, "check_same_thread": False},
             poolclass=NullPool if null_pool else None,
         )
         _configure_sqlite(engine)
         return engine
-    kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
+    kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": True, "hide_parameters": True}
     if null_pool:
         kwargs["poolclass"] = NullPool
     else:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.dates import ParsedDate, parse, parse_set_command
+from core.db.values import is_bigint
 from core.errors import DomainError
 from core.items import repository
 from core.items.classify import classify, make_title, title_for
@@ -20,6 +21,7 @@ from core.items.events import ItemEvent, publish
 from core.items.models import ChangeAction, Item, ItemChange, ItemKind, ItemStatus
 
 DEFAULT_MEETING_MIN = 60
+MAX_NUMBER = 2**31 - 1  # the #ID column is an INTEGER: a larger #ID names no item
 
 
 class ItemError(DomainError):
@@ -116,9 +118,7 @@ async def schedule(session: AsyncSession, item: Item, start: dt.datetime, durati
 async def set_from_command(session: AsyncSession, user_id: int, tz: str, args: str, now: dt.datetime) -> Item:
     """``/set #ID [date] [в] HH[:MM] [minutes]``: raises DateParseError (bad command) or ItemError."""
     number, when = parse_set_command(args, now, tz)
-    item = await repository.by_number(session, user_id, number)
-    if item is None:
-        raise not_found(number)
+    item = await owned(session, user_id, number)
     assert when.date is not None and when.time is not None  # parse_set_command guarantees both
     duration = when.duration_min or item.duration_min or default_duration(item.kind)
     return await schedule(session, item, start_at(when.date, when.time, tz), duration)
@@ -127,14 +127,14 @@ async def set_from_command(session: AsyncSession, user_id: int, tz: str, args: s
 # --- done, cancel, undo -----------------------------------------------------------------------------
 
 async def owned(session: AsyncSession, user_id: int, number: int) -> Item:
-    item = await repository.by_number(session, user_id, number)
+    item = await repository.by_number(session, user_id, number) if 0 < number <= MAX_NUMBER else None
     if item is None:
         raise not_found(number)
     return item
 
 
 async def owned_by_id(session: AsyncSession, user_id: int, item_id: int) -> Item:
-    item = await repository.by_id(session, user_id, item_id)
+    item = await repository.by_id(session, user_id, item_id) if is_bigint(item_id) else None
     if item is None:
         raise ItemError("ERR_ITEM_GONE", "no such item of this user")
     return item

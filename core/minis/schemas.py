@@ -11,23 +11,24 @@ from typing_extensions import TypedDict
 from core.minis.rules import STAGE_NAMES, Stage
 
 # --- requests ------------------------------------------------------------------------------------------
-# Stages and quantities arrive as plain str/int: the service checks them, so that a bad value gets its
-# business code (ERR_INVALID_STAGE, ERR_INVALID_QTY) rather than a generic validation error.
+# Stages arrive as plain str and quantities as JSON integers: the service checks their values, so that a bad
+# value gets its business code (ERR_INVALID_STAGE, ERR_INVALID_QTY) rather than a generic validation error.
+# Counts are StrictInt: `true`, "3" or 2.0 is a validation error (422), never silently a number.
 
 
 class TypeCreate(BaseModel):
     name: str
-    quantity: int = 0
+    quantity: StrictInt = 0
 
 
 class AddRequest(BaseModel):
-    qty: int
+    qty: StrictInt
 
 
 class MoveRequest(BaseModel):
     from_stage: str
     to_stage: str
-    qty: int
+    qty: StrictInt
 
 
 # --- responses -----------------------------------------------------------------------------------------

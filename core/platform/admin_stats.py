@@ -18,6 +18,8 @@ async def collect(session: AsyncSession, *, latest_n: int = 20) -> dict[str, Any
     pending_cal, failed_cal = await items_repo.calendar_counts(session)
     outbox_rows = await session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
     ai = await ai_usage.totals(session)
+    dead_updates, dead_updates_total = await inbox.dead(session, latest_n)
+    dead_jobs, dead_jobs_total = await jobs.dead_jobs(session, latest_n)
     return {
         "ai_usage": {"calls": ai.total.calls, "input_tokens": ai.total.input_tokens,
                      "output_tokens": ai.total.output_tokens, "audio_seconds": ai.audio_seconds,
@@ -40,7 +42,14 @@ async def collect(session: AsyncSession, *, latest_n: int = 20) -> dict[str, Any
         ],
         "dead_updates": [
             {"id": u.id, "chat_id": u.chat_id, "update_id": u.update_id, "attempts": u.attempts,
-             "last_error": (u.last_error or "")[:300]}
-            for u in await inbox.latest(session, latest_n) if u.status == "DEAD"
+             "last_error": (u.last_error or "")[:300], "died_at": u.updated_at.isoformat()}
+            for u in dead_updates
         ],
+        "dead_updates_total": dead_updates_total,
+        "dead_jobs": [
+            {"id": j.id, "kind": j.kind, "user_id": j.user_id, "attempts": j.attempts,
+             "last_error": (j.last_error or "")[:300], "died_at": j.updated_at.isoformat()}
+            for j in dead_jobs
+        ],
+        "dead_jobs_total": dead_jobs_total,
     }

@@ -65,6 +65,21 @@ async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]], source
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+async def bury(session: AsyncSession, *, chat_id: int, user_id: int | None, update_id: int, payload: dict[str, Any],
+               error: str, source: str = "telegram") -> bool:
+    """Record an update that cannot be handled as DEAD (ingress keeps it for the operator and goes on)."""
+    now = utcnow()
+    stmt = (
+        _insert(session)(InboxUpdate)
+        .values(source=source, chat_id=chat_id, user_id=user_id, update_id=update_id, payload=payload,
+                status=QueueStatus.DEAD, attempts=0, available_at=now, last_error=error[:4000], created_at=now,
+                updated_at=now, processed_at=now)
+        .on_conflict_do_nothing(index_elements=["source", "chat_id", "update_id"])
+    )
+    result = await session.execute(stmt)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 async def count_by_status(session: AsyncSession) -> dict[str, int]:
     rows = await session.execute(select(InboxUpdate.status, func.count()).group_by(InboxUpdate.status))
     counts = {s.value: 0 for s in QueueStatus}
@@ -86,6 +101,21 @@ async def backlog(session: AsyncSession) -> tuple[int, int]:
 
 
 _earlier = aliased(InboxUpdate)
+_HELD = exists().where(  # an earlier update of the same chat is still open: this one waits its turn
+    and_(
+        _earlier.chat_id == InboxUpdate.chat_id,
+        _earlier.id < InboxUpdate.id,
+        _earlier.status.in_([status.value for status in OPEN_STATUSES]),
+    )
+)
+# NEW rows keep available_at == created_at, so the status index finds the oldest one
+_OLDEST_WAITING = (
+    select(InboxUpdate.available_at)
+    .where(InboxUpdate.status == QueueStatus.NEW.value, ~_HELD)
+    .order_by(InboxUpdate.available_at)
+    .limit(1)
+)
+_LAST_STORED = select(InboxUpdate.created_at).order_by(InboxUpdate.id.desc()).limit(1)
 _CLAIMABLE = (QueueStatus.NEW.value, QueueStatus.FAILED.value)
 # Ready items that are the oldest open item of their chat. Built once (per call it cost more CPU than running it).
 _READY = (
@@ -93,13 +123,7 @@ _READY = (
     .where(
         InboxUpdate.status.in_(_CLAIMABLE),
         InboxUpdate.available_at <= bindparam("b_now"),
-        ~exists().where(
-            and_(
-                _earlier.chat_id == InboxUpdate.chat_id,
-                _earlier.id < InboxUpdate.id,
-                _earlier.status.in_([status.value for status in OPEN_STATUSES]),
-            )
-        ),
+        ~_HELD,
     )
     .order_by(InboxUpdate.id)
     .limit(bindparam("b_limit"))
@@ -180,8 +204,26 @@ async def sweep_expired(session: AsyncSession) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+async def ingress_lag(session: AsyncSession) -> tuple[datetime | None, datetime | None]:
+    """(when the oldest NEW update that is next in its chat arrived, when the newest update was stored)."""
+    oldest = (await execute_core(session, _OLDEST_WAITING)).scalar()
+    last = (await execute_core(session, _LAST_STORED)).scalar()
+    return oldest, last
+
+
 async def latest(session: AsyncSession, limit: int = 20) -> list[InboxUpdate]:
     return list((await session.scalars(select(InboxUpdate).order_by(InboxUpdate.id.desc()).limit(limit))).all())
+
+
+async def dead(session: AsyncSession, limit: int = 20) -> tuple[list[InboxUpdate], int]:
+    """The updates given up on (DEAD), the latest to die first, at most ``limit``; and how many there are."""
+    where = InboxUpdate.status == QueueStatus.DEAD.value
+    total = await session.scalar(select(func.count()).select_from(InboxUpdate).where(where))
+    rows = await session.scalars(
+        select(InboxUpdate).where(where)
+        .order_by(InboxUpdate.updated_at.desc(), InboxUpdate.id.desc()).limit(limit)
+    )
+    return list(rows.all()), int(total or 0)
 
 
 def lease_deadline(seconds: int) -> datetime:

@@ -1,22 +1,36 @@
-"""Ingress rules shared by polling and the webhook: store updates durably, apply backpressure."""
+"""Ingress rules shared by polling and the webhook: store updates durably, apply backpressure, isolate bad ones.
+
+Every string of a stored update is made storable (NUL and lone surrogates replaced: PostgreSQL's JSONB refuses them),
+so such an update is still handled. An update that cannot be routed (a message without a chat, an id beyond 64 bits),
+or that its batch cannot store for any other reason, is recorded as a DEAD inbox row with what could be kept of it,
+and its neighbours are stored: one bad update never stalls ingress."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.exc import InterfaceError, OperationalError
+import structlog
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.db.values import storable_json
 from core.queue import inbox
 from core.queue.overload import notify_overloaded
 from core.runtime import Runtime
-from core.telegram.updates import route_of
+from core.telegram.updates import BadUpdate, route_of, update_id_of
+
+log = structlog.get_logger(__name__)
 
 
 class QueueFull(Exception):
     """The queue holds QUEUE_MAX_TOTAL open items: do not acknowledge, Telegram will deliver again."""
+
+
+# the whole batch failed alike (full, or the database is unreachable): retried as a whole, never buried
+_UNAVAILABLE = (QueueFull, OSError, TimeoutError, OperationalError, InterfaceError)
 
 
 @dataclass(frozen=True)
@@ -24,6 +38,13 @@ class IngestResult:
     stored: int
     overloaded: bool  # above QUEUE_MAX_NEW: stored, but the user should hear that it will take a while
     chats: list[int]
+
+
+def inbox_row(update: dict[str, Any]) -> dict[str, Any]:
+    """The inbox row of a usable update (its strings made storable); BadUpdate when it is not usable."""
+    update_id = update_id_of(update)
+    chat_id, user_id = route_of(update)
+    return {"chat_id": chat_id, "user_id": user_id, "update_id": update_id, "payload": storable_json(update)}
 
 
 async def store_updates(session: AsyncSession, updates: list[dict[str, Any]], *, max_new: int,
@@ -34,18 +55,43 @@ async def store_updates(session: AsyncSession, updates: list[dict[str, Any]], *,
     if total + len(updates) > max_total:
         raise QueueFull(f"{total} open items")
     rows: list[dict[str, Any]] = []
-    chats: set[int] = set()
     for update in updates:
-        chat_id, user_id = route_of(update)
-        chats.add(chat_id)
-        rows.append({"chat_id": chat_id, "user_id": user_id, "update_id": int(update["update_id"]),
-                     "payload": update})
+        try:
+            rows.append(inbox_row(update))
+        except BadUpdate as exc:
+            await _bury(session, update, f"unusable update: {exc}")
     stored = await inbox.enqueue_many(session, rows)
-    return IngestResult(stored, new + stored > max_new, sorted(chats))
+    return IngestResult(stored, new + stored > max_new, sorted({row["chat_id"] for row in rows}))
 
 
 async def ingest(runtime: Runtime, updates: list[dict[str, Any]]) -> int:
-    """Store updates durably (one transaction); raises on failure so that nothing is acknowledged."""
+    """Store updates durably (one transaction; a batch that fails is stored one update at a time, and an update that
+    fails alone is recorded DEAD). Raises only when the queue is full or the database unreachable: then nothing is
+    acknowledged."""
+    try:
+        return await _ingest(runtime, updates)
+    except Exception as exc:
+        if _unavailable(exc):
+            raise
+        if len(updates) == 1:
+            await _bury_alone(runtime, updates[0], exc)
+            return 0
+    stored = 0
+    for update in updates:
+        try:
+            stored += await _ingest(runtime, [update])
+        except Exception as exc:
+            if _unavailable(exc):
+                raise
+            await _bury_alone(runtime, update, exc)
+    return stored
+
+
+def _unavailable(exc: Exception) -> bool:
+    return isinstance(exc, _UNAVAILABLE) or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
+
+
+async def _ingest(runtime: Runtime, updates: list[dict[str, Any]]) -> int:
     settings = runtime.settings
     async with runtime.unit_of_work() as session:
         result = await store_updates(session, updates, max_new=settings.queue_max_new,
@@ -56,10 +102,36 @@ async def ingest(runtime: Runtime, updates: list[dict[str, Any]]) -> int:
     return result.stored
 
 
+async def _bury_alone(runtime: Runtime, update: Any, exc: Exception) -> None:
+    async with runtime.unit_of_work() as session:
+        await _bury(session, update, f"could not be stored: {type(exc).__name__}")
+
+
+async def _bury(session: AsyncSession, update: Any, error: str) -> None:
+    """Record an update as DEAD, its text kept as an escaped JSON string; one without a usable update_id cannot be
+    recorded (the inbox is keyed by it) and is only logged. The error names what is wrong, never the user's text."""
+    try:
+        update_id = update_id_of(update)
+    except BadUpdate:
+        log.warning("ingest.update_dropped", error=error)
+        return
+    try:
+        chat_id, user_id = route_of(update)
+    except BadUpdate:
+        chat_id, user_id = 0, None
+    try:
+        raw: str | None = json.dumps(update, ensure_ascii=True)  # ASCII escapes only: always storable
+    except (ValueError, TypeError, RecursionError):
+        raw = None
+    log.warning("ingest.update_dead", update_id=update_id, error=error)
+    await inbox.bury(session, chat_id=chat_id, user_id=user_id, update_id=update_id,
+                     payload={"update_id": update_id, "raw": raw}, error=error)
+
+
 class IngestBatcher:
     """Group commit for the webhook: updates that arrive while a transaction is being written wait for the next
     one, which stores them all at once. Each request is still answered only after the commit that holds its
-    update, and a failing batch is retried one update at a time, so one bad update never fails its neighbours."""
+    update; a bad update is recorded DEAD by ``ingest`` and never fails its neighbours."""
 
     def __init__(self, runtime: Runtime, *, max_batch: int = 500) -> None:
         self.runtime = runtime
@@ -78,22 +150,11 @@ class IngestBatcher:
     async def _write(self) -> None:
         while self._waiting:
             batch, self._waiting = self._waiting[: self.max_batch], self._waiting[self.max_batch :]
-            try:
+            try:  # ingest isolates a bad update itself: an error here is one that the whole batch shares
                 await ingest(self.runtime, [update for update, _ in batch])
-            except (QueueFull, OSError, TimeoutError, OperationalError, InterfaceError) as exc:
-                for _, future in batch:  # full, or the database is unreachable: the whole batch failed alike
-                    _settle(future, exc)
             except Exception as exc:
-                if len(batch) == 1:
-                    _settle(batch[0][1], exc)
-                    continue
-                for update, future in batch:  # find the bad one; the others are still stored
-                    try:
-                        await ingest(self.runtime, [update])
-                    except Exception as single:
-                        _settle(future, single)
-                    else:
-                        _settle(future, None)
+                for _, future in batch:
+                    _settle(future, exc)
             else:
                 for _, future in batch:
                     _settle(future, None)

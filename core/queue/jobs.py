@@ -253,3 +253,11 @@ async def count_by_status(session: AsyncSession) -> dict[str, int]:
     counts = {s.value: 0 for s in QueueStatus}
     counts.update({status: n for status, n in rows.all()})
     return counts
+
+
+async def dead_jobs(session: AsyncSession, limit: int = 20) -> tuple[list[Job], int]:
+    """The jobs given up on (DEAD), the latest to die first, at most ``limit``; and how many there are."""
+    where = Job.status == QueueStatus.DEAD.value
+    total = await session.scalar(select(func.count()).select_from(Job).where(where))
+    rows = await session.scalars(select(Job).where(where).order_by(Job.updated_at.desc(), Job.id.desc()).limit(limit))
+    return list(rows.all()), int(total or 0)

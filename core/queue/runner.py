@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import structlog
 
+from core.logging import describe_error
 from core.queue import jobs
 from core.queue.backoff import backoff_seconds
 from core.queue.models import QueueStatus
@@ -49,7 +50,7 @@ async def run_claimed(runtime: Runtime, claim: jobs.JobClaim) -> str | None:
         log_.exception("job.failed")
         delay = backoff_seconds(claim.attempts, settings.queue_backoff_base, settings.queue_backoff_max)
         async with runtime.unit_of_work() as session:
-            status = await jobs.fail_job(session, claim, f"{type(exc).__name__}: {exc}", retry_in=delay)
+            status = await jobs.fail_job(session, claim, describe_error(exc), retry_in=delay)
         if status == QueueStatus.DEAD and spec is not None and spec.on_dead is not None:
             try:  # telling the user is its own unit of work: the DEAD mark stands even if this fails
                 async with runtime.unit_of_work() as session:

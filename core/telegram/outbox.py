@@ -13,8 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.db.base import utcnow
 from core.db.engine import dialect_name, execute_core
 from core.telegram.models import OutboxMessage, OutboxStatus
+from core.telegram.split import split_formatted, truncate_formatted
 
 WAKE_KEY = "outbox_wake"  # session.info: the chats that got a message due now (the sender is told after commit)
+# The ``ref`` of a message whose text must not stay in the database: once it is sent (or refused for good) the
+# sender replaces its text with REDACTED (an API token, for example).
+SECRET_REF = "secret"
+REDACTED = "[redacted]"
+# The ``ref`` of the sender's own note to a user that one of their replies could not be delivered.
+DEAD_REPORT_REF = "outbox:dead-report"
 
 Markup = BaseModel | dict[str, Any] | None
 
@@ -76,21 +83,33 @@ class Outbox:
                            thread_id: int | None = None, reply_to: int | None = None,
                            parse_mode: str | None = "HTML", key: str | None = None,
                            ref: str | None = None) -> int | None:
-        payload: dict[str, Any] = {"chat_id": chat_id, "text": text}
-        if parse_mode:
-            payload["parse_mode"] = parse_mode
-        if (markup := _markup(reply_markup)) is not None:
-            payload["reply_markup"] = markup
-        if thread_id is not None:
-            payload["message_thread_id"] = thread_id
-        if reply_to is not None:
-            payload["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
-        return await self.call(chat_id, "sendMessage", payload, key=key, ref=ref)
+        """Queue a message; a text over Telegram's limit becomes several messages (``split_formatted``): the reply
+        goes on the first, the buttons on the last, every part has the ref. Returns the last part's row id (the one
+        with the buttons; None if its key existed already)."""
+        parts, parse_mode = split_formatted(text, parse_mode)
+        base = self._next_key(key)
+        row_id: int | None = None
+        for n, part in enumerate(parts, start=1):
+            payload: dict[str, Any] = {"chat_id": chat_id, "text": part}
+            if parse_mode:
+                payload["parse_mode"] = parse_mode
+            if n == len(parts) and (markup := _markup(reply_markup)) is not None:
+                payload["reply_markup"] = markup
+            if thread_id is not None:
+                payload["message_thread_id"] = thread_id
+            if n == 1 and reply_to is not None:
+                payload["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
+            # the first part keeps the key a one-part message has; the others derive from it (a re-run writes the
+            # same keys, so nothing is sent twice)
+            row_id = await self.call(chat_id, "sendMessage", payload, key=base if n == 1 else f"{base}/{n}", ref=ref)
+        return row_id
 
     async def edit_text(self, chat_id: int, text: str, *, message_id: int | None = None,
                         outbox_id: int | None = None, reply_markup: Markup = None,
                         parse_mode: str | None = "HTML", key: str | None = None) -> int | None:
-        """Edit a message by its Telegram id, or by the outbox row that sent it (resolved at send time)."""
+        """Edit a message by its Telegram id, or by the outbox row that sent it (resolved at send time). A text over
+        Telegram's limit is cut to its first part, with "…" (an edit cannot become several messages)."""
+        text, parse_mode = truncate_formatted(text, parse_mode)
         payload: dict[str, Any] = {"chat_id": chat_id, "text": text}
         payload.update(_target(message_id, outbox_id))
         if parse_mode:

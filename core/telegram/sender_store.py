@@ -9,6 +9,10 @@ message in flight it is one short transaction per step, as before.
 The guarantees do not change: a row is SENDING only after its chat passed the rate limiter and just before the
 request leaves, a chat's messages go in order (only the oldest open message of a chat can be claimed), and an
 outcome is written only while the claim's lease token still holds.
+
+Two more things are written with an outcome: the text of a secret message (``SECRET_REF``) is replaced once it is
+sent or refused for good, and a reply refused for good gets the user a short note (``DEAD_REPORT_REF``), at most one
+per chat every ``report_every`` seconds, in the user's language.
 """
 
 from __future__ import annotations
@@ -25,7 +29,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.base import utcnow
 from core.db.engine import READ_ONLY, SessionFactory
+from core.i18n import translator
 from core.telegram.models import OutboxMessage, OutboxStatus
+from core.telegram.outbox import DEAD_REPORT_REF, REDACTED, SECRET_REF, Outbox
+from core.users.models import User
 
 log = structlog.get_logger(__name__)
 
@@ -45,7 +52,7 @@ _CLAIM = (
     .values(status=OutboxStatus.SENDING.value, lease_token=bindparam("b_token"),
             attempts=OutboxMessage.attempts + 1, lease_expires_at=bindparam("b_expires"))
     .returning(OutboxMessage.id, OutboxMessage.chat_id, OutboxMessage.method, OutboxMessage.payload,
-               OutboxMessage.attempts, OutboxMessage.lease_token)
+               OutboxMessage.attempts, OutboxMessage.lease_token, OutboxMessage.ref)
 )
 _FINISH = (
     update(OutboxMessage)
@@ -58,6 +65,12 @@ _RETRY = (
     .where(OutboxMessage.id == bindparam("b_id"), OutboxMessage.lease_token == bindparam("b_token"))
     .values(status=bindparam("b_status"), lease_token=None, lease_expires_at=None, last_error=bindparam("b_error"),
             available_at=bindparam("b_available"), attempts=OutboxMessage.attempts - bindparam("b_uncount"))
+)
+_REDACT = (
+    update(OutboxMessage)
+    .where(OutboxMessage.id == bindparam("b_id"), OutboxMessage.ref == SECRET_REF,
+           OutboxMessage.status.in_((OutboxStatus.SENT.value, OutboxStatus.DEAD.value)))  # never one still to send
+    .values(payload=bindparam("b_payload"))
 )
 _DUE_CHATS = (
     select(OutboxMessage.chat_id)
@@ -77,6 +90,7 @@ class Claimed:
     payload: dict[str, Any]
     attempts: int
     lease_token: str | None
+    ref: str | None = None
 
 
 @dataclass
@@ -86,17 +100,22 @@ class _Batch:
     claims: dict[int, list[asyncio.Future[Claimed | None]]] = field(default_factory=dict)
     finishes: list[dict[str, Any]] = field(default_factory=list)
     retries: list[dict[str, Any]] = field(default_factory=list)
+    redactions: list[dict[str, Any]] = field(default_factory=list)
+    reports: list[Claimed] = field(default_factory=list)  # replies refused for good: tell their users
     due: dict[int, list[asyncio.Future[bool]]] = field(default_factory=dict)
     done: list[asyncio.Future[None]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.claims or self.finishes or self.retries or self.due)
+        return bool(self.claims or self.finishes or self.retries or self.due or self.reports)
 
 
 class SenderStore:
-    def __init__(self, session_factory: SessionFactory, *, lease_seconds: int = 60) -> None:
+    def __init__(self, session_factory: SessionFactory, *, lease_seconds: int = 60, default_language: str = "ru",
+                 report_every: float = 600.0) -> None:
         self.session_factory = session_factory
         self.lease_seconds = lease_seconds
+        self.default_language = default_language  # the note about a lost reply, in a chat of no known user
+        self.report_every = report_every
         self._batch = _Batch()
         self._writer: asyncio.Task[None] | None = None
         self.transactions = 0  # how many transactions the store wrote (benchmarks, tests)
@@ -138,19 +157,30 @@ class SenderStore:
         return await future
 
     async def finish(self, row: Claimed, status: OutboxStatus, *, error: str | None = None,
-                     message_id: int | None = None, then_check: bool = True) -> bool:
-        """Record the outcome of a claimed row; returns whether its chat has another message due now."""
+                     message_id: int | None = None, then_check: bool = True, report: bool = False) -> bool:
+        """Record the outcome of a claimed row; returns whether its chat has another message due now. ``report``:
+        the row is a reply refused for good, and its user is told (see :meth:`_write_reports`)."""
         self._batch.finishes.append({"b_id": row.id, "b_token": row.lease_token, "b_status": status.value,
                                      "b_error": error, "b_message_id": message_id, "b_at": utcnow()})
+        self._closed(row, report=report and status == OutboxStatus.DEAD)
         return await self._written(row.chat_id, then_check)
 
     async def retry(self, row: Claimed, *, status: OutboxStatus, error: str, available_at: datetime,
-                    count: bool = True) -> None:
+                    count: bool = True, report: bool = False) -> None:
         """Give a claimed row back (PENDING with a retry time) or bury it (DEAD)."""
         self._batch.retries.append({"b_id": row.id, "b_token": row.lease_token, "b_status": status.value,
                                     "b_error": error[:2000], "b_available": available_at,
                                     "b_uncount": 0 if count else 1})
+        if status == OutboxStatus.DEAD:
+            self._closed(row, report=report)
         await self._written(row.chat_id, False)
+
+    def _closed(self, row: Claimed, *, report: bool) -> None:
+        """A row will not be sent again: forget a secret text, note a lost reply."""
+        if row.ref == SECRET_REF and "text" in row.payload:
+            self._batch.redactions.append({"b_id": row.id, "b_payload": {**row.payload, "text": REDACTED}})
+        if report and row.ref != DEAD_REPORT_REF:  # the note itself is never reported
+            self._batch.reports.append(row)
 
     async def _written(self, chat_id: int, then_check: bool) -> bool:
         loop = asyncio.get_running_loop()
@@ -196,14 +226,19 @@ class SenderStore:
 
     async def _apply(self, session: AsyncSession, batch: _Batch) -> tuple[dict[int, Claimed], set[int]]:
         now = utcnow()
-        conn = await session.connection()  # plain SQL on one table: no ORM statement handling needed
+        conn = await session.connection()  # plain SQL: no ORM statement handling needed
         if batch.finishes:
             await conn.execute(_FINISH, batch.finishes)
         if batch.retries:
             await conn.execute(_RETRY, batch.retries)
+        if batch.redactions:
+            await conn.execute(_REDACT, batch.redactions)
+        if batch.reports:
+            await self._write_reports(session, batch.reports, now)
         due_chats: set[int] = set()
         if batch.due:
-            due = await conn.execute(_DUE_CHATS, {"b_chats": list(batch.due), "b_now": now})
+            # after the writes above: a note about a lost reply, written just now, is due
+            due = await conn.execute(_DUE_CHATS, {"b_chats": list(batch.due), "b_now": utcnow()})
             due_chats = set(due.scalars().all())
         claimed: dict[int, Claimed] = {}
         if batch.claims:
@@ -212,6 +247,28 @@ class SenderStore:
                 "b_expires": now + timedelta(seconds=self.lease_seconds)})
             claimed = {row.chat_id: Claimed(*row) for row in rows}
         return claimed, due_chats
+
+    async def _write_reports(self, session: AsyncSession, rows: list[Claimed], now: datetime) -> None:
+        """One short note per chat that a reply could not be delivered, unless the chat got one in the last
+        ``report_every`` seconds (a loop of failures is told once). Keyed by the lost row: written once."""
+        chats = {row.chat_id for row in rows}
+        recent = set((await session.scalars(
+            select(OutboxMessage.chat_id).where(
+                OutboxMessage.chat_id.in_(chats), OutboxMessage.ref == DEAD_REPORT_REF,
+                OutboxMessage.created_at > now - timedelta(seconds=self.report_every))
+        )).all())
+        languages = dict((await session.execute(select(User.id, User.language).where(User.id.in_(chats)))).all())
+        outbox = Outbox(session, "dead-report")
+        for row in rows:
+            if row.chat_id in recent:
+                continue
+            recent.add(row.chat_id)
+            t = translator(languages.get(row.chat_id, self.default_language))
+            thread_id = row.payload.get("message_thread_id")
+            await outbox.send_message(row.chat_id, t("outbox.reply_lost"), parse_mode=None, ref=DEAD_REPORT_REF,
+                                      thread_id=thread_id if isinstance(thread_id, int) else None,
+                                      key=f"dead-report:{row.id}")
+            log.warning("outbox.reply_lost_reported", chat_id=row.chat_id, outbox_id=row.id)
 
 
 def _settle(future: asyncio.Future[Any], value: Any = None, *, exc: BaseException | None = None) -> None:

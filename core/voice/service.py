@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.db.values import is_bigint
 from core.errors import DomainError
 from core.queue.jobs import enqueue_job
 from core.queue.models import Job, QueueStatus
@@ -51,9 +52,11 @@ async def transcribe(session: AsyncSession, audio: Audio, *, user_id: int, chat_
 
 async def to_retry(session: AsyncSession, user_id: int, arg: str) -> Job:
     """The user's voice job ``arg`` (its number), or their latest finished one; raises VoiceError if none."""
-    number = arg.strip().lstrip("#")
+    number = arg.strip().lstrip("#").strip()
     query = select(Job).where(Job.user_id == user_id, Job.kind == KIND)
-    if number.isdigit():
+    if number.isascii() and number.isdigit():
+        if len(number) > 19 or not is_bigint(int(number)):  # no job has such a number
+            raise VoiceError(ERR_NOTHING_TO_RETRY, "no voice message to transcribe again")
         query = query.where(Job.id == int(number))
     else:
         query = query.where(Job.status.in_((QueueStatus.DEAD, QueueStatus.DONE))).order_by(Job.id.desc())

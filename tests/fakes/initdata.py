@@ -10,15 +10,17 @@ from typing import Any
 from urllib.parse import urlencode
 
 
-def sign_init_data(bot_token: str, user: dict[str, Any], auth_date: int | None = None, **extra: Any) -> str:
+def sign_init_data(bot_token: str, user: dict[str, Any], auth_date: int | None = None, *, ascii_json: bool = False,
+                   **extra: Any) -> str:
     """A query string `user=…&auth_date=…&…&hash=…` signed with `bot_token`.
 
     `auth_date` defaults to now (Unix seconds). Extra fields (query_id, chat_type, …) are signed too;
-    dicts and lists are sent as JSON, like Telegram does for `user` and `chat`.
+    dicts and lists are sent as JSON, like Telegram does for `user` and `chat` (`ascii_json`: with `\\uXXXX`
+    escapes, the only way to carry a lone surrogate).
     """
     fields: dict[str, str] = {
         "auth_date": str(int(time.time()) if auth_date is None else auth_date),
-        "user": json.dumps(user, separators=(",", ":"), ensure_ascii=False),
+        "user": json.dumps(user, separators=(",", ":"), ensure_ascii=ascii_json),
     }
     for key, value in extra.items():
         fields[key] = json.dumps(value, separators=(",", ":")) if isinstance(value, dict | list) else str(value)

@@ -31,8 +31,12 @@ async def exchange(body: ExchangeIn, session: SessionDep, settings: SettingsDep)
 
 @router.post("/refresh")
 async def refresh(body: RefreshIn, session: SessionDep, settings: SettingsDep) -> dict[str, Any]:
-    pair = await tokens.refresh(session, body.refresh_token, signing_key=settings.jwt_signing_key,
-                                access_ttl=settings.access_token_ttl, refresh_ttl=settings.refresh_token_ttl)
+    try:
+        pair = await tokens.refresh(session, body.refresh_token, signing_key=settings.jwt_signing_key,
+                                    access_ttl=settings.access_token_ttl, refresh_ttl=settings.refresh_token_ttl)
+    except tokens.RefreshReused:
+        await session.commit()  # the login stays revoked although this request is answered 401
+        raise
     return {"access_token": pair.access_token, "refresh_token": pair.refresh_token, "expires_in": pair.expires_in,
             "token_type": "bearer"}
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 from fastapi import FastAPI
 
+from core.db.base import utcnow
 from core.items.service import create_note
+from core.queue.models import InboxUpdate, Job, QueueStatus
 from core.runtime import Runtime
 from core.users.service import ensure_user
 from webapp.app import create_app
@@ -47,6 +51,36 @@ class TestAdminStats:
         assert body["pending_calendar_count"] == 0 and body["failed_calendar_count"] == 0
         assert [i["title"] for i in body["latest"]] == ["call mom", "buy milk"]
         assert body["ai_usage"]["calls"] == 0 and body["ai_usage"]["by_model"] == []
+
+
+class TestDeadWork:
+    async def test_dead_updates_and_jobs_are_listed_whatever_came_after_them(
+        self, client: httpx.AsyncClient, runtime: Runtime,
+    ) -> None:
+        start = utcnow() - timedelta(hours=1)
+        async with runtime.unit_of_work() as s:
+            for n in range(23):  # given up on first ...
+                s.add(InboxUpdate(chat_id=100 + n, update_id=n, payload={}, status=QueueStatus.DEAD, attempts=5,
+                                  last_error="RuntimeError: boom", updated_at=start + timedelta(seconds=n)))
+            for n in range(23, 50):  # ... then many updates went through
+                s.add(InboxUpdate(chat_id=100 + n, update_id=n, payload={}, status=QueueStatus.DONE,
+                                  updated_at=start + timedelta(seconds=n)))
+            for n in range(3):
+                s.add(Job(kind="voice.transcribe", idempotency_key=f"dead-{n}", payload={}, user_id=5,
+                          status=QueueStatus.DEAD, attempts=5, last_error="TimeoutError",
+                          updated_at=start + timedelta(seconds=n)))
+            for n in range(30):
+                s.add(Job(kind="reminders.fire", idempotency_key=f"done-{n}", payload={}, status=QueueStatus.DONE,
+                          updated_at=start + timedelta(minutes=1, seconds=n)))
+
+        body = (await client.get("/admin/stats", headers=ADMIN)).json()
+
+        assert body["inbox"]["DEAD"] == 23 and body["dead_updates_total"] == 23
+        assert [u["update_id"] for u in body["dead_updates"]] == list(range(22, 2, -1))  # the 20 latest to die
+        assert body["dead_updates"][0]["chat_id"] == 122 and body["dead_updates"][0]["attempts"] == 5
+        assert body["dead_updates"][0]["last_error"] == "RuntimeError: boom"
+        assert body["jobs"]["DEAD"] == 3 and body["dead_jobs_total"] == 3
+        assert [(j["kind"], j["attempts"]) for j in body["dead_jobs"]] == [("voice.transcribe", 5)] * 3
 
 
 class TestMetrics:

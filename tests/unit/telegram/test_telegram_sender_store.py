@@ -11,7 +11,7 @@ from sqlalchemy import select
 from core.db.base import utcnow
 from core.db.engine import SessionFactory
 from core.telegram.models import OutboxMessage, OutboxStatus
-from core.telegram.outbox import WAKE_KEY, Outbox
+from core.telegram.outbox import DEAD_REPORT_REF, REDACTED, SECRET_REF, WAKE_KEY, Outbox
 from core.telegram.sender_store import SenderStore
 
 
@@ -136,3 +136,49 @@ async def test_the_outbox_names_the_chats_with_a_message_due_now(session_factory
         await outbox.call(2, "sendMessage", {"chat_id": 2, "text": "later"}, delay_until=utcnow() + timedelta(hours=1))
         assert s.info[WAKE_KEY] == {1}
         await s.rollback()
+
+
+class TestLostReplies:
+    """A reply refused for good: the store writes its user a note, unless the lost message was such a note."""
+
+    async def _notes(self, sf: SessionFactory, chat_id: int) -> list[OutboxMessage]:
+        async with sf() as s:
+            return list((await s.scalars(select(OutboxMessage).where(
+                OutboxMessage.chat_id == chat_id, OutboxMessage.ref == DEAD_REPORT_REF))).all())
+
+    async def test_a_lost_reply_gets_a_note_that_is_due_next(self, session_factory: SessionFactory) -> None:
+        await _queue(session_factory, 80, "lost")
+        store = SenderStore(session_factory, default_language="en")
+        row = await store.claim_head(80)
+        assert row is not None
+        assert await store.finish(row, OutboxStatus.DEAD, error="Bad Request", report=True) is True
+        (note,) = await self._notes(session_factory, 80)
+        assert note.status == OutboxStatus.PENDING and note.payload["text"].startswith("Sorry, one of my replies")
+
+    async def test_a_lost_note_is_not_reported_again(self, session_factory: SessionFactory) -> None:
+        async with session_factory() as s:
+            await Outbox(s, "dead-report").send_message(81, "the note", parse_mode=None, ref=DEAD_REPORT_REF)
+            await s.commit()
+        store = SenderStore(session_factory, report_every=0.0)
+        row = await store.claim_head(81)
+        assert row is not None and row.ref == DEAD_REPORT_REF
+        assert await store.finish(row, OutboxStatus.DEAD, error="Bad Request", report=True) is False
+        assert [n.status for n in await self._notes(session_factory, 81)] == [OutboxStatus.DEAD]
+
+
+class TestSecrets:
+    async def test_a_secret_text_is_forgotten_once_sent(self, session_factory: SessionFactory) -> None:
+        async with session_factory() as s:
+            outbox = Outbox(s, "secret")
+            secret_id = await outbox.send_message(90, "token st_abc", ref=SECRET_REF)
+            plain_id = await outbox.send_message(90, "not a secret")
+            await s.commit()
+        store = SenderStore(session_factory)
+        for _ in range(2):
+            row = await store.claim_head(90)
+            assert row is not None
+            await store.finish(row, OutboxStatus.SENT, message_id=row.id)
+        assert secret_id is not None and plain_id is not None
+        assert (await _status(session_factory, secret_id)).payload == {"chat_id": 90, "text": REDACTED,
+                                                                        "parse_mode": "HTML"}
+        assert (await _status(session_factory, plain_id)).payload["text"] == "not a secret"

@@ -3,7 +3,14 @@ there is no boundary at all."""
 
 from __future__ import annotations
 
-from core.telegram.split import split_message, utf16_len
+from core.telegram.split import (
+    parse_html,
+    split_formatted,
+    split_html,
+    split_message,
+    truncate_formatted,
+    utf16_len,
+)
 
 
 class TestShortText:
@@ -53,3 +60,69 @@ class TestUtf16:
         parts = split_message(text)
         assert [utf16_len(p) for p in parts] == [4096, 6000 - 4096]
         assert "".join(parts) == text
+
+
+class TestHtml:
+    """split_html: each part is HTML Telegram accepts, its visible text within the limit; nothing but whitespace at
+    the cuts is lost."""
+
+    def _visible(self, part: str) -> str:
+        parsed = parse_html(part)
+        assert parsed is not None, f"not valid Telegram HTML: {part!r}"
+        return parsed[0]
+
+    def test_a_short_text_is_left_as_it_is(self) -> None:
+        text = "<b>Title</b> &amp; <i>more</i>"
+        assert split_html(text, limit=20) == [text]
+
+    def test_the_limit_counts_the_visible_text_not_the_tags(self) -> None:
+        text = '<a href="https://example.org/a/very/long/address">ab</a> ' + "<b>x</b>" * 8
+        assert split_html(text, limit=12) == [text]
+
+    def test_tags_open_at_a_cut_are_closed_before_it_and_opened_again_after_it(self) -> None:
+        text = '<b>bold <a href="https://x.org/?a=1&amp;b=2">' + "link words " * 4 + "</a> tail</b>"
+        parts = split_html(text, limit=20)
+        assert parts is not None and len(parts) > 1
+        for part in parts:
+            assert part.startswith("<b>") and part.endswith("</b>")
+            assert utf16_len(self._visible(part)) <= 20
+        assert parts[1].startswith('<b><a href="https://x.org/?a=1&amp;b=2">')
+        assert " ".join(self._visible(p) for p in parts).split() == self._visible(text).split()
+
+    def test_an_entity_is_never_cut(self) -> None:
+        text = "&lt;tag&gt; " * 30  # 6 visible characters and a space each, 4 + 4 source characters for the entities
+        parts = split_html(text, limit=25)
+        assert parts is not None
+        for part in parts:
+            visible = self._visible(part)
+            assert utf16_len(visible) <= 25 and set(visible.split()) == {"<tag>"}
+
+    def test_markup_characters_in_the_text_stay_escaped(self) -> None:
+        text = "<code>" + "a &lt; b &amp;&amp; c &gt; d; " * 20 + "</code>"
+        parts = split_html(text, limit=50)
+        assert parts is not None and len(parts) > 1
+        assert all(p.startswith("<code>") and p.endswith("</code>") and "&lt;" in p for p in parts)
+
+    def test_text_that_is_not_telegram_html_is_refused(self) -> None:
+        for text in ("<b>unclosed", "<div>unknown tag</div>", "<b><i>crossed</b></i>", "a < b"):
+            assert split_html(text * 100, limit=50) is None
+
+
+class TestFormatted:
+    def test_long_html_keeps_its_parse_mode(self) -> None:
+        parts, mode = split_formatted("<b>" + "word " * 2000 + "</b>", "HTML")
+        assert mode == "HTML" and len(parts) == 3
+
+    def test_long_broken_html_falls_back_to_plain_text(self) -> None:
+        parts, mode = split_formatted("<b>" + "word " * 2000, "HTML")
+        assert mode is None and len(parts) == 3 and parts[0].startswith("<b>word")
+
+    def test_a_short_text_is_one_part_whatever_its_markup(self) -> None:
+        assert split_formatted("<b>broken", "HTML") == (["<b>broken"], "HTML")  # Telegram says what is wrong
+
+    def test_truncating_keeps_the_first_part_and_marks_the_cut(self) -> None:
+        text, mode = truncate_formatted("<i>" + "word " * 2000 + "</i>", "HTML")
+        visible = parse_html(text)
+        assert mode == "HTML" and visible is not None
+        assert text.endswith("</i>…") and utf16_len(visible[0]) <= 4096
+        assert truncate_formatted("short", None) == ("short", None)
