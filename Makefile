@@ -84,11 +84,15 @@ imports: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy secretary core bot webapp worker sandbox
 
-test-sqlite: $(VENV)/.installed
+# grammY, the second client library the sandbox conformance tests drive (tests/conformance/package-lock.json)
+tests/conformance/node_modules/.package-lock.json: tests/conformance/package.json tests/conformance/package-lock.json
+	cd tests/conformance && npm ci --no-audit --no-fund --loglevel=error --prefer-offline
+
+test-sqlite: $(VENV)/.installed tests/conformance/node_modules/.package-lock.json
 	$(BIN)/pytest -q -p no:cacheprovider
 
 # PostgreSQL + Redis: always in CI (and it fails there if they are unreachable); locally when TEST_DATABASE_URL is set.
-test-postgres: $(VENV)/.installed
+test-postgres: $(VENV)/.installed tests/conformance/node_modules/.package-lock.json
 	@if [ -n "$$TEST_DATABASE_URL" ] || [ "$$CI" = "true" ]; then \
 	  TEST_DATABASE_URL="$${TEST_DATABASE_URL:-$(PG_TEST_URL)}" $(BIN)/pytest -q -p no:cacheprovider -m "not browser"; \
 	else echo "skipping the PostgreSQL pass (set TEST_DATABASE_URL or CI=true)"; fi

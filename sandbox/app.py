@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from sandbox import botapi, control
 from sandbox.errors import ApiError
 from sandbox.logfilter import install_token_redaction
-from sandbox.service import Sandbox
+from sandbox.service import CALLBACK_TIMEOUT, Sandbox
 
 STATIC_DIR = Path(__file__).parent / "static"
 DEFAULT_STATE_FILE = Path("data") / "sandbox.sqlite3"
@@ -30,7 +30,8 @@ async def _api_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def create_sandbox_app(state_file: Path | None = None, *, flood_limits: bool = False,
-                       webapp_url_base: str = "", signs_init_data: bool = True) -> FastAPI:
+                       webapp_url_base: str = "", signs_init_data: bool = True, local_webhooks: bool = False,
+                       open_chats: bool = False, callback_timeout: float = CALLBACK_TIMEOUT) -> FastAPI:
     """The sandbox app. Its state (`app.state.sandbox`) lives in `state_file` (SQLite) or in memory.
 
     `signs_init_data=False` turns off the Mini App launch data endpoint: the host passes it when the bot talks to the
@@ -38,8 +39,12 @@ def create_sandbox_app(state_file: Path | None = None, *, flood_limits: bool = F
 
     When mounted into another app its lifespan does not run: it starts lazily on the first request, and the
     host should `await app.state.sandbox.aclose()` on shutdown.
+
+    `local_webhooks`, `open_chats` and `callback_timeout` loosen the sandbox where Telegram is strict (see
+    `sandbox.service.Options`): a host whose bot sets a webhook on a local address needs `local_webhooks=True`.
     """
-    sandbox = Sandbox(state_file, flood_limits=flood_limits, webapp_url_base=webapp_url_base)
+    sandbox = Sandbox(state_file, flood_limits=flood_limits, webapp_url_base=webapp_url_base,
+                      local_webhooks=local_webhooks, open_chats=open_chats, callback_timeout=callback_timeout)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -67,9 +72,12 @@ def create_sandbox_app(state_file: Path | None = None, *, flood_limits: bool = F
 
 
 def create_standalone_app(state_file: Path | None = DEFAULT_STATE_FILE, *, flood_limits: bool = False,
-                          webapp_url_base: str = "") -> FastAPI:
+                          webapp_url_base: str = "", local_webhooks: bool = False, open_chats: bool = False,
+                          callback_timeout: float = CALLBACK_TIMEOUT) -> FastAPI:
     """The sandbox served at both `/` and `/sandbox`, with its lifespan managed."""
-    inner = create_sandbox_app(state_file, flood_limits=flood_limits, webapp_url_base=webapp_url_base)
+    inner = create_sandbox_app(state_file, flood_limits=flood_limits, webapp_url_base=webapp_url_base,
+                               local_webhooks=local_webhooks, open_chats=open_chats,
+                               callback_timeout=callback_timeout)
     sandbox: Sandbox = inner.state.sandbox
 
     @asynccontextmanager
@@ -91,9 +99,11 @@ def create_standalone_app(state_file: Path | None = DEFAULT_STATE_FILE, *, flood
 
 
 def run_standalone(port: int, host: str = "127.0.0.1", state_file: Path | None = DEFAULT_STATE_FILE, *,
-                   flood_limits: bool = False, webapp_url_base: str = "", log_level: str = "info") -> None:
+                   flood_limits: bool = False, webapp_url_base: str = "", log_level: str = "info",
+                   local_webhooks: bool = False, open_chats: bool = False) -> None:
     """Serve the sandbox alone until interrupted (what `secretary sandbox --port P` runs)."""
-    app = create_standalone_app(state_file, flood_limits=flood_limits, webapp_url_base=webapp_url_base)
+    app = create_standalone_app(state_file, flood_limits=flood_limits, webapp_url_base=webapp_url_base,
+                                local_webhooks=local_webhooks, open_chats=open_chats)
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=3)
     install_token_redaction()  # after uvicorn configured its loggers: access lines carry /bot<token>/ paths
     uvicorn.Server(config).run()

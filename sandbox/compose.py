@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.entities import detect_entities, parse_text, utf16_len
-from sandbox.errors import ApiError
+from sandbox.errors import BAD_REPLY_MARKUP, ApiError
 from sandbox.models import JSON, BotRecord, ChatRecord, StoredMessage
 from sandbox.params import Params
+from sandbox.schema import normalize
 from sandbox.service import Sandbox
 from sandbox.state import now
 
@@ -33,7 +34,7 @@ def check_reply_markup(raw: Any) -> JSON | None:
     if raw is None:
         return None
     if not isinstance(raw, dict):
-        raise ApiError.bad_request("can't parse reply keyboard markup JSON object")
+        raise ApiError.bad_request(BAD_REPLY_MARKUP)
     markup = clean(raw)
     if "inline_keyboard" in markup:
         rows = markup["inline_keyboard"]
@@ -45,7 +46,7 @@ def check_reply_markup(raw: Any) -> JSON | None:
         return markup
     if "keyboard" in markup or "remove_keyboard" in markup or "force_reply" in markup:
         return markup
-    raise ApiError.bad_request("can't parse reply keyboard markup JSON object")
+    raise ApiError.bad_request(BAD_REPLY_MARKUP)
 
 
 def _check_inline_button(button: Any) -> None:
@@ -70,13 +71,13 @@ def inline_markup(markup: JSON | None) -> JSON | None:
     return None
 
 
-def formatted_text(params: Params) -> JSON:
+def formatted_text(params: Params, too_long: str = "text is too long") -> JSON:
     raw = params.str_("text") or ""
     text, entities = parse_text(raw, params.str_("parse_mode"), params.json_("entities"))
     if not text:
         raise ApiError.bad_request("message text is empty")
     if utf16_len(text) > MAX_TEXT:
-        raise ApiError.bad_request("text is too long")
+        raise ApiError.bad_request(too_long)
     content: JSON = {"text": text}
     if entities:
         content["entities"] = entities
@@ -138,10 +139,12 @@ def _thread(chat: ChatRecord, thread_id: int | None, reply: StoredMessage | None
 
 def send_bot_message(sandbox: Sandbox, bot: BotRecord, params: Params, content: JSON) -> JSON:
     """Validate and store a message a bot sends; returns the Message object Telegram would return."""
-    chat_id = params.chat_id()
+    chat_id = sandbox.require_chat(params.chat_id())
     state = sandbox.state
     markup = check_reply_markup(params.json_("reply_markup"))
     chat = state.chat(chat_id)
+    if bot.id in chat.left_bots:
+        raise ApiError(403, "Forbidden: bot is not a member of the supergroup chat")
     reply = _reply_target(sandbox, chat_id, params)
     thread = _thread(chat, params.int_("message_thread_id"), reply, strict=True)
     message: JSON = {"message_id": state.next_message_id(), "from": bot.user_json(), "chat": chat.chat_json(),
@@ -156,6 +159,7 @@ def send_bot_message(sandbox: Sandbox, bot: BotRecord, params: Params, content: 
     if params.bool_("protect_content"):
         message["has_protected_content"] = True
     _track_reply_keyboard(sandbox, chat, markup)
+    state.drafts.pop(chat_id, None)  # the message a draft streamed is sent: the draft is gone
     state.add_message(chat_id, message["message_id"], message)
     sandbox.stats.sent_messages += 1
     sandbox.stats.per_chat[chat_id]["sent"] += 1
@@ -166,7 +170,7 @@ def _track_reply_keyboard(sandbox: Sandbox, chat: ChatRecord, markup: JSON | Non
     if markup is None:
         return
     if "keyboard" in markup:
-        chat.reply_keyboard = markup
+        chat.reply_keyboard = normalize(markup, "ReplyKeyboardMarkup")
     elif "remove_keyboard" in markup:
         chat.reply_keyboard = None
     else:

@@ -12,6 +12,7 @@ from sandbox import inbound, views
 from sandbox.deps import SandboxDep
 from sandbox.errors import ApiError
 from sandbox.inbound import Sender
+from sandbox.methods import admin, content, inline
 from sandbox.models import JSON, ChatRecord
 
 router = APIRouter(prefix="/api")
@@ -29,6 +30,22 @@ class CallbackIn(Sender):
 class WebAppDataIn(Sender):
     data: str
     button_text: str = ""
+
+
+class VoteIn(Sender):
+    message_id: int
+    option_ids: list[int]
+
+
+class InlineQueryIn(Sender):
+    query: str = ""
+    offset: str = ""
+    chat_type: str | None = "sender"
+
+
+class ChooseIn(BaseModel):
+    chat_id: int
+    result_id: str
 
 
 class ResetIn(BaseModel):
@@ -77,6 +94,42 @@ for _kind, _path in (("voice", "/voice"), ("document", "/documents"), ("photo", 
 async def post_callback(body: CallbackIn, sandbox: SandboxDep) -> JSON:
     update_id, query_id = inbound.press_button(sandbox, body, body.message_id, body.data)
     return {"update_id": update_id, "callback_query_id": query_id}
+
+
+@router.post("/polls/votes")
+async def post_vote(body: VoteIn, sandbox: SandboxDep) -> JSON:
+    """A person votes in a poll (no options: takes the vote back); the bot gets `poll` (and `poll_answer`)."""
+    user = sandbox.state.user(body.uid, **body.profile())
+    update_ids = content.vote(sandbox, body.chat_id, body.message_id, user, body.option_ids)
+    return {"update_ids": update_ids}
+
+
+@router.post("/inline_queries")
+async def post_inline_query(body: InlineQueryIn, sandbox: SandboxDep) -> JSON:
+    """A person types "@bot query" in a chat of type `chat_type`; the bot gets an `inline_query`."""
+    user = sandbox.state.user(body.uid, **body.profile())
+    update_id, query_id = inline.ask(sandbox, user, body.query, body.offset, body.chat_type, body.bot_id)
+    return {"update_id": update_id, "inline_query_id": query_id}
+
+
+@router.get("/inline_queries/{query_id}")
+async def get_inline_query(query_id: str, sandbox: SandboxDep) -> JSON:
+    query = sandbox.state.inline_queries.get(query_id)
+    if query is None:
+        raise ApiError(404, "inline query not found")
+    return inline.view(query_id, query)
+
+
+@router.post("/inline_queries/{query_id}/choose")
+async def choose_inline_result(query_id: str, body: ChooseIn, sandbox: SandboxDep) -> JSON:
+    update_id, message_id = inline.choose(sandbox, query_id, body.result_id, body.chat_id)
+    return {"update_id": update_id, "message_id": message_id}
+
+
+@router.get("/stickers")
+async def sticker_set(sandbox: SandboxDep) -> JSON:
+    """The built-in sticker set (what getStickerSet("SandboxStickers") returns)."""
+    return admin.builtin_sticker_set(sandbox.state)
 
 
 @router.post("/web_app_data")
@@ -161,7 +214,7 @@ async def stats(sandbox: SandboxDep) -> JSON:
 
 @router.get("/config")
 async def get_config(sandbox: SandboxDep) -> JSON:
-    return {**sandbox.flood.config.as_dict(), "webapp_url_base": sandbox.webapp_url_base,
+    return {**sandbox.flood.config.as_dict(), **sandbox.options.as_dict(), "webapp_url_base": sandbox.webapp_url_base,
             "current_bot_id": sandbox.target_bot_id()}
 
 
@@ -169,6 +222,7 @@ async def get_config(sandbox: SandboxDep) -> JSON:
 async def set_config(body: dict[str, Any], sandbox: SandboxDep) -> JSON:
     try:
         sandbox.flood.config.update(body)
+        sandbox.options.update(body)
     except (TypeError, ValueError) as exc:
         raise ApiError.bad_request(f"invalid config: {exc}") from None
     return await get_config(sandbox)

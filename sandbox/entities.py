@@ -85,7 +85,7 @@ def parse_text(text: str, parse_mode: str | None, entities: list[Entity] | None 
     if mode == "markdown":
         return parse_markdown(text)
     if mode:
-        raise ApiError.bad_request(f"unsupported parse_mode {parse_mode!r}")
+        raise ApiError.bad_request("unsupported parse_mode")
     return _strip(text, [])
 
 

@@ -9,6 +9,9 @@ NOT_MODIFIED = (
     "current content and reply markup of the message"
 )
 QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
+INVALID_TOKEN = "Unauthorized: invalid token specified"
+CHAT_NOT_FOUND = "chat not found"
+BAD_REPLY_MARKUP = "can't parse reply keyboard markup JSON object"
 GET_UPDATES_WITH_WEBHOOK = (
     "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
 )

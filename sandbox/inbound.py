@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from typing import Any
 
 from pydantic import BaseModel
@@ -92,7 +93,8 @@ def press_button(sandbox: Sandbox, sender: Sender, message_id: int, data: str) -
     bot_id = sandbox.target_bot_id(bot_id)
     query_id = str(secrets.randbits(63))
     sandbox.state.add_callback(CallbackRecord(id=query_id, bot_id=bot_id, chat_id=sender.chat_id,
-                                              message_id=message_id, user_id=sender.uid, data=data, date=now()))
+                                              message_id=message_id, user_id=sender.uid, data=data, date=now(),
+                                              created=time.time()))
     update_id = sandbox.enqueue(bot_id, {"callback_query": {
         "id": query_id, "from": user, "message": snapshot(stored), "chat_instance": chat_instance(sender.chat_id),
         "data": data,

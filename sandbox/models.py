@@ -33,6 +33,7 @@ class BotRecord(Record):
     commands: dict[str, list[JSON]] = field(default_factory=dict)  # "<scope json>|<language>" -> commands
     menu_buttons: dict[str, JSON] = field(default_factory=dict)  # "default" or chat id -> MenuButton
     profile: dict[str, str] = field(default_factory=dict)  # name, description, short_description
+    admin_rights: dict[str, JSON] = field(default_factory=dict)  # "groups" / "channels" -> ChatAdministratorRights
 
     def user_json(self) -> JSON:
         return {"id": self.id, "is_bot": True, "first_name": BOT_FIRST_NAME, "username": BOT_USERNAME}
@@ -66,6 +67,9 @@ class ChatRecord(Record):
     is_forum: bool = False
     topics: dict[str, JSON] = field(default_factory=dict)  # thread id -> {name, icon_color, closed}
     reply_keyboard: JSON | None = None  # the reply keyboard the bot last showed, until removed
+    members: dict[str, JSON] = field(default_factory=dict)  # user id -> {"status", "until_date", "permissions"}
+    left_bots: list[int] = field(default_factory=list)  # bots that called leaveChat
+    general_topic_name: str = "General"
 
     @property
     def type(self) -> str:
@@ -130,3 +134,4 @@ class CallbackRecord(Record):
     data: str
     date: int
     answer: JSON | None = None  # {"text", "show_alert", "url", "cache_time"} once answered
+    created: float = 0.0  # time.time() when pressed: answers are refused after Options.callback_timeout

@@ -13,7 +13,7 @@ from typing import Any
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
-from sandbox.errors import ApiError
+from sandbox.errors import BAD_REPLY_MARKUP, ApiError
 
 
 @dataclass
@@ -80,13 +80,15 @@ class Params:
             try:
                 return json.loads(value)
             except json.JSONDecodeError:
+                if name == "reply_markup":
+                    raise ApiError.bad_request(BAD_REPLY_MARKUP) from None
                 raise ApiError.bad_request(f"can't parse {name.replace('_', ' ')} JSON object") from None
         return value
 
-    def chat_id(self) -> int:
-        value = self.values.get("chat_id")
+    def chat_id(self, name: str = "chat_id") -> int:
+        value = self.values.get(name)
         if value in (None, ""):
-            raise ApiError.bad_request("chat_id is empty")
+            raise ApiError.bad_request(f"{name} is empty")
         try:
             return int(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from sandbox.errors import ApiError
 from sandbox.models import JSON, BotRecord
 from sandbox.params import Params
+from sandbox.schema import normalize, result_spec
 
 if TYPE_CHECKING:
     from sandbox.service import Sandbox
@@ -22,6 +23,10 @@ class Call:
     bot: BotRecord
     params: Params
     request: Request | None = None
+
+    def chat_id(self, name: str = "chat_id") -> int:
+        """The chat a call addresses; "chat not found" for a private chat whose user never wrote to the bot."""
+        return self.sandbox.require_chat(self.params.chat_id(name))
 
 
 @dataclass
@@ -88,4 +93,4 @@ async def execute(sandbox: Sandbox, token: str, method_name: str, params: Params
         return exc.error_code, exc.body()
     if isinstance(result, Described):
         return 200, {"ok": True, "result": result.result, "description": result.description}
-    return 200, {"ok": True, "result": result}
+    return 200, {"ok": True, "result": normalize(result, result_spec(method.name))}

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import structlog
 
-from sandbox.errors import ApiError
+from sandbox.errors import CHAT_NOT_FOUND, INVALID_TOKEN, ApiError
 from sandbox.flood import FloodConfig, FloodControl, Stats
 from sandbox.models import BotRecord
 from sandbox.state import SandboxState
@@ -18,11 +19,40 @@ from sandbox.webhook import WebhookDispatcher
 log = structlog.get_logger()
 
 _TOKEN_RE = re.compile(r"^(\d{1,20}):([A-Za-z0-9_-]{1,100})$")
+CALLBACK_TIMEOUT = 15.0  # seconds Telegram waits for answerCallbackQuery
+
+
+@dataclass
+class Options:
+    """How close to Telegram the sandbox behaves; each switch is off (strict) unless a test or a host needs it.
+
+    local_webhooks: accept setWebhook to any http(s) URL (Telegram wants HTTPS on port 443, 80, 88 or 8443, on a
+    public address). open_chats: let a bot write to a private chat whose user never wrote to it (Telegram: "chat
+    not found"). callback_timeout: seconds after which answerCallbackQuery is "query is too old".
+    """
+
+    local_webhooks: bool = False
+    open_chats: bool = False
+    callback_timeout: float = CALLBACK_TIMEOUT
+
+    def update(self, changes: dict[str, Any]) -> None:
+        for name in ("local_webhooks", "open_chats"):
+            if name in changes:
+                setattr(self, name, bool(changes[name]))
+        if "callback_timeout" in changes:
+            self.callback_timeout = max(float(changes["callback_timeout"]), 0.0)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"local_webhooks": self.local_webhooks, "open_chats": self.open_chats,
+                "callback_timeout": self.callback_timeout}
 
 
 class Sandbox:
     def __init__(self, state_file: Path | None = None, *, flood_limits: bool = False,
-                 webapp_url_base: str = "") -> None:
+                 webapp_url_base: str = "", local_webhooks: bool = False, open_chats: bool = False,
+                 callback_timeout: float = CALLBACK_TIMEOUT) -> None:
+        self.options = Options(local_webhooks, open_chats, callback_timeout)
+        self._initial_options = Options(local_webhooks, open_chats, callback_timeout)
         self.state = SandboxState(open_store(state_file))
         self.stats = Stats()
         self._initial_flood = FloodConfig(flood_limits=flood_limits)
@@ -51,8 +81,15 @@ class Sandbox:
     def bot_from_token(self, token: str) -> BotRecord:
         m = _TOKEN_RE.match(token)
         if not m or int(m.group(1)) <= 0:
-            raise ApiError(401, "Unauthorized")
+            raise ApiError(401, INVALID_TOKEN)
         return self.state.bot_for_token(int(m.group(1)), token)
+
+    def require_chat(self, chat_id: int) -> int:
+        """A chat a bot may use: groups always; a private chat once its user wrote (unless `open_chats`)."""
+        known = chat_id < 0 or chat_id in self.state.users or chat_id in self.state.chats
+        if not (known or self.options.open_chats):
+            raise ApiError.bad_request(CHAT_NOT_FOUND)
+        return chat_id
 
     def target_bot_id(self, explicit: int | None = None) -> int | None:
         """Who receives an update made through the control API: the given bot, else the last one seen."""
@@ -73,4 +110,5 @@ class Sandbox:
         self.stats.reset()
         self.flood.reset()
         self.flood.config.update(self._initial_flood.as_dict())
+        self.options.update(self._initial_options.as_dict())
         log.info("sandbox.reset", forget_bots=forget_bots)

@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from sandbox.models import JSON, BotRecord, CallbackRecord, ChatRecord, FileRecord, StoredMessage
+from sandbox.schema import normalize
 from sandbox.store import Store
 
-CONVERSATION_KINDS = ["chat", "message", "update", "file", "callback", "user", "webapp_query"]
+CONVERSATION_KINDS = ["chat", "message", "update", "file", "callback", "user", "webapp_query", "poll", "inline_query"]
 _FILE_PREFIX = {"document": "BQAC", "photo": "AgAC", "voice": "AwAC", "audio": "CQAC", "video": "BAAC",
                 "animation": "CgAC", "sticker": "CAAC", "video_note": "DQAC"}
 _FILE_DIR = {"document": "documents", "photo": "photos", "voice": "voice", "audio": "music", "video": "videos",
@@ -40,6 +41,9 @@ class SandboxState:
         self.callbacks: dict[str, CallbackRecord] = {}
         self.users: dict[int, JSON] = {}
         self.webapp_queries: dict[str, JSON] = {}
+        self.polls: dict[str, JSON] = {}  # poll id -> {"poll", "chat_id", "message_id", "bot_id", "votes"}
+        self.inline_queries: dict[str, JSON] = {}  # id -> {"bot_id", "user_id", "query", "created", "answer"}
+        self.drafts: dict[int, JSON] = {}  # in memory only: the draft a bot is streaming to a chat (sendMessageDraft)
         self.counters: JSON = {"update_id": 0, "message_id": 0, "file": 0, "current_bot_id": None}
         self.chat_actions: dict[int, JSON] = {}  # in memory only: the last sendChatAction per chat
         self._signals: dict[int | None, asyncio.Event] = {}
@@ -69,6 +73,8 @@ class SandboxState:
             self.callbacks[cb.id] = cb
         self.users = {int(k): v for k, v in records.get("user", {}).items()}
         self.webapp_queries = dict(records.get("webapp_query", {}))
+        self.polls = dict(records.get("poll", {}))
+        self.inline_queries = dict(records.get("inline_query", {}))
 
     def _save_counters(self) -> None:
         self.store.put("meta", "counters", self.counters)
@@ -80,6 +86,7 @@ class SandboxState:
         self.store.put("chat", str(chat.id), chat.to_record())
 
     def save_message(self, msg: StoredMessage) -> None:
+        msg.message = normalize(msg.message, "Message")  # what Telegram keeps: documented fields only
         self.store.put("message", msg.key, msg.to_record())
 
     def save_callback(self, cb: CallbackRecord) -> None:
@@ -98,6 +105,9 @@ class SandboxState:
         self.callbacks.clear()
         self.users.clear()
         self.webapp_queries.clear()
+        self.polls.clear()
+        self.inline_queries.clear()
+        self.drafts.clear()
         self.chat_actions.clear()
         if forget_bots:
             self.bots.clear()
@@ -172,7 +182,7 @@ class SandboxState:
         return int(self.counters["message_id"])
 
     def add_message(self, chat_id: int, message_id: int, message: JSON) -> StoredMessage:
-        stored = StoredMessage(chat_id=chat_id, message_id=message_id, message=message)
+        stored = StoredMessage(chat_id=chat_id, message_id=message_id, message=normalize(message, "Message"))
         self._index_message(stored)
         self.save_message(stored)
         return stored
@@ -198,7 +208,7 @@ class SandboxState:
         self.counters["update_id"] += 1
         update_id = int(self.counters["update_id"])
         self._save_counters()
-        update = {"update_id": update_id, **payload}
+        update = normalize({"update_id": update_id, **payload}, "Update")
         self.updates.setdefault(bot_id, {})[update_id] = update
         self.store.put("update", str(update_id), {"update_id": update_id, "bot_id": bot_id, "update": update})
         self.notify(bot_id)
@@ -270,6 +280,12 @@ class SandboxState:
     def add_callback(self, cb: CallbackRecord) -> None:
         self.callbacks[cb.id] = cb
         self.save_callback(cb)
+
+    def save_poll(self, poll_id: str) -> None:
+        self.store.put("poll", poll_id, self.polls[poll_id])
+
+    def save_inline_query(self, query_id: str) -> None:
+        self.store.put("inline_query", query_id, self.inline_queries[query_id])
 
     def add_webapp_query(self, query_id: str, info: JSON) -> None:
         self.webapp_queries[query_id] = info

@@ -6,8 +6,9 @@ from sandbox.models import JSON, CallbackRecord, ChatRecord, StoredMessage
 from sandbox.service import Sandbox
 
 _MEDIA_KEYS = ("document", "voice", "photo", "audio", "video", "animation", "sticker", "video_note", "location",
-               "contact", "web_app_data", "forum_topic_created", "link_preview_options", "via_bot", "forward_origin")
-_SERVICE_KEYS = ("forum_topic_created",)
+               "contact", "web_app_data", "forum_topic_created", "link_preview_options", "via_bot", "forward_origin",
+               "poll", "dice", "venue", "media_group_id", "new_chat_title")
+_SERVICE_KEYS = ("forum_topic_created", "new_chat_title")
 
 
 def is_service(stored: StoredMessage) -> bool:
@@ -59,6 +60,7 @@ def chat_details(sandbox: Sandbox, chat: ChatRecord, bot_id: int | None) -> JSON
         "menu_button": bot.menu_button_for(chat.id) if bot else {"type": "commands"},
         "commands": _commands(bot.commands if bot else {}, chat.id),
         "action": action,
+        "draft": sandbox.state.drafts.get(chat.id),  # what the bot is streaming (sendMessageDraft), until it sends
         "bot_id": bot.id if bot else None,
     }
 

@@ -1,5 +1,5 @@
 """Bot API methods; importing this package registers them all (see sandbox.registry)."""
 
-from sandbox.methods import chats, media, messages, updates
+from sandbox.methods import admin, chats, content, inline, media, messages, updates
 
-__all__ = ["chats", "media", "messages", "updates"]
+__all__ = ["admin", "chats", "content", "inline", "media", "messages", "updates"]

@@ -8,8 +8,10 @@ import secrets
 from sandbox.compose import add_user_message
 from sandbox.entities import parse_text
 from sandbox.errors import ApiError
+from sandbox.methods.admin import member_status
 from sandbox.models import JSON, ChatRecord
 from sandbox.registry import Call, api_method
+from sandbox.schema import normalize
 from sandbox.state import now
 
 TOPIC_COLORS = (7322096, 16766590, 13338331, 9367192, 16749490, 16478047)
@@ -22,13 +24,13 @@ _ADMIN_RIGHTS = ("can_manage_chat", "can_delete_messages", "can_manage_video_cha
 
 @api_method("getChat")
 async def get_chat(call: Call) -> JSON:
-    chat = call.sandbox.state.chat(call.params.chat_id())
+    chat = call.sandbox.state.chat(call.chat_id())
     return {**chat.chat_json(), "accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": _NO_GIFTS}
 
 
 @api_method("getChatMember")
 async def get_chat_member(call: Call) -> JSON:
-    chat_id = call.params.chat_id()
+    chat_id = call.chat_id()
     user_id = call.params.required_int("user_id", "user not found")
     if user_id == call.bot.id:
         user = call.bot.user_json()
@@ -36,15 +38,20 @@ async def get_chat_member(call: Call) -> JSON:
             return {"status": "administrator", "user": user, "can_be_edited": False, "is_anonymous": False,
                     "can_promote_members": False, **dict.fromkeys(_ADMIN_RIGHTS, True)}
         return {"status": "member", "user": user}
-    user = call.sandbox.state.user(user_id)
+    known = call.sandbox.state.users.get(user_id)
+    if known is None and not call.sandbox.options.open_chats:
+        raise ApiError.bad_request("user not found")  # Telegram knows no such user
+    user = known or {"id": user_id, "is_bot": False, "first_name": f"User {user_id}"}
     if chat_id == user_id:
         return {"status": "member", "user": user}
+    if chat_id < 0 and (changed := member_status(call.sandbox.state.chat(chat_id), user_id, user)) is not None:
+        return changed  # banned, restricted or unbanned (left)
     return {"status": "creator", "user": user, "is_anonymous": False} if chat_id < 0 else {
         "status": "member", "user": user}
 
 
 def _forum(call: Call) -> ChatRecord:
-    chat_id = call.params.chat_id()
+    chat_id = call.chat_id()
     if chat_id > 0:
         raise ApiError.bad_request("the chat is not a forum")
     return call.sandbox.state.chat(chat_id)
@@ -176,7 +183,7 @@ async def set_chat_menu_button(call: Call) -> bool:
     if button["type"] == "web_app" and not (button.get("text") and (button.get("web_app") or {}).get("url")):
         raise ApiError.bad_request("BUTTON_TYPE_INVALID")
     key = str(call.params.int_("chat_id") or "default")
-    call.bot.menu_buttons[key] = button
+    call.bot.menu_buttons[key] = normalize(button, "MenuButtonDefault|MenuButtonWebApp|MenuButtonCommands")
     call.sandbox.state.save_bot(call.bot)
     return True
 

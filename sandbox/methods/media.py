@@ -33,6 +33,11 @@ async def _input_file(call: Call, field: str, kind: str) -> tuple[FileRecord, Up
     value = call.params.file(field)
     if value is None:
         raise ApiError.bad_request(f"there is no {field} in the request")
+    return await input_file(call, value, kind)
+
+
+async def input_file(call: Call, value: Upload | str, kind: str) -> tuple[FileRecord, Upload | None]:
+    """A file given as an upload, an http(s) URL the sandbox fetches, or the file_id of a stored file."""
     if isinstance(value, str) and value.startswith(("http://", "https://")):
         value = await _fetch(value)
     if isinstance(value, Upload):
@@ -65,15 +70,6 @@ for _kind, _method in (("document", "sendDocument"), ("photo", "sendPhoto"), ("v
                        ("audio", "sendAudio"), ("video", "sendVideo"), ("animation", "sendAnimation"),
                        ("sticker", "sendSticker"), ("video_note", "sendVideoNote")):
     _media_sender(_kind, _method)
-
-
-@api_method("sendLocation", sends=True)
-async def send_location(call: Call) -> JSON:
-    latitude, longitude = call.params.float_("latitude"), call.params.float_("longitude")
-    if latitude is None or longitude is None:
-        raise ApiError.bad_request("wrong latitude or longitude")
-    return send_bot_message(call.sandbox, call.bot, call.params,
-                            {"location": {"latitude": latitude, "longitude": longitude}})
 
 
 @api_method("getFile")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from sandbox.compose import (
     check_reply_markup,
     clean,
@@ -24,11 +26,11 @@ async def send_message(call: Call) -> JSON:
     return send_bot_message(call.sandbox, call.bot, call.params, formatted_text(call.params))
 
 
-def _editable(call: Call, verb: str = "edit") -> StoredMessage:
+def editable(call: Call, verb: str = "edit") -> StoredMessage:
     params = call.params
     if params.has("inline_message_id"):
         raise ApiError.bad_request(f"message to {verb} not found")  # inline mode is not emulated
-    chat_id = params.chat_id()
+    chat_id = call.chat_id()
     message_id = params.required_int("message_id", f"message to {verb} not found")
     stored = call.sandbox.state.message(chat_id, message_id)
     if stored is None:
@@ -63,17 +65,17 @@ def _apply_edit(call: Call, stored: StoredMessage, content: JSON, markup: JSON |
 
 @api_method("editMessageText", sends=True)
 async def edit_message_text(call: Call) -> JSON:
-    stored = _editable(call)
+    stored = editable(call)
     if "text" not in stored.message:
         raise ApiError.bad_request("there is no text in the message to edit")
-    content = formatted_text(call.params)
+    content = formatted_text(call.params, too_long="MESSAGE_TOO_LONG")
     markup = inline_markup(check_reply_markup(call.params.json_("reply_markup")))
     return _apply_edit(call, stored, content, markup, ("text", "entities"))
 
 
 @api_method("editMessageCaption", sends=True)
 async def edit_message_caption(call: Call) -> JSON:
-    stored = _editable(call)
+    stored = editable(call)
     if "text" in stored.message:
         raise ApiError.bad_request("there is no caption in the message to edit")
     markup = inline_markup(check_reply_markup(call.params.json_("reply_markup")))
@@ -82,7 +84,7 @@ async def edit_message_caption(call: Call) -> JSON:
 
 @api_method("editMessageReplyMarkup", sends=True)
 async def edit_message_reply_markup(call: Call) -> JSON:
-    stored = _editable(call)
+    stored = editable(call)
     return _apply_edit(call, stored, {}, inline_markup(check_reply_markup(call.params.json_("reply_markup"))))
 
 
@@ -98,7 +100,7 @@ def _delete(call: Call, chat_id: int, message_id: int) -> bool:
 
 @api_method("deleteMessage")
 async def delete_message(call: Call) -> bool:
-    chat_id = call.params.chat_id()
+    chat_id = call.chat_id()
     message_id = call.params.required_int("message_id", "message identifier is not specified")
     if not _delete(call, chat_id, message_id):
         raise ApiError.bad_request("message to delete not found")
@@ -107,7 +109,7 @@ async def delete_message(call: Call) -> bool:
 
 @api_method("deleteMessages")
 async def delete_messages(call: Call) -> bool:
-    chat_id = call.params.chat_id()
+    chat_id = call.chat_id()
     ids = call.params.json_("message_ids")
     if not isinstance(ids, list) or not ids:
         raise ApiError.bad_request("message identifiers are not specified")
@@ -125,14 +127,14 @@ def _copy_content(call: Call) -> StoredMessage:
     return stored
 
 
-_CONTENT_KEYS = ("text", "entities", "caption", "caption_entities", "document", "photo", "voice", "audio",
+CONTENT_KEYS = ("text", "entities", "caption", "caption_entities", "document", "photo", "voice", "audio",
                  "video", "animation", "sticker", "video_note", "location", "contact")
 
 
 @api_method("copyMessage", sends=True)
 async def copy_message(call: Call) -> JSON:
     source = _copy_content(call)
-    content = {k: v for k, v in source.message.items() if k in _CONTENT_KEYS}
+    content = {k: v for k, v in source.message.items() if k in CONTENT_KEYS}
     if call.params.has("caption"):
         content.update(formatted_caption(call.params))
     message = send_bot_message(call.sandbox, call.bot, call.params, content)
@@ -142,7 +144,7 @@ async def copy_message(call: Call) -> JSON:
 @api_method("forwardMessage", sends=True)
 async def forward_message(call: Call) -> JSON:
     source = _copy_content(call)
-    content = {k: v for k, v in source.message.items() if k in _CONTENT_KEYS}
+    content = {k: v for k, v in source.message.items() if k in CONTENT_KEYS}
     sender = source.message.get("from") or {}
     content["forward_origin"] = {"type": "user", "sender_user": sender, "date": source.message["date"]}
     return send_bot_message(call.sandbox, call.bot, call.params, content)
@@ -154,6 +156,8 @@ async def answer_callback_query(call: Call) -> bool:
     callback = call.sandbox.state.callbacks.get(query_id)
     if callback is None or callback.answer is not None or callback.bot_id not in (None, call.bot.id):
         raise ApiError.bad_request(QUERY_TOO_OLD)
+    if time.time() - callback.created > call.sandbox.options.callback_timeout:
+        raise ApiError.bad_request(QUERY_TOO_OLD)  # Telegram waits about 15 s for the answer
     callback.answer = clean({
         "text": call.params.str_("text"), "show_alert": call.params.bool_("show_alert"),
         "url": call.params.str_("url"), "cache_time": call.params.int_("cache_time"), "date": now(),
@@ -164,7 +168,7 @@ async def answer_callback_query(call: Call) -> bool:
 
 @api_method("sendChatAction")
 async def send_chat_action(call: Call) -> bool:
-    chat_id = call.params.chat_id()
+    chat_id = call.chat_id()
     action = call.params.str_("action") or ""
     if action not in CHAT_ACTIONS:
         raise ApiError.bad_request("wrong parameter action in request")
@@ -175,13 +179,13 @@ async def send_chat_action(call: Call) -> bool:
 
 @api_method("setMessageReaction")
 async def set_message_reaction(call: Call) -> bool:
-    _editable(call, "react to")
+    editable(call, "react to")
     return True
 
 
 @api_method("pinChatMessage")
 async def pin_chat_message(call: Call) -> bool:
-    _editable(call, "pin")
+    editable(call, "pin")
     return True
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 
@@ -14,6 +16,7 @@ from sandbox.models import BOT_FIRST_NAME, BOT_USERNAME, JSON
 from sandbox.registry import Call, Described, accept, api_method
 
 MAX_POLL_TIMEOUT = 50
+WEBHOOK_PORTS = (443, 80, 88, 8443)
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
@@ -99,14 +102,35 @@ async def get_updates(call: Call) -> list[JSON]:
         offset = None  # already confirmed
 
 
+def _check_webhook_url(url: str, *, local: bool) -> None:
+    """Refuse what Telegram refuses; `local` (the sandbox's local-webhook switch) lets any http(s) URL through."""
+    parsed = urlsplit(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname or (parsed.scheme == "http" and not local):
+        raise ApiError.bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    if local:
+        return
+    try:
+        port = parsed.port or 443
+    except ValueError:
+        raise ApiError.bad_request("bad webhook: Wrong port number specified in the URL") from None
+    if port not in WEBHOOK_PORTS:
+        raise ApiError.bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
+    host = "127.0.0.1" if parsed.hostname == "localhost" else parsed.hostname
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return  # a name: Telegram resolves it; the sandbox cannot (and never sends there without the switch)
+    if not address.is_global:
+        raise ApiError.bad_request(f"bad webhook: IP address {address} is reserved")
+
+
 @api_method("setWebhook")
 async def set_webhook(call: Call) -> Described:
     sandbox, bot, params = call.sandbox, call.bot, call.params
     url = (params.str_("url") or "").strip()
     if not url:
         return await delete_webhook(call)
-    if not url.startswith(("http://", "https://")):
-        raise ApiError.bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    _check_webhook_url(url, local=sandbox.options.local_webhooks)
     secret = params.str_("secret_token")
     if secret and not _SECRET_RE.match(secret):
         raise ApiError.bad_request("secret token contains unallowed characters")

@@ -14,6 +14,7 @@ const ui = {
   details: null,
   config: {},
   miniapp: null, // {buttonText, keyboardButton}
+  votes: {}, // message id -> the options this page voted for
 };
 
 async function api(path, options = {}) {
@@ -128,14 +129,122 @@ function mediaBlock(m) {
     a.download = f.file_name || "file";
     a.textContent = `📄 ${f.file_name || "file"} (${f.file_size} bytes)`;
     box.appendChild(a);
+  } else if (m.poll) {
+    return pollBlock(m);
+  } else if (m.dice) {
+    box.className = "media dice";
+    box.title = `${m.dice.emoji} rolled ${m.dice.value}`;
+    const face = document.createElement("span");
+    face.className = "dice-emoji";
+    face.textContent = m.dice.emoji;
+    const value = document.createElement("strong");
+    value.className = "dice-value";
+    value.textContent = String(m.dice.value);
+    box.append(face, value);
+  } else if (m.contact) {
+    const c = m.contact;
+    box.className = "media contact";
+    box.textContent = `👤 ${[c.first_name, c.last_name].filter(Boolean).join(" ")} · ${c.phone_number}`;
+  } else if (m.venue) {
+    box.className = "media venue";
+    const title = document.createElement("strong");
+    title.textContent = `📍 ${m.venue.title}`;
+    box.append(title, document.createElement("br"), m.venue.address,
+      document.createElement("br"), mapLink(m.venue.location));
   } else if (m.location) {
-    box.textContent = `📍 ${m.location.latitude}, ${m.location.longitude}`;
+    box.className = "media location" + (m.location.live_period ? " live" : "");
+    box.append(m.location.live_period ? "📡 live location " : "📍 ", mapLink(m.location));
+    if (m.location.heading) box.append(` · heading ${m.location.heading}°`);
+  } else if (m.sticker) {
+    const img = document.createElement("img");
+    img.className = "sticker";
+    img.src = fileUrl(m.sticker);
+    img.alt = m.sticker.emoji || "sticker";
+    box.appendChild(img);
   } else if (m.web_app_data) {
     box.textContent = `Data from "${m.web_app_data.button_text}": ${m.web_app_data.data}`;
   } else {
     return null;
   }
   return box;
+}
+
+function mapLink(location) {
+  const a = document.createElement("a");
+  a.href = `https://www.openstreetmap.org/?mlat=${location.latitude}&mlon=${location.longitude}`;
+  a.target = "_blank";
+  a.rel = "noopener";
+  a.textContent = `${location.latitude}, ${location.longitude}`;
+  return a;
+}
+
+function pollBlock(m) {
+  const poll = m.poll;
+  const box = document.createElement("div");
+  box.className = "media poll" + (poll.is_closed ? " closed" : "");
+  const head = document.createElement("strong");
+  head.textContent = `📊 ${poll.question}`;
+  const kind = document.createElement("div");
+  kind.className = "muted";
+  kind.textContent = `${poll.is_anonymous ? "Anonymous" : "Public"} ${poll.type === "quiz" ? "quiz" : "poll"}` +
+    `${poll.is_closed ? " · closed" : ""} · ${poll.total_voter_count} vote(s)`;
+  box.append(head, kind);
+  const mine = (ui.votes[m.message_id] || []);
+  poll.options.forEach((option, index) => {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "poll-option" + (mine.includes(index) ? " chosen" : "");
+    b.disabled = poll.is_closed;
+    b.textContent = `${option.text} — ${option.voter_count}`;
+    b.onclick = () => votePoll(m, index);
+    box.appendChild(b);
+  });
+  return box;
+}
+
+async function votePoll(m, index) {
+  const mine = ui.votes[m.message_id] || [];
+  let chosen;
+  if (m.poll.allows_multiple_answers) chosen = mine.includes(index) ? mine.filter((i) => i !== index) : [...mine, index];
+  else chosen = mine.includes(index) ? [] : [index];
+  try {
+    await postJSON("polls/votes", { ...sender(), message_id: m.message_id, option_ids: chosen.sort() });
+    ui.votes[m.message_id] = chosen;
+    ui.lastMessages = "";
+    await refreshMessages();
+  } catch (e) {
+    toast(e.message);
+  }
+}
+
+function albumElement(group, byId) {
+  const el = messageElement(group[0], byId);
+  const grid = document.createElement("div");
+  grid.className = "album";
+  for (const m of group) {
+    const cell = mediaBlock(m);
+    if (cell) grid.appendChild(cell);
+  }
+  const first = el.querySelector(".media");
+  if (first) first.replaceWith(grid);
+  else el.prepend(grid);
+  const caption = group.find((m) => m.caption);
+  const text = el.querySelector(".text");
+  if (caption && text) text.replaceChildren(renderText(caption.caption, caption.entities));
+  el.dataset.mediaGroupId = group[0].media_group_id;
+  return el;
+}
+
+function grouped(messages, byId) {
+  const out = [];
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i];
+    if (!m.media_group_id) { out.push(messageElement(m, byId)); continue; }
+    const group = [m];
+    while (i + 1 < messages.length && messages[i + 1].media_group_id === m.media_group_id) group.push(messages[++i]);
+    out.push(albumElement(group, byId));
+  }
+  return out;
 }
 
 function inlineKeyboard(m) {
@@ -165,6 +274,11 @@ function messageElement(m, byId) {
     el.textContent = `Topic created: ${m.forum_topic_created.name}`;
     return el;
   }
+  if (m.new_chat_title) {
+    el.className = "msg service";
+    el.textContent = `Title changed to “${m.new_chat_title}”`;
+    return el;
+  }
   el.className = "msg" + (m.from_bot ? "" : " mine");
   el.dataset.messageId = m.message_id;
   if (m.reply_to_message_id) {
@@ -176,7 +290,16 @@ function messageElement(m, byId) {
   }
   const media = mediaBlock(m);
   if (media) el.appendChild(media);
-  el.appendChild(renderText(m.text || m.caption || "", m.entities));
+  const text = document.createElement("div");
+  text.className = "text";
+  text.appendChild(renderText(m.text || m.caption || "", m.entities));
+  el.appendChild(text);
+  if (m.via_bot) {
+    const via = document.createElement("div");
+    via.className = "muted";
+    via.textContent = `via @${m.via_bot.username}`;
+    el.prepend(via);
+  }
   const keyboard = inlineKeyboard(m);
   if (keyboard) el.appendChild(keyboard);
   const meta = document.createElement("div");
@@ -197,7 +320,8 @@ async function refreshMessages() {
   const box = $("messages");
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
   const byId = new Map(list.map((m) => [m.message_id, m]));
-  box.replaceChildren(...shown.map((m) => messageElement(m, byId)));
+  box.replaceChildren(...grouped(shown, byId));
+  renderDraft(ui.details && ui.details.draft);
   if (atBottom || !refreshMessages.scrolled) { box.scrollTop = box.scrollHeight; refreshMessages.scrolled = true; }
 }
 
@@ -225,8 +349,22 @@ function renderReplyKeyboard(markup) {
   }));
 }
 
+function renderDraft(draft) {
+  let el = $("draft");
+  if (!draft) { if (el) el.remove(); return; }
+  if (!el) {
+    el = document.createElement("div");
+    el.id = "draft";
+    el.className = "msg draft";
+  }
+  el.replaceChildren(renderText(draft.text, draft.entities));
+  const box = $("messages");
+  if (el.parentNode !== box || box.lastChild !== el) box.appendChild(el);
+}
+
 function renderDetails(d) {
   ui.details = d;
+  renderDraft(d.draft);
   $("chat-title").textContent = `${d.title || d.chat_id} (${d.type}, id ${d.chat_id})`;
   const fresh = d.action && Date.now() / 1000 - d.action.date < 6;
   $("chat-action").textContent = fresh ? `bot is ${d.action.action.replace(/_/g, " ")}…` : "";

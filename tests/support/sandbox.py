@@ -49,8 +49,13 @@ async def serve(app: FastAPI) -> AsyncIterator[str]:
 
 @asynccontextmanager
 async def running_sandbox(state_file: Path | None = None, **kwargs: Any) -> AsyncIterator[str]:
+    """The sandbox on loopback with two of its switches on: the product's bot sets its webhook on a local address
+    (`local_webhooks`), and the product's tests have it write to users straight from jobs and the outbox, without a
+    message from them first (`open_chats`; Telegram would answer "chat not found"). Pass False to be strict."""
     from sandbox.app import create_standalone_app
 
+    kwargs.setdefault("local_webhooks", True)
+    kwargs.setdefault("open_chats", True)
     async with serve(create_standalone_app(state_file=state_file, **kwargs)) as url:
         yield url
 

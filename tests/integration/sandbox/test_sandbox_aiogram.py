@@ -23,7 +23,7 @@ TOKEN = "987654321:AIOGRAM-sandbox-token"
 
 @pytest.fixture
 async def base(serve, tmp_path: Path) -> AsyncIterator[str]:
-    async with serve(create_standalone_app(tmp_path / "sandbox.sqlite3")) as url:
+    async with serve(create_standalone_app(tmp_path / "sandbox.sqlite3", open_chats=True)) as url:
         yield url
 
 

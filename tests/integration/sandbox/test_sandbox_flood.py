@@ -40,7 +40,7 @@ class TestFloodLimits:
         assert answers[-1]["parameters"]["retry_after"] == 20
 
     async def test_the_global_rate_applies_across_chats(self) -> None:
-        app = create_sandbox_app(flood_limits=True)
+        app = create_sandbox_app(flood_limits=True, open_chats=True)
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://s") as client:
             await client.post("/api/config", json={"global_per_sec": 2})
             answers = [(await client.post("/bot1:t/sendMessage", json={"chat_id": i, "text": "x"})).status_code

@@ -80,8 +80,8 @@ class TestSendMessage:
 
         assert (unknown.status_code, unknown.json()) == (404, {"ok": False, "error_code": 404,
                                                                "description": "Not Found"})
-        assert (malformed.status_code, malformed.json()) == (401, {"ok": False, "error_code": 401,
-                                                                   "description": "Unauthorized"})
+        assert (malformed.status_code, malformed.json()) == (401, {
+            "ok": False, "error_code": 401, "description": "Unauthorized: invalid token specified"})
 
 
 class TestEditAndDelete:

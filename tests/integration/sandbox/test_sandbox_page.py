@@ -30,7 +30,7 @@ MINI_APP = """<!doctype html><html><body>
 
 @pytest.fixture
 async def sandbox_url(serve) -> AsyncIterator[str]:
-    async with serve(create_standalone_app(None)) as url:
+    async with serve(create_standalone_app(None, open_chats=True)) as url:
         yield url
 
 

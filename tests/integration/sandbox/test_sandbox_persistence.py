@@ -15,7 +15,7 @@ TOKEN = "555:persist-token"
 
 @asynccontextmanager
 async def running(state_file: Path) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_sandbox_app(state_file)
+    app = create_sandbox_app(state_file, open_chats=True, local_webhooks=True)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://s") as client:
         yield client
     await app.state.sandbox.aclose()
