@@ -14,17 +14,19 @@ MAX_LIST_PAGE = 100_000  # far beyond any list; the page shown is clamped into r
 
 
 class ItemCb(CallbackData, prefix="it"):
-    """A button on an item card; ``action`` is done, resched or cancel. Items are addressed by row id."""
+    """A button on an item card; ``action`` is done, skip (a repeating item's occurrence), resched or cancel. Items
+    are addressed by row id."""
 
-    action: Literal["done", "resched", "cancel"]
+    action: Literal["done", "skip", "resched", "cancel"]
     item_id: RowId
 
 
 class ClarifyCb(CallbackData, prefix="cl"):
-    """A button under a question: a time as minutes after midnight, or -1 for Cancel."""
+    """A button under a question: a time as minutes after midnight, -1 for Cancel, -2 for Keep (a passed time as
+    it was said)."""
 
     item_id: RowId
-    minute: Annotated[int, Field(ge=-1, lt=MINUTES_IN_A_DAY)]
+    minute: Annotated[int, Field(ge=-2, lt=MINUTES_IN_A_DAY)]
 
 
 class ListCb(CallbackData, prefix="ls"):

@@ -1,4 +1,4 @@
-"""Items commands: /today, /week, /list, /done, /cancel, /set, /undo, /find."""
+"""Items commands: /today, /week, /list, /done, /skip, /cancel, /set, /undo, /find."""
 
 from __future__ import annotations
 
@@ -66,8 +66,9 @@ async def _finish(message: Message, command: CommandObject, session: AsyncSessio
         await say(message, outbox, t("items.usage_id", command=command.command))
         return
     item = await service.owned(session, user.id, int(found[1]))
-    item = await (service.mark_done(session, item) if command.command == "done" else service.cancel(session, item))
-    await say(message, outbox, *views.changed_reply(item, t, user.timezone))
+    finish = {"done": service.mark_done, "skip": service.skip}.get(command.command, service.cancel)
+    item = await finish(session, item)
+    await say(message, outbox, *views.changed_reply(item, t, user.timezone, skipped=command.command == "skip"))
 
 
 async def set_(message: Message, command: CommandObject, session: AsyncSession, outbox: Outbox, user: User,
@@ -100,7 +101,7 @@ def build_router() -> Router:
     router.message(Command("week"))(week)
     router.message(Command("list"))(list_)
     router.callback_query(ListCb.filter())(list_page)
-    router.message(Command("done", "cancel"))(_finish)
+    router.message(Command("done", "cancel", "skip"))(_finish)
     router.message(Command("set"))(set_)
     router.message(Command("undo"))(undo)
     router.message(Command("find"))(find)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -13,17 +14,35 @@ from core.items.models import OPEN_STATUSES, Item
 from core.items.render import clock, part_of_day
 
 CANCEL_CHOICE = -1
+KEEP_CHOICE = -2
 
 
 def card_keyboard(item: Item, t: Translator) -> InlineKeyboardMarkup | None:
-    """Done / Reschedule / Cancel on an open item; nothing on a done or cancelled one."""
+    """Done / Reschedule / Cancel on an open item; nothing on a done or cancelled one. A repeating item has Done
+    (this time) / Skip (this time) above Reschedule / Stop (the series)."""
     if item.status not in OPEN_STATUSES:
         return None
     kb = InlineKeyboardBuilder()
-    for action, key in (("done", "items.button.done"), ("resched", "items.button.reschedule"),
-                        ("cancel", "items.button.cancel")):
+    buttons: tuple[tuple[Literal["done", "skip", "resched", "cancel"], str], ...]
+    if item.recurrence:
+        buttons = (("done", "items.button.done"), ("skip", "items.button.skip"),
+                   ("resched", "items.button.reschedule"), ("cancel", "items.button.stop"))
+    else:
+        buttons = (("done", "items.button.done"), ("resched", "items.button.reschedule"),
+                   ("cancel", "items.button.cancel"))
+    for action, key in buttons:
         kb.button(text=t(key), callback_data=ItemCb(action=action, item_id=item.id))
-    kb.adjust(3)
+    kb.adjust(2 if item.recurrence else 3)
+    return kb.as_markup()
+
+
+def past_keyboard(item: Item, offer: str, said: str, time: dt.time, t: Translator) -> InlineKeyboardMarkup:
+    """Under a passed time: "Завтра 20:00" / "Оставить: сегодня 20:00" / "Отменить"."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=offer, callback_data=ClarifyCb(item_id=item.id, minute=time.hour * 60 + time.minute))
+    kb.button(text=t("clarify.button.keep", when=said), callback_data=ClarifyCb(item_id=item.id, minute=KEEP_CHOICE))
+    kb.button(text=t("clarify.button.cancel"), callback_data=ClarifyCb(item_id=item.id, minute=CANCEL_CHOICE))
+    kb.adjust(1, 2)
     return kb.as_markup()
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.items import views
 from bot.items.callbacks import ClarifyCb, ItemCb
-from bot.items.keyboards import CANCEL_CHOICE
+from bot.items.keyboards import CANCEL_CHOICE, KEEP_CHOICE
 from bot.telegram.filters import Magic
 from bot.telegram.replies import edit_pressed
 from core.db.base import utcnow
@@ -36,7 +36,7 @@ async def on_text(message: Message, session: AsyncSession, outbox: Outbox, user:
 
 async def on_item_button(query: CallbackQuery, callback_data: ItemCb, session: AsyncSession, outbox: Outbox,
                          user: User, t: Translator, runtime: Runtime) -> None:
-    """Done / Reschedule / Cancel under a card."""
+    """Done / Skip / Reschedule / Cancel under a card (Done and Skip on a repeating item: this occurrence)."""
     chat_id = query.message.chat.id if query.message else user.id
     item = await service.owned_by_id(session, user.id, callback_data.item_id)
     if callback_data.action == "resched":
@@ -46,17 +46,20 @@ async def on_item_button(query: CallbackQuery, callback_data: ItemCb, session: A
         text, markup = views.outcome_reply(outcome, t, user.timezone)
         await outbox.send_message(chat_id, text, reply_markup=markup, parse_mode=None, ref=reply_ref(outcome))
         return
-    item = await (service.mark_done(session, item) if callback_data.action == "done"
-                  else service.cancel(session, item))
+    finish = {"done": service.mark_done, "skip": service.skip}.get(callback_data.action, service.cancel)
+    item = await finish(session, item)
     await query.answer()
-    await edit_pressed(query, outbox, *views.changed_reply(item, t, user.timezone))
+    await edit_pressed(query, outbox, *views.changed_reply(item, t, user.timezone,
+                                                           skipped=callback_data.action == "skip"))
 
 
 async def on_question_button(query: CallbackQuery, callback_data: ClarifyCb, session: AsyncSession,
-                             outbox: Outbox, user: User, t: Translator) -> None:
-    """A time (or Cancel) under a question: the question message becomes the answer."""
-    minute = None if callback_data.minute == CANCEL_CHOICE else callback_data.minute
-    outcome = await questions.choose(session, user.id, callback_data.item_id, minute, user.timezone, now=utcnow())
+                             outbox: Outbox, user: User, t: Translator, runtime: Runtime) -> None:
+    """A time (or Cancel, or Keep under a passed time) under a question: the question message becomes the answer."""
+    keep = callback_data.minute == KEEP_CHOICE
+    minute = None if callback_data.minute in (CANCEL_CHOICE, KEEP_CHOICE) else callback_data.minute
+    outcome = await questions.choose(session, user.id, callback_data.item_id, minute, user.timezone, now=utcnow(),
+                                     ttl=runtime.settings.clarification_ttl, keep=keep)
     expired = outcome.result == Result.EXPIRED
     await query.answer(t("clarify.expired_alert") if expired else None)
     if expired:

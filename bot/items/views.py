@@ -8,21 +8,57 @@ import datetime as dt
 
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.items.keyboards import card_keyboard, pager_keyboard, question_keyboard
+from bot.items.keyboards import card_keyboard, pager_keyboard, past_keyboard, question_keyboard
+from core.dates.parser import local_now
+from core.db.base import utcnow
 from core.i18n import Translator
 from core.items import render
-from core.items.models import ClarificationPurpose, Item, ItemKind, PendingClarification
+from core.items.models import OPEN_STATUSES, ClarificationPurpose, Item, ItemKind, PendingClarification
 from core.items.queries import Page
-from core.items.questions import Outcome, Result, times_of
+from core.items.questions import Outcome, Result, next_occurrence, times_of
 
 Reply = tuple[str, InlineKeyboardMarkup | None]
 
 
+def _buttons_help(item: Item, t: Translator) -> str:
+    """Under a repeating item's card: what Done, Skip and Stop do."""
+    return f"\n{t('items.repeat.buttons')}" if item.recurrence and item.status in OPEN_STATUSES else ""
+
+
 def card_reply(item: Item, t: Translator, tz: str) -> Reply:
-    return render.card(item, t, tz), card_keyboard(item, t)
+    return render.card(item, t, tz) + _buttons_help(item, t), card_keyboard(item, t)
+
+
+def occurrence_reply(item: Item, skipped: bool, t: Translator, tz: str) -> Reply:
+    """After Done or Skip on a repeating item: this time is over, the card of the next one."""
+    key = "items.repeat.skipped_next" if skipped else "items.repeat.done_next"
+    return t(key, card=render.card(item, t, tz)), card_keyboard(item, t)
+
+
+def _day_word(day: dt.date, t: Translator, today: dt.date) -> str:
+    if day == today:
+        return t("clarify.today")
+    if day == today + dt.timedelta(days=1):
+        return t("clarify.tomorrow")
+    return render.day_text(day, t.language, today)
+
+
+def past_reply(item: Item, question: PendingClarification, t: Translator, tz: str) -> Reply:
+    """"20:00 today has passed (now 22:17)": the next occurrence, the moment as said, or Cancel."""
+    time = times_of(question)[0]
+    now = utcnow()
+    today = local_now(now, tz).date()
+    said_day = question.day or today
+    said = f"{_day_word(said_day, t, today)} {render.clock(time)}"
+    offer = f"{_day_word(next_occurrence(time, tz, now), t, today)} {render.clock(time)}"
+    text = t("clarify.ask_past", card=render.card(item, t, tz), said=said, now=render.clock(local_now(now, tz)),
+             offer=offer)
+    return text, past_keyboard(item, offer, said, time, t)
 
 
 def question_reply(item: Item, question: PendingClarification, t: Translator, tz: str) -> Reply:
+    if question.purpose == ClarificationPurpose.PAST and question.candidates:
+        return past_reply(item, question, t, tz)
     candidates = times_of(question)
     key = "clarify.ask_reschedule" if question.purpose == ClarificationPurpose.RESCHEDULE and not candidates \
         else "clarify.ask"
@@ -33,6 +69,7 @@ def outcome_reply(outcome: Outcome, t: Translator, tz: str, *, retry: bool = Fal
     item = outcome.item
     if outcome.question is not None:
         text, markup = question_reply(item, outcome.question, t, tz)
+        retry = retry and outcome.question.purpose != ClarificationPurpose.PAST  # a passed time is no misreading
         return (f"{t('clarify.retry')}\n{text}" if retry else text), markup
     if outcome.result == Result.CREATED and item.kind == ItemKind.NOTE:
         return t("note.saved", number=item.number), None
@@ -45,8 +82,11 @@ def outcome_reply(outcome: Outcome, t: Translator, tz: str, *, retry: bool = Fal
     return card_reply(item, t, tz)
 
 
-def changed_reply(item: Item, t: Translator, tz: str) -> Reply:
-    """After Done/Cancel: the card with its new status and how to take it back."""
+def changed_reply(item: Item, t: Translator, tz: str, *, skipped: bool = False) -> Reply:
+    """After Done/Skip/Cancel: the card with its new status and how to take it back (a repeating item that goes on:
+    the next occurrence)."""
+    if item.recurrence and item.status in OPEN_STATUSES:
+        return occurrence_reply(item, skipped, t, tz)
     return t("items.changed", card=render.card(item, t, tz)), card_keyboard(item, t)
 
 

@@ -60,6 +60,11 @@ async def reminder_button(query: CallbackQuery, callback_data: ReminderCb, sessi
     elif outcome is Pressed.DONE:
         text = t("reminders.done", text=original)
         await query.answer()
+    elif outcome in (Pressed.NEXT, Pressed.SKIPPED):  # a repeating item: this time is over, the next one is due
+        assert until is not None
+        key = "reminders.done_next" if outcome is Pressed.NEXT else "reminders.skipped_next"
+        text = t(key, text=original, when=when(until, user, t))
+        await query.answer()
     else:
         await query.answer(t("reminders.gone"), show_alert=True)
         if message is not None:

@@ -24,20 +24,23 @@ def when(at: dt.datetime, user: User, t: Translator) -> str:
     return f"{render.day_text(local.date(), t.language, today)} {render.clock(local)}"
 
 
-def reminder_keyboard(item_id: int, t: Translator) -> InlineKeyboardMarkup:
-    """Snooze 10 min / 1 h / tomorrow on one row, Done below."""
+def reminder_keyboard(item_id: int, t: Translator, *, repeating: bool = False) -> InlineKeyboardMarkup:
+    """Snooze 10 min / 1 h / tomorrow on one row, Done below (and Skip beside it for a repeating item)."""
     kb = InlineKeyboardBuilder()
-    for action, key in ((ReminderAction.SNOOZE_10, "reminders.button.snooze_10"),
-                        (ReminderAction.SNOOZE_60, "reminders.button.snooze_60"),
-                        (ReminderAction.TOMORROW, "reminders.button.tomorrow"),
-                        (ReminderAction.DONE, "reminders.button.done")):
+    buttons = [(ReminderAction.SNOOZE_10, "reminders.button.snooze_10"),
+               (ReminderAction.SNOOZE_60, "reminders.button.snooze_60"),
+               (ReminderAction.TOMORROW, "reminders.button.tomorrow"),
+               (ReminderAction.DONE, "reminders.button.done")]
+    if repeating:
+        buttons.append((ReminderAction.SKIP, "reminders.button.skip"))
+    for action, key in buttons:
         kb.button(text=t(key), callback_data=ReminderCb(action=action, item_id=item_id))
-    kb.adjust(3, 1)
+    kb.adjust(3, 2 if repeating else 1)
     return kb.as_markup()
 
 
 class RemindersViews:
     """core's RemindersPresenter (``core.reminders.presenter``)."""
 
-    def reminder_markup(self, item_id: int, t: Translator) -> InlineKeyboardMarkup:
-        return reminder_keyboard(item_id, t)
+    def reminder_markup(self, item_id: int, t: Translator, *, repeating: bool = False) -> InlineKeyboardMarkup:
+        return reminder_keyboard(item_id, t, repeating=repeating)

@@ -37,6 +37,7 @@ class EventData:
     start: datetime
     end: datetime
     timezone: str
+    recurrence: str | None = None  # an RRULE without DTSTART: the event repeats in ``timezone``'s wall-clock time
 
 
 def duration_of(item: Item) -> int:
@@ -48,4 +49,5 @@ def event_from_item(item: Item, timezone: str) -> EventData:
     summary = item.title or item.text[:120] or f"#{item.number}"
     description = "\n\n".join(part for part in (item.text if item.text != summary else "", f"#{item.number}") if part)
     return EventData(summary=summary, description=description, start=item.starts_at,
-                     end=item.starts_at + timedelta(minutes=duration_of(item)), timezone=timezone)
+                     end=item.starts_at + timedelta(minutes=duration_of(item)), timezone=timezone,
+                     recurrence=item.recurrence or None)

@@ -45,13 +45,16 @@ def oauth_credentials(settings: Settings, refresh_token: str) -> Credentials:
 
 
 def _event_body(event: EventData) -> dict[str, Any]:
-    return {
+    body: dict[str, Any] = {
         "summary": event.summary,
         "description": event.description,
         "start": {"dateTime": event.start.isoformat(), "timeZone": event.timezone},
         "end": {"dateTime": event.end.isoformat(), "timeZone": event.timezone},
         "status": "confirmed",  # also brings back an event deleted earlier (cancel, then undo)
     }
+    if event.recurrence:  # a recurring event, expanded by Google in timeZone (its start is the next occurrence)
+        body["recurrence"] = [f"RRULE:{event.recurrence}"]
+    return body
 
 
 def _reason(exc: HttpError) -> str:

@@ -54,11 +54,11 @@ class Outcome(enum.StrEnum):
     GIVE_UP = "give_up"
 
 
-Fingerprint = tuple[str, datetime | None, int | None, str, str]
+Fingerprint = tuple[str, datetime | None, int | None, str, str, str | None]
 
 
 def fingerprint(item: Item) -> Fingerprint:
-    return (item.status, item.starts_at, item.duration_min, item.title, item.text)
+    return (item.status, item.starts_at, item.duration_min, item.title, item.text, item.recurrence)
 
 
 def wants_event(item: Item) -> bool:

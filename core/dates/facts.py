@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from core.dates import lexicon as lx
+from core.dates.recurrence import Repeat
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Facts:
     span: Span | None = None
     duration_min: int | None = None
     part_of_day: str | None = None
+    repeat: Repeat | None = None  # "каждый понедельник": the date found is then the first occurrence
 
     def set_date(self, value: dt.date, rank: int) -> None:
         if rank < self.date_rank:

@@ -15,6 +15,8 @@ class ParsedDate:
     ``time`` is set only when the clock reading is certain; a bare hour such as "в 9" leaves it ``None``
     and lists both readings in ``candidates``. ``part_of_day`` ("morning", "day", "evening", "night")
     keeps a vague "вечером"/"tonight" for the clarifying question; it is not part of the CLI contract.
+    ``recurrence`` is the repeat ("каждый понедельник" → "FREQ=WEEKLY;BYDAY=MO"); then ``date`` is the first
+    occurrence still ahead.
     """
 
     date: dt.date | None = None
@@ -24,6 +26,7 @@ class ParsedDate:
     end_time: dt.time | None = None
     remainder: str = ""
     part_of_day: str | None = None
+    recurrence: str | None = None  # an RRULE without DTSTART ("FREQ=WEEKLY;BYDAY=MO"); ``date`` is the first day
 
     @property
     def is_empty(self) -> bool:
@@ -39,6 +42,7 @@ class ParsedDate:
             "time": _hhmm(self.time) if self.time else None,
             "candidates": [_hhmm(c) for c in self.candidates],
             "duration_min": self.duration_min,
+            "recurrence": self.recurrence,
         }
 
     def start(self, tz: str) -> dt.datetime | None:

@@ -43,9 +43,14 @@ def _words(table: Iterable[str]) -> str:
 
 _RU_UNITS_NOM = {w: v for w, v in lx.RU_UNITS.items() if w in ("один", "два", "три", "четыре", "пять",
                                                                   "шесть", "семь", "восемь", "девять")}
+# A ten and a unit make one number only in the same case: "двадцать шесть" is 26, "двадцати двух" is 22, but
+# "без двадцати шесть" is twenty (minutes) and six (o'clock).
+_RU_TENS_NOM = [w for w in lx.RU_TENS if w in ("двадцать", "тридцать", "сорок", "пятьдесят")]
+_RU_UNITS_GEN = [w for w in lx.RU_UNITS if w not in _RU_UNITS_NOM and w not in ("одна", "одну", "одно", "две")]
 _RU_CARD = (
-    rf"(?:{_words(lx.RU_TENS)}(?:\s+{_words(lx.RU_UNITS)})?|{_words(lx.RU_TEENS)}"
-    rf"|{_words(lx.RU_UNITS)}|{_words(lx.RU_ZERO)})"
+    rf"(?:{_words(_RU_TENS_NOM)}(?:\s+{_words([*_RU_UNITS_NOM, 'одна', 'одну', 'одно', 'две'])})?"
+    rf"|{_words([w for w in lx.RU_TENS if w not in _RU_TENS_NOM])}(?:\s+{_words(_RU_UNITS_GEN)})?"
+    rf"|{_words(lx.RU_TEENS)}|{_words(lx.RU_UNITS)}|{_words(lx.RU_ZERO)})"
 )
 _EN_CARD = (
     rf"(?:{_words(lx.EN_TENS)}(?:[-\s]{_words(lx.EN_UNITS)})?|{_words(lx.EN_TEENS)}|{_words(lx.EN_UNITS)})"

@@ -29,7 +29,19 @@ from zoneinfo import ZoneInfo
 
 from core.dates import daymath as cal
 from core.dates import lexicon as lx
-from core.dates.facts import RANK_PERIOD, RANK_WEEKDAY, Clock, Facts, is_midnight, readings
+from core.dates import recurrence
+from core.dates.facts import (
+    RANK_DAY_OF_MONTH,
+    RANK_FULL,
+    RANK_PERIOD,
+    RANK_RELATIVE,
+    RANK_WEEKDAY,
+    Clock,
+    Facts,
+    is_midnight,
+    readings,
+)
+from core.dates.fallback import parse_other_language
 from core.dates.model import ParsedDate
 from core.dates.numerals import prepare
 from core.dates.rules import RULES, Context
@@ -49,7 +61,39 @@ def parse(text: str, now: dt.datetime, tz: str = "Europe/Moscow") -> ParsedDate:
     facts, taken = scan(prepared.text, current.date())
     result = resolve(facts, current)
     spans = [prepared.source_span(start, end) for start, end in taken]
-    return replace(result, remainder=clean_remainder(text, spans))
+    result = replace(result, remainder=clean_remainder(text, spans))
+    if not names_day(facts) and result.duration_min is None:
+        result = _other_language(result, current)
+    return result
+
+
+def names_day(facts: Facts) -> bool:
+    """Whether the text names a day ("завтра", "25.12", "в пятницу", "через 2 дня"), not just a time."""
+    return (facts.date is not None or facts.weekday is not None or facts.next_week or facts.span is not None
+            or facts.repeat is not None)
+
+
+def _other_language(result: ParsedDate, now: dt.datetime) -> ParsedDate:
+    """What ``dateparser`` reads in the words the own rules left ("demain à 15h", "morgen 15:00"), if anything.
+
+    The own rules' clock wins over the other language's; the day is the other language's when it named one."""
+    found = parse_other_language(result.remainder, now)
+    if found is None:
+        return result
+    time, candidates = result.time, result.candidates
+    if time is None and not candidates:
+        time, candidates = found.time, found.candidates
+    date = found.day
+    if date is None and time is not None:
+        date = nearest_date(time, now)
+    elif date is None and candidates:
+        options = {nearest_date(option, now) for option in candidates}
+        date = options.pop() if len(options) == 1 else None
+    elif date is None:
+        date = result.date
+    end_time = cal.clock_plus(time, result.duration_min) if time and result.duration_min else result.end_time
+    return replace(result, date=date, time=time, candidates=candidates, end_time=end_time,
+                   remainder=found.remainder)
 
 
 def scan(text: str, today: dt.date) -> tuple[Facts, list[tuple[int, int]]]:
@@ -140,10 +184,36 @@ def resolve(facts: Facts, now: dt.datetime) -> ParsedDate:
             date = options.pop() if len(options) == 1 else None
         elif part is not None:
             date = _part_of_day_date(part, now)
+    recurrence: str | None = None
+    if facts.repeat is not None:
+        date, time, recurrence = _first_occurrence(facts, date, time, candidates, now)
     if end_time is None and time is not None and duration:
         end_time = cal.clock_plus(time, duration)
     return ParsedDate(date=date, time=time, candidates=candidates, duration_min=duration, end_time=end_time,
-                      part_of_day=part)
+                      part_of_day=part, recurrence=recurrence)
+
+
+def _first_occurrence(facts: Facts, date: dt.date | None, time: dt.time | None, candidates: list[dt.time],
+                      now: dt.datetime) -> tuple[dt.date | None, dt.time | None, str]:
+    """A repeat's first occurrence still ahead: "каждый понедельник в 10:00" on a Monday at 09:00 is today.
+
+    A day said apart from the repeat joins it ("каждый месяц 15-го" → BYMONTHDAY=15); a full date or a relative
+    day ("каждый год 5 мая", "начиная с завтра") is where it starts. With two readings of the hour the date is
+    set only when both readings start on the same day."""
+    assert facts.repeat is not None
+    day_of_month = facts.date.day if facts.date is not None and facts.date_rank == RANK_DAY_OF_MONTH else None
+    repeat = facts.repeat.with_day(facts.weekday, day_of_month)
+    starts = facts.date is not None and facts.date_rank in (RANK_FULL, RANK_RELATIVE)
+    base = facts.date if starts and facts.date is not None else now.date()
+    local = now.replace(tzinfo=None)
+    if repeat.freq == "HOURLY" and time is None and not candidates:
+        nxt = (local + dt.timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+        return nxt.date(), nxt.time(), repeat.rule
+    if time is not None or not candidates:
+        first = recurrence.first_day(repeat, base, time, local)
+        return (first.date() if first else date), time, repeat.rule
+    days = {found.date() for option in candidates if (found := recurrence.first_day(repeat, base, option, local))}
+    return (days.pop() if len(days) == 1 else None), time, repeat.rule
 
 
 _TRAILING_WORD = re.compile(r"(?:^|\s)(?:в|во|на|к|с|до|по|и|или|at|on|in|by|for|from|to|and|or)\s*$", re.IGNORECASE)

@@ -49,6 +49,9 @@ class Item(Base):
     duration_min: Mapped[int | None]
     remind_at: Mapped[datetime | None]
     due_date: Mapped[date | None]  # the day, in the user's time zone, of an item that has no time yet
+    # a repeating item: an RFC 5545 RRULE without DTSTART ("FREQ=WEEKLY;BYDAY=MO"); starts_at (or due_date) is the
+    # occurrence now due, and Done/Skip move it to the next one
+    recurrence: Mapped[str | None] = mapped_column(String(255))
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")  # casefolded title + text
     calendar_event_id: Mapped[str | None] = mapped_column(String(255))
     calendar_attempts: Mapped[int] = mapped_column(default=0)
@@ -70,6 +73,7 @@ def _keep_search_text(mapper: Any, connection: Any, item: Item) -> None:
 class ClarificationPurpose(enum.StrEnum):
     TIME = "time"  # a new item needs its time
     RESCHEDULE = "reschedule"  # the user pressed Reschedule and owes a new time
+    PAST = "past"  # the time said has passed ("сегодня в 8 вечера" at 22:17): the next one, as said, or another
 
 
 class PendingClarification(Base):
@@ -94,6 +98,7 @@ class ChangeAction(enum.StrEnum):
     DONE = "done"
     CANCEL = "cancel"
     RESCHEDULE = "reschedule"
+    SKIP = "skip"  # an occurrence of a repeating item skipped (Done on one is DONE; both move it to the next)
 
 
 class ItemChange(Base):

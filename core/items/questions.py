@@ -4,6 +4,9 @@ A text becomes an item (``capture``). A meeting or reminder without a certain ti
 and a question is asked: the concrete times to pick from (``candidates``), one pending question per user,
 valid for ``ttl`` seconds. While it is pending, a text that is only about time answers it and creates
 nothing; any other text is a new item and the question stays. An expired question is never applied.
+
+A time that has already passed ("сегодня в 8 вечера" sent at 22:17) is never booked without a question
+(``PAST``): the choices are its next occurrence (tomorrow at 20:00), the moment as said, another time, or Cancel.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.dates.parser import local_now, nearest_date
+from core.dates.recurrence import first_for_rule
 from core.items import repository
 from core.items.answers import Answer, AnswerKind, read_answer
 from core.items.models import ClarificationPurpose, Item, ItemKind, ItemStatus, PendingClarification
@@ -71,15 +75,40 @@ async def ask(session: AsyncSession, item: Item, purpose: ClarificationPurpose, 
     return question
 
 
+def is_past(day: dt.date, time: dt.time, tz: str, now: dt.datetime) -> bool:
+    """Whether ``day`` at ``time`` is before the current minute."""
+    return start_at(day, time, tz) < now.replace(second=0, microsecond=0)
+
+
+async def ask_past(session: AsyncSession, item: Item, day: dt.date, time: dt.time, duration_min: int | None, *,
+                   now: dt.datetime, ttl: int) -> Outcome:
+    """The time said has passed: ask before booking it (the item keeps its state meanwhile)."""
+    if item.status != ItemStatus.SCHEDULED:
+        item.due_date = day
+    question = await ask(session, item, ClarificationPurpose.PAST, day=day, candidates=[time],
+                         duration_min=duration_min, now=now, ttl=ttl)
+    return Outcome(Result.ASKED, item, question)
+
+
+def next_occurrence(time: dt.time, tz: str, now: dt.datetime) -> dt.date:
+    """The day a PAST question's first button books: the next time the clock shows ``time``."""
+    return nearest_date(time, local_now(now, tz))
+
+
 async def capture(session: AsyncSession, user_id: int, tz: str, text: str, *, now: dt.datetime, ttl: int,
                   source: str = "text") -> Outcome:
     kind, title, parsed = read(text, now, tz)
     item = await new_item(session, user_id, kind, title, text, source=source)
+    if kind != ItemKind.NOTE and parsed.recurrence:
+        item.recurrence = parsed.recurrence  # parsed.date is its first occurrence still ahead
     duration = parsed.duration_min or default_duration(kind)
     candidates = _future(parsed.candidates, parsed.date, now, tz)
     if kind != ItemKind.NOTE and (parsed.time is not None or len(candidates) == 1):
         time = parsed.time or candidates[0]
         day = parsed.date or nearest_date(time, local_now(now, tz))
+        if is_past(day, time, tz, now):
+            asked = await ask_past(session, item, day, time, duration, now=now, ttl=ttl)
+            return Outcome(Result.CREATED, item, asked.question)
         await schedule(session, item, start_at(day, time, tz), duration, log=False)
         return Outcome(Result.CREATED, item)
     item.due_date = parsed.date
@@ -105,16 +134,26 @@ async def ask_reschedule(session: AsyncSession, user_id: int, item_id: int, tz: 
 
 
 async def _apply_time(session: AsyncSession, question: PendingClarification, item: Item, time: dt.time,
-                      day: dt.date | None, duration_min: int | None, tz: str, now: dt.datetime) -> Outcome:
-    day = day or question.day or nearest_date(time, local_now(now, tz))
+                      day: dt.date | None, duration_min: int | None, tz: str, now: dt.datetime, *, ttl: int,
+                      keep: bool = False) -> Outcome:
+    """Book the answer; a moment already past is asked about again (``PAST``), unless the user chose to keep it."""
+    known = question.day if question.purpose != ClarificationPurpose.PAST or keep else None
+    if item.recurrence and not keep:  # a repeating item starts at the first occurrence of the time picked
+        local = local_now(now, tz)
+        first = first_for_rule(item.recurrence, day or known or local.date(), time, local.replace(tzinfo=None))
+        day = first.date() if first is not None else day
+    day = day or known or nearest_date(time, local_now(now, tz))
     duration = duration_min or question.duration_min or item.duration_min or default_duration(item.kind)
+    if not keep and is_past(day, time, tz, now):
+        return await ask_past(session, item, day, time, duration, now=now, ttl=ttl)
     await schedule(session, item, start_at(day, time, tz), duration)
     return Outcome(Result.SCHEDULED, item)
 
 
 async def _cancel(session: AsyncSession, question: PendingClarification, item: Item) -> Outcome:
     await repository.drop_pending(session, question.user_id)
-    if question.purpose == ClarificationPurpose.RESCHEDULE or item.status == ItemStatus.CANCELLED:
+    moving = question.purpose == ClarificationPurpose.PAST and item.status == ItemStatus.SCHEDULED
+    if question.purpose == ClarificationPurpose.RESCHEDULE or moving or item.status == ItemStatus.CANCELLED:
         return Outcome(Result.KEPT, item)
     await cancel(session, item)
     return Outcome(Result.CANCELLED, item)
@@ -126,7 +165,8 @@ async def _ask_again(session: AsyncSession, question: PendingClarification, item
     options = answer.candidates or times_of(question)
     candidates = _future(options, day, now, tz)
     if len(options) > 1 and len(candidates) == 1:  # the day leaves one reading ("сегодня" at 15:00: 21:00)
-        return await _apply_time(session, question, item, candidates[0], day, answer.duration_min, tz, now)
+        return await _apply_time(session, question, item, candidates[0], day, answer.duration_min, tz, now,
+                                 ttl=ttl)
     question.day = day
     question.candidates = [clock(c) for c in candidates]
     question.duration_min = answer.duration_min or question.duration_min
@@ -158,15 +198,22 @@ async def _answer(session: AsyncSession, question: PendingClarification, answer:
     if answer.kind == AnswerKind.CANCEL:
         return await _cancel(session, question, item)
     if answer.kind == AnswerKind.TIME and answer.time is not None:
-        return await _apply_time(session, question, item, answer.time, answer.day, answer.duration_min, tz, now)
+        return await _apply_time(session, question, item, answer.time, answer.day, answer.duration_min, tz, now,
+                                 ttl=ttl)
     return await _ask_again(session, question, item, answer, tz, now, ttl)
 
 
 async def choose(session: AsyncSession, user_id: int, item_id: int, minute: int | None, tz: str, *,
-                 now: dt.datetime) -> Outcome:
-    """A button under a question: a time (minutes after midnight) or Cancel (``None``)."""
+                 now: dt.datetime, ttl: int = 3600, keep: bool = False) -> Outcome:
+    """A button under a question: a time (minutes after midnight), Cancel (``None``), or — under a ``PAST``
+    question — ``keep``: the moment as it was said, though it has passed."""
     item = await owned_by_id(session, user_id, item_id)
     question = await repository.pending_for(session, user_id)
+    if keep:
+        if question is None or question.purpose != ClarificationPurpose.PAST or not question.candidates:
+            return Outcome(Result.EXPIRED, item)
+        said = dt.time.fromisoformat(question.candidates[0])
+        minute = said.hour * 60 + said.minute
     if minute is not None and not 0 <= minute < 24 * 60:
         return Outcome(Result.EXPIRED, item)  # not a button this bot made
     time = dt.time(minute // 60, minute % 60) if minute is not None else None
@@ -179,4 +226,4 @@ async def choose(session: AsyncSession, user_id: int, item_id: int, minute: int 
         return Outcome(Result.EXPIRED, item)
     if time is None:
         return await _cancel(session, question, item)
-    return await _apply_time(session, question, item, time, None, None, tz, now)
+    return await _apply_time(session, question, item, time, None, None, tz, now, ttl=ttl, keep=keep)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
+from core.dates.recurrence import WEEKEND, WORKDAYS, from_rule
 from core.i18n import Translator
 from core.items.models import Item, ItemStatus
 
@@ -71,6 +72,29 @@ def when_text(item: Item, tz: str, language: str, today: dt.date | None = None) 
     return f"{day_text(day, language, today)} {times}" if times else day_text(day, language, today)
 
 
+def repeat_text(rule: str, t: Translator) -> str:
+    """"every Monday and Wednesday" / "по понедельникам и средам", "on weekdays", "every month on day 1"."""
+    repeat = from_rule(rule)
+    if repeat is None:
+        return rule
+    n = repeat.interval
+    if repeat.freq == "WEEKLY" and repeat.byday:
+        days = sorted(set(repeat.byday))
+        if n == 1 and tuple(days) in (WORKDAYS, WEEKEND):
+            return t("items.repeat.workdays" if tuple(days) == WORKDAYS else "items.repeat.weekends")
+        names = [t(f"items.repeat.day.{day}") for day in days]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + t("items.repeat.and") + names[-1]
+        return t("items.repeat.weekly_on", days=listed) if n == 1 else t("items.repeat.weeks_on", n=n, days=listed)
+    if repeat.freq == "MONTHLY" and repeat.bymonthday is not None:
+        return t("items.repeat.monthly_on", day=repeat.bymonthday, n=n)
+    key = {"HOURLY": "hour", "DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}[repeat.freq]
+    return t(f"items.repeat.{key}") if n == 1 else t(f"items.repeat.{key}s", n=n)
+
+
+def _repeat_suffix(item: Item, t: Translator) -> str:
+    return f" · 🔁 {repeat_text(item.recurrence, t)}" if item.recurrence else ""
+
+
 def _status_suffix(item: Item, t: Translator) -> str:
     if item.status in (ItemStatus.DONE, ItemStatus.CANCELLED):
         return f" · {t('items.status.' + item.status)}"
@@ -86,10 +110,11 @@ def card(item: Item, t: Translator, tz: str, today: dt.date | None = None) -> st
     """"#5 meeting: Lunch with Ann — Tue 24 Nov 15:00–16:00", plus " · done"/" · cancelled"."""
     when = when_text(item, tz, t.language, today)
     text = headline(item, t) + (f" — {when}" if when else "")
-    return text + _status_suffix(item, t)
+    return text + _repeat_suffix(item, t) + _status_suffix(item, t)
 
 
 def agenda_line(item: Item, t: Translator, tz: str) -> str:
     """A line under a day header: "15:00–16:00 #5 meeting: Lunch with Ann" (no time: just the headline)."""
     times = time_range(item, tz)
-    return (f"{times} " if times else "") + headline(item, t) + _status_suffix(item, t)
+    return (f"{times} " if times else "") + headline(item, t) + (" 🔁" if item.recurrence else "") \
+        + _status_suffix(item, t)

@@ -12,13 +12,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.dates import ParsedDate, parse, parse_set_command
+from core.dates import ParsedDate, parse, parse_set_command, recurrence
+from core.db.base import utcnow
 from core.db.values import is_bigint
 from core.errors import DomainError
 from core.items import repository
 from core.items.classify import classify, make_title, title_for
 from core.items.events import ItemEvent, publish
-from core.items.models import ChangeAction, Item, ItemChange, ItemKind, ItemStatus
+from core.items.models import OPEN_STATUSES, ChangeAction, Item, ItemChange, ItemKind, ItemStatus
+from core.users.models import User
 
 DEFAULT_MEETING_MIN = 60
 MAX_NUMBER = 2**31 - 1  # the #ID column is an INTEGER: a larger #ID names no item
@@ -26,7 +28,8 @@ MAX_NUMBER = 2**31 - 1  # the #ID column is an INTEGER: a larger #ID names no it
 
 class ItemError(DomainError):
     """ERR_ITEM_NOT_FOUND (``params["number"]`` is the #ID the user gave), ERR_ITEM_GONE (a button of an
-    item that is not the presser's), ERR_ITEM_ALREADY_DONE, ERR_ITEM_ALREADY_CANCELLED, ERR_NOTHING_TO_UNDO."""
+    item that is not the presser's), ERR_ITEM_ALREADY_DONE, ERR_ITEM_ALREADY_CANCELLED, ERR_NOTHING_TO_UNDO,
+    ERR_ITEM_NOT_REPEATING (Skip on a one-off item)."""
 
 
 def not_found(number: int) -> ItemError:
@@ -152,8 +155,84 @@ async def _finish(session: AsyncSession, item: Item, status: ItemStatus, action:
     return item
 
 
-async def mark_done(session: AsyncSession, item: Item) -> Item:
+# --- repeating items -------------------------------------------------------------------------------
+
+async def _zone(session: AsyncSession, user_id: int) -> str:
+    user = await session.get(User, user_id)
+    return user.timezone if user is not None else "UTC"
+
+
+def next_due(item: Item, tz: str, now: dt.datetime) -> tuple[dt.datetime | None, dt.date | None] | None:
+    """Where a repeating item goes after this occurrence: the first occurrence after both the current one and
+    ``now`` — (start, None) for an item with a time, (None, day) for one with a day only; None when the rule has
+    no more occurrences (or the item has no day to count from)."""
+    if not item.recurrence:
+        return None
+    zone = ZoneInfo(tz)
+    local_now = now.astimezone(zone).replace(tzinfo=None)
+    if item.starts_at is not None:
+        current = item.starts_at.astimezone(zone).replace(tzinfo=None)
+        found = recurrence.occurrence_after(item.recurrence, current, max(current, local_now))
+        return (found.replace(tzinfo=zone).astimezone(dt.UTC), None) if found else None
+    if item.due_date is not None:
+        current = dt.datetime.combine(item.due_date, dt.time())
+        today = dt.datetime.combine(local_now.date(), dt.time()) - dt.timedelta(microseconds=1)
+        found = recurrence.occurrence_after(item.recurrence, current, max(current, today))
+        return (None, found.date()) if found else None
+    return None
+
+
+async def _advance(session: AsyncSession, item: Item, action: ChangeAction, now: dt.datetime) -> bool:
+    """This occurrence is done (or skipped): the item moves to the next one. False when there is none."""
+    moved = next_due(item, await _zone(session, item.user_id), now)
+    if moved is None:
+        return False
+    before = snapshot(item)
+    item.starts_at, item.due_date = moved
+    await session.flush()
+    await log_change(session, item, action, before)
+    await repository.drop_pending(session, item.user_id, item.id)
+    await publish(session, item, ItemEvent.CHANGED)
+    return True
+
+
+async def roll_to(session: AsyncSession, item: Item, start: dt.datetime) -> bool:
+    """A repeating item whose occurrence went by without Done or Skip moves on to ``start`` (a later occurrence of
+    its rule) when that one's reminder comes. Not a change of the user's: nothing to undo. False if ``start`` is no
+    later occurrence of the item."""
+    if not is_repeating(item) or item.starts_at is None or item.recurrence is None or start <= item.starts_at:
+        return False
+    zone = ZoneInfo(await _zone(session, item.user_id))
+    current = item.starts_at.astimezone(zone).replace(tzinfo=None)
+    if not recurrence.is_occurrence(item.recurrence, current, start.astimezone(zone).replace(tzinfo=None)):
+        return False
+    item.starts_at = start
+    await session.flush()
+    await repository.drop_pending(session, item.user_id, item.id)
+    await publish(session, item, ItemEvent.CHANGED)
+    return True
+
+
+def is_repeating(item: Item) -> bool:
+    return bool(item.recurrence) and item.status in OPEN_STATUSES
+
+
+async def mark_done(session: AsyncSession, item: Item, now: dt.datetime | None = None) -> Item:
+    """Done. On a repeating item: this occurrence is done and the item moves to the next one (the series goes on;
+    cancel stops it)."""
+    if is_repeating(item) and await _advance(session, item, ChangeAction.DONE, now or utcnow()):
+        return item
     return await _finish(session, item, ItemStatus.DONE, ChangeAction.DONE, "ERR_ITEM_ALREADY_DONE")
+
+
+async def skip(session: AsyncSession, item: Item, now: dt.datetime | None = None) -> Item:
+    """Skip this occurrence of a repeating item: it moves to the next one, not done. ERR_ITEM_NOT_REPEATING on a
+    one-off item."""
+    if not is_repeating(item):
+        raise ItemError("ERR_ITEM_NOT_REPEATING", f"#{item.number} does not repeat", number=item.number)
+    if not await _advance(session, item, ChangeAction.SKIP, now or utcnow()):
+        raise ItemError("ERR_ITEM_NOT_REPEATING", f"#{item.number} has no next occurrence", number=item.number)
+    return item
 
 
 async def cancel(session: AsyncSession, item: Item) -> Item:

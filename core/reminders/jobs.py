@@ -6,15 +6,17 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.base import utcnow
 from core.i18n import Translator, translator
 from core.items import render
+from core.items import service as items_service
 from core.items.models import Item, ItemKind, ItemStatus
 from core.queue.jobs import JobContext, JobRegistry
 from core.reminders import agenda
 from core.reminders.presenter import REMINDERS
-from core.reminders.schedule import FIRE_JOB, moment
+from core.reminders.schedule import FIRE_JOB, moment, queue_next_occurrence
 from core.users.models import User
 
 log = structlog.get_logger(__name__)
@@ -34,10 +36,24 @@ def reminder_text(item: Item, t: Translator, tz: str, now: dt.datetime, *, late:
     return text + (t("reminders.late") if late else "")
 
 
+async def _roll(session: AsyncSession, item: Item, occurrence: object, at: dt.datetime) -> None:
+    """A repeating item still at an earlier occurrence moves on to the one this reminder is for."""
+    if not occurrence or not item.recurrence or item.starts_at is None:
+        return
+    start = dt.datetime.fromisoformat(str(occurrence))
+    if start > item.starts_at:
+        previous = item.remind_at
+        item.remind_at = at  # so that the reminders listener keeps this moment for the new start
+        if not await items_service.roll_to(session, item, start):
+            item.remind_at = previous
+
+
 async def fire(ctx: JobContext) -> None:
     session = ctx.session
     item = await session.get(Item, int(ctx.job.payload["item_id"]))
     at = dt.datetime.fromisoformat(str(ctx.job.payload["at"]))
+    if item is not None and item.status == ItemStatus.SCHEDULED:
+        await _roll(session, item, ctx.job.payload.get("occurrence"), at)
     if (item is None or item.status != ItemStatus.SCHEDULED or item.remind_at is None
             or moment(item.remind_at) != at):
         log.info("reminders.stale", job_id=ctx.job.id)
@@ -49,8 +65,9 @@ async def fire(ctx: JobContext) -> None:
     t = translator(user.language)
     late = now - at > LATE_AFTER
     text = reminder_text(item, t, user.timezone, now, late=late)
-    markup = ctx.presenters.get(REMINDERS).reminder_markup(item.id, t)
+    markup = ctx.presenters.get(REMINDERS).reminder_markup(item.id, t, repeating=bool(item.recurrence))
     await ctx.outbox().send_message(user.id, text, reply_markup=markup, parse_mode=None, ref=f"item:{item.id}")
+    await queue_next_occurrence(session, item, user.timezone, user.reminder_minutes)
     log.info("reminders.fired", job_id=ctx.job.id, item_id=item.id, late=late)
 
 

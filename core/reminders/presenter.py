@@ -10,8 +10,9 @@ from core.telegram.outbox import Markup
 
 
 class RemindersPresenter(Protocol):
-    def reminder_markup(self, item_id: int, t: Translator) -> Markup:
-        """Snooze 10 min / 1 h / tomorrow and Done (``core.reminders.service.ReminderAction``)."""
+    def reminder_markup(self, item_id: int, t: Translator, *, repeating: bool = False) -> Markup:
+        """Snooze 10 min / 1 h / tomorrow and Done (``core.reminders.service.ReminderAction``); Skip too under a
+        repeating item's reminder."""
         ...
 
 

@@ -4,6 +4,10 @@
 moment, so each moment fires once; a job whose moment is no longer the item's (rescheduled, snoozed, done,
 cancelled) does nothing when it comes due. The jobs live in the database: after downtime they run late, not
 never.
+
+A repeating item reminds of each occurrence: when one reminder fires, the next occurrence's is queued with that
+occurrence in its payload. If Done or Skip moved the item there first, it is just the item's reminder; if not (the
+occurrence went by unanswered), the job first moves the item on to its occurrence.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.dates.recurrence import next_occurrence
 from core.db.base import utcnow
 from core.items.models import Item, ItemKind, ItemStatus
 from core.queue.jobs import enqueue_job
@@ -47,12 +52,43 @@ def reminder_time(item: Item, minutes_before: int, now: dt.datetime) -> dt.datet
     return moment(now)
 
 
-async def enqueue_fire(session: AsyncSession, item: Item, at: dt.datetime) -> int | None:
+async def enqueue_fire(session: AsyncSession, item: Item, at: dt.datetime, *,
+                       occurrence: dt.datetime | None = None) -> int | None:
+    """Queue the reminder at ``at``; ``occurrence`` (a repeating item's next start) lets the job move the item on to
+    that occurrence when it comes."""
     at = moment(at)
     delay = max(0.0, (at - utcnow()).total_seconds())
-    return await enqueue_job(session, FIRE_JOB, {"item_id": item.id, "at": at.isoformat()},
+    payload: dict[str, object] = {"item_id": item.id, "at": at.isoformat()}
+    if occurrence is not None:
+        payload["occurrence"] = moment(occurrence).isoformat()
+    return await enqueue_job(session, FIRE_JOB, payload,
                              key=f"remind:{item.id}:{at.isoformat()}", user_id=item.user_id, chat_id=item.user_id,
                              delay=delay)
+
+
+def occurrence_reminder(item: Item, start: dt.datetime, minutes_before: int) -> dt.datetime | None:
+    """When the occurrence of a repeating item at ``start`` reminds: at it ("remind me"), or ``minutes_before``
+    earlier (None when meeting reminders are off)."""
+    if item.kind == ItemKind.REMINDER:
+        return moment(start)
+    return moment(start - dt.timedelta(minutes=minutes_before)) if minutes_before > 0 else None
+
+
+async def queue_next_occurrence(session: AsyncSession, item: Item, tz: str, minutes_before: int) -> dt.datetime | None:
+    """After a repeating item's reminder: the next occurrence's reminder is queued (the item itself moves on when it
+    comes, unless Done or Skip moved it before). Returns the moment, or None."""
+    if not item.recurrence or item.starts_at is None or item.status != ItemStatus.SCHEDULED:
+        return None
+    zone = ZoneInfo(tz)
+    current = item.starts_at.astimezone(zone).replace(tzinfo=None)
+    found = next_occurrence(item.recurrence, current)
+    if found is None:
+        return None
+    start = found.replace(tzinfo=zone).astimezone(dt.UTC)
+    at = occurrence_reminder(item, start, minutes_before)
+    if at is not None:
+        await enqueue_fire(session, item, at, occurrence=start)
+    return at
 
 
 async def schedule_item(session: AsyncSession, item: Item, minutes_before: int,

@@ -25,6 +25,7 @@ class ReminderAction(enum.StrEnum):
     SNOOZE_60 = "s60"
     TOMORROW = "tmr"
     DONE = "done"
+    SKIP = "skip"  # a repeating item: skip this occurrence
 
 
 SNOOZE_MINUTES = {ReminderAction.SNOOZE_10: 10, ReminderAction.SNOOZE_60: 60}
@@ -84,17 +85,25 @@ async def set_agenda_time(session: AsyncSession, user: User, value: str | None,
 class Pressed(enum.StrEnum):
     SNOOZED = "snoozed"
     DONE = "done"
+    SKIPPED = "skipped"  # a repeating item's occurrence skipped
+    NEXT = "next"  # a repeating item's occurrence done: the item moved on to the next one
     GONE = "gone"  # done, cancelled or not the user's: nothing to do
 
 
 async def press(session: AsyncSession, user: User, item_id: int, action: ReminderAction,
                 now: dt.datetime) -> tuple[Pressed, dt.datetime | None]:
-    """A button under a reminder: snooze (returns the new moment) or done."""
+    """A button under a reminder: snooze (returns the new moment), done or skip (a repeating item: returns its next
+    start)."""
     item = await items_repo.by_id(session, user.id, item_id)
     if item is None or item.status != ItemStatus.SCHEDULED:
         return Pressed.GONE, None
+    if action is ReminderAction.SKIP:
+        await items_service.skip(session, item, now)
+        return Pressed.SKIPPED, item.starts_at
     if action is ReminderAction.DONE:
-        await items_service.mark_done(session, item)
+        await items_service.mark_done(session, item, now)
+        if item.status == ItemStatus.SCHEDULED:  # a repeating item goes on
+            return Pressed.NEXT, item.starts_at
         return Pressed.DONE, None
     until = schedule.snooze_until(item, minutes=SNOOZE_MINUTES.get(action), tz=user.timezone, now=now)
     return Pressed.SNOOZED, await schedule.snooze(session, item, until)

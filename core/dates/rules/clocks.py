@@ -155,6 +155,89 @@ def read_half(match: re.Match[str], ctx: Context) -> bool:
     return set_clock(ctx, make_clock(hour, minute, qualifier, bare=True))
 
 
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_NEXT_WORD = re.compile(r"\s*(?P<w>[a-zа-я]+)(?![\w'-])")
+# Nouns said right after a time in the nominative ("в 2 встреча", "в 4 тренировка"): their "-а"/"-я" is not the
+# genitive of a count.
+_EVENT_NOUNS = _word_set(
+    "встреча планерка тренировка лекция пара репетиция консультация стрижка игра прогулка зарядка уборка работа"
+    " запись экскурсия вечеринка презентация конференция свадьба поездка заливка сдача оплата доставка"
+    " примерка пробежка йога защита встречи пары лекции"
+)
+_PLURAL_CASES = ("ами", "ями", "ам", "ям", "ах", "ях", "ых", "их")  # "к 3 клиентам", "в 5 магазинах", "в 2 разных"
+_EN_PLURALS = _word_set("people persons children kids men women guests")
+_EN_NOT_PLURAL = _word_set("is was has does goes this his its us plus yes as always sharp news less across")
+
+
+def counted_noun_after(match: re.Match[str], number: int) -> bool:
+    """Whether the word after ``number`` is a noun it counts: "в 2 магазина", "в 5 магазинов", "к 3 клиентам",
+    "at 6 places". Such a number is not a clock. Russian is read by agreement (2–4 take the genitive singular,
+    5–20 the genitive plural), English by a plural ending; without a dictionary this is a heuristic that errs
+    towards a time ("в 9 звонок", "в 2 встреча" stay times)."""
+    found = _NEXT_WORD.match(match.string, match.end())
+    if found is None:
+        return False
+    word = found["w"]
+    if word.isascii():
+        if word in _EN_PLURALS:
+            return number > 1
+        return number > 1 and len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")) \
+            and word not in _EN_NOT_PLURAL
+    if len(word) < 4 or word.endswith(("ть", "ти", "чь", "ся", "сь")):
+        return False  # short words and verbs ("в 9 позвонить")
+    if word.endswith(_PLURAL_CASES):
+        return number > 1
+    few = number % 10 in (2, 3, 4) and number % 100 not in (12, 13, 14)
+    if few:
+        return word.endswith(("а", "я", "ы", "и")) and word not in _EVENT_NOUNS
+    return number > 4 and word.endswith(("ов", "ев", "ей", "ий"))
+
+
+# Clock words: "в четверть пятого" (quarter past four), "в пять минут шестого", "без пяти шесть",
+# "без четверти час"; "ten to nine", "twenty past five", "five minutes after six". After the prepared numerals
+# ("шестого" is "6-го", "ten" is "10"). The hour read is a bare hour: "без пяти шесть" is 05:55 or 17:55.
+RU_INTO = re.compile(
+    rf"{B}(?:{TIME_PREP}\s+)?(?:(?P<quarter>четверть)|(?P<m>\d{{1,2}})\s*(?:минут[аы]?|мин\.?)(?!\w))"
+    rf"\s+(?P<h>\d{{1,2}})-го{E}(?:\s*(?P<q>{QUAL}))?"
+)
+RU_WITHOUT = re.compile(
+    rf"{B}(?:{TIME_PREP}\s+)?без\s+(?:(?P<quarter>четверти)|(?P<m>\d{{1,2}})(?:\s*(?:минут|мин\.?)(?!\w))?)"
+    rf"\s+(?P<h>\d{{1,2}}|час){E}(?!\s*(?:{HOURS_WORD}|[:.]\d))(?:\s*(?P<q>{QUAL}))?"
+)
+EN_PAST_TO = re.compile(
+    rf"{B}(?:{TIME_PREP}\s+)?(?:(?P<m>\d{{1,2}})(?P<mw>\s+minutes?)?|(?:a\s+)?(?P<quarter>quarter)|(?P<half>half))"
+    rf"\s+(?P<dir>past|after|to|till)\s+(?P<h>\d{{1,2}}){E}"
+    rf"(?!\s*(?:{HOURS_WORD}|[:.]\d))(?:\s*(?P<q>{QUAL}|o'?clock))?"
+)
+_ROUND_MINUTES = (5, 10, 20, 25)  # "ten to nine" without "minutes"; other counts need the word ("seven minutes to")
+
+
+def read_clock_words(match: re.Match[str], ctx: Context) -> bool:
+    groups = match.groupdict()
+    minute = 15 if groups.get("quarter") else 30 if groups.get("half") else int(match["m"])
+    hour = 1 if match["h"] == "час" else int(match["h"])
+    if match.re is EN_PAST_TO:
+        if match["m"] and not (match["mw"] or minute in _ROUND_MINUTES) or counted_noun_after(match, hour):
+            return False
+        if match["half"] and match["dir"] not in ("past", "after"):
+            return False
+        forward = match["dir"] in ("past", "after")
+    else:
+        forward = match.re is RU_INTO
+        hour -= 1 if forward else 0  # "пять минут шестого" is five past five
+    if not (1 <= minute <= 59 and 0 <= hour <= 12) or (forward is False and hour == 0):
+        return False
+    if forward:
+        hour, minute = hour or 12, minute
+    else:
+        hour, minute = (hour - 1) or 12, 60 - minute
+    qualifier = match["q"] if match["q"] and not match["q"].startswith("o") else None
+    return set_clock(ctx, make_clock(hour, minute, lx.qualifier_of(qualifier) if qualifier else None, bare=True))
+
+
 BARE_HOUR = re.compile(
     rf"{B}(?:(?P<prep>{BARE_PREP})\s+(?P<h>\d{{1,2}}|час)(?:\s*(?P<u>{HOURS_WORD}|o'?clock))?"
     rf"|(?P<oh>\d{{1,2}})\s*o'?clock){E}"
@@ -164,6 +247,8 @@ BARE_HOUR = re.compile(
 
 
 def read_bare_hour(match: re.Match[str], ctx: Context) -> bool:
+    if match["h"] and match["h"] != "час" and counted_noun_after(match, int(match["h"])):
+        return False  # "зайти в 2 магазина", "at 6 places": a count, not a clock
     if match["oh"]:
         return set_clock(ctx, make_clock(int(match["oh"])))
     if match["h"] == "час":

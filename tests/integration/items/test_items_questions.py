@@ -108,3 +108,56 @@ class TestUndoLog:
         assert (item.status, item.starts_at) == (ItemStatus.INBOX, None)
         _, item = await service.undo(session, 77, NOON)
         assert item.status == ItemStatus.CANCELLED
+
+
+LATE = dt.datetime(2026, 11, 23, 19, 17, tzinfo=dt.UTC)  # Monday 22:17 in Moscow
+
+
+class TestPassedTime:
+    async def test_a_passed_time_today_is_asked_about_not_booked(self, session: AsyncSession) -> None:
+        outcome = await say(session, "сегодня в 8 вечера ужин с Машей", now=LATE)
+        assert outcome.question is not None and outcome.question.purpose == "past"
+        assert outcome.question.candidates == ["20:00"] and outcome.question.day == dt.date(2026, 11, 23)
+        assert outcome.item.status == ItemStatus.INBOX and outcome.item.starts_at is None
+
+    async def test_the_offered_time_books_the_next_occurrence(self, session: AsyncSession) -> None:
+        asked = await say(session, "сегодня в 8 вечера ужин с Машей", now=LATE)
+        chosen = await questions.choose(session, 77, asked.item.id, 20 * 60, TZ, now=LATE, ttl=TTL)
+        assert chosen.result == Result.SCHEDULED
+        assert local(chosen.item.starts_at) == (dt.date(2026, 11, 24), dt.time(20))
+
+    async def test_keep_books_the_moment_as_said(self, session: AsyncSession) -> None:
+        asked = await say(session, "сегодня в 8 вечера ужин с Машей", now=LATE)
+        kept = await questions.choose(session, 77, asked.item.id, None, TZ, now=LATE, ttl=TTL, keep=True)
+        assert kept.result == Result.SCHEDULED
+        assert local(kept.item.starts_at) == (dt.date(2026, 11, 23), dt.time(20))
+
+    async def test_a_text_answer_with_a_time_ahead_is_taken(self, session: AsyncSession) -> None:
+        await say(session, "сегодня в 8 вечера ужин с Машей", now=LATE)
+        answered = await say(session, "в 23:00", now=LATE)
+        assert answered.result == Result.SCHEDULED
+        assert local(answered.item.starts_at) == (dt.date(2026, 11, 23), dt.time(23))
+
+    async def test_cancel_cancels_the_new_item(self, session: AsyncSession) -> None:
+        await say(session, "сегодня в 8 вечера ужин с Машей", now=LATE)
+        assert (await say(session, "отмена", now=LATE)).item.status == ItemStatus.CANCELLED
+
+    async def test_picking_a_passed_candidate_asks_instead_of_booking(self, session: AsyncSession) -> None:
+        asked = await say(session, "встреча с юристом сегодня", now=LATE)
+        assert asked.question is not None and asked.question.purpose == "time"
+        picked = await questions.choose(session, 77, asked.item.id, 13 * 60, TZ, now=LATE, ttl=TTL)
+        assert picked.result == Result.ASKED and picked.question is not None and picked.question.purpose == "past"
+        assert picked.item.starts_at is None
+
+    async def test_a_reschedule_into_the_past_is_asked_and_cancel_keeps_the_old_time(self, session: AsyncSession
+                                                                                    ) -> None:
+        created = await say(session, "завтра в 15:00 встреча с Иваном", now=LATE)
+        await questions.ask_reschedule(session, 77, created.item.id, TZ, now=LATE, ttl=TTL)
+        moved = await say(session, "сегодня в 9 утра", now=LATE)
+        assert moved.result == Result.ASKED and moved.question is not None and moved.question.purpose == "past"
+        kept = await say(session, "отмена", now=LATE)
+        assert kept.result == Result.KEPT and local(kept.item.starts_at) == (dt.date(2026, 11, 24), dt.time(15))
+
+    async def test_a_time_still_ahead_today_is_booked_at_once(self, session: AsyncSession) -> None:
+        outcome = await say(session, "сегодня в 23:30 созвон", now=LATE)
+        assert outcome.question is None and local(outcome.item.starts_at) == (dt.date(2026, 11, 23), dt.time(23, 30))

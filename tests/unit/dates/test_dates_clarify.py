@@ -62,13 +62,16 @@ class TestResolveChoice:
         assert pending.is_ambiguous and pending.date is None and pending.candidates == NINE
         morning = resolve_choice(pending, dt.time(9, 0), NOW)
         evening = resolve_choice(pending, dt.time(21, 0), NOW)
-        assert morning.to_contract() == {"date": "2026-03-11", "time": "09:00", "candidates": [], "duration_min": None}
-        assert evening.to_contract() == {"date": "2026-03-10", "time": "21:00", "candidates": [], "duration_min": None}
+        assert morning.to_contract() == {"date": "2026-03-11", "time": "09:00", "candidates": [], "duration_min": None,
+            "recurrence": None}
+        assert evening.to_contract() == {"date": "2026-03-10", "time": "21:00", "candidates": [], "duration_min": None,
+            "recurrence": None}
         assert evening.remainder == "позвонить"
         assert not evening.is_ambiguous
 
     def test_choice_keeps_the_named_date_and_the_duration(self) -> None:
         pending = parse("в пятницу в 7 на 45 минут", NOW)
         chosen = resolve_choice(pending, dt.time(19, 0), NOW)
-        assert chosen.to_contract() == {"date": "2026-03-13", "time": "19:00", "candidates": [], "duration_min": 45}
+        assert chosen.to_contract() == {"date": "2026-03-13", "time": "19:00", "candidates": [], "duration_min": 45,
+            "recurrence": None}
         assert chosen.end_time == dt.time(19, 45)

@@ -21,9 +21,10 @@ SUN = dt.datetime(2026, 3, 15, 11, 0)  # Sunday
 LATE = dt.datetime(2026, 3, 10, 23, 50)  # Tuesday, ten minutes before midnight
 NOV = dt.datetime(2026, 11, 22, 12, 0)  # Sunday in November (a 30-day month)
 FEB = dt.datetime(2026, 2, 10, 12, 0)  # Tuesday in February of a common year
+EVENING = dt.datetime(2026, 3, 10, 22, 17)  # Tuesday evening, after 20:00
 
 _NAMES = {TUE: "tue", MONTH_END: "month-end", YEAR_END: "year-end", LEAP: "leap", SUN: "sun", LATE: "late",
-          NOV: "nov", FEB: "feb"}
+          NOV: "nov", FEB: "feb", EVENING: "evening"}
 
 Row = tuple[str, dt.datetime, str | None, str | None, list[str], int | None]
 
@@ -363,6 +364,53 @@ CASES: list[Row] = [
     ("in 2 days at 5pm", TUE, "2026-03-12", "17:00", [], None),
     ("через 14 часов", TUE, "2026-03-11", "00:00", [], None),
     ("через два часа", TUE, "2026-03-10", "12:00", [], None),
+    # --- clock words: quarter, "без", "минут …-го", "ten to", "past" ----------------------------------------
+    ("полдевятого", TUE, None, None, ["08:30", "20:30"], None),
+    ("в половине двенадцатого", TUE, "2026-03-10", None, ["11:30", "23:30"], None),
+    ("в четверть пятого", TUE, None, None, ["04:15", "16:15"], None),
+    ("в четверть пятого дня", TUE, "2026-03-10", "16:15", [], None),
+    ("завтра в четверть первого", TUE, "2026-03-11", "12:15", [], None),
+    ("без пяти шесть", TUE, None, None, ["05:55", "17:55"], None),
+    ("без пяти шесть вечера", TUE, "2026-03-10", "17:55", [], None),
+    ("без четверти девять утра", TUE, "2026-03-11", "08:45", [], None),
+    ("без двадцати шесть", TUE, None, None, ["05:40", "17:40"], None),  # twenty to six, not 26
+    ("без 10 девять", TUE, None, None, ["08:50", "20:50"], None),
+    ("без пяти час", TUE, "2026-03-10", "12:55", [], None),
+    ("в пять минут шестого", TUE, None, None, ["05:05", "17:05"], None),
+    ("в двадцать минут седьмого вечера", TUE, "2026-03-10", "18:20", [], None),
+    ("завтра в двадцать пять минут восьмого утра", TUE, "2026-03-11", "07:25", [], None),
+    ("a quarter past six", TUE, None, None, ["06:15", "18:15"], None),
+    ("a quarter to seven pm", TUE, "2026-03-10", "18:45", [], None),
+    ("ten to nine", TUE, None, None, ["08:50", "20:50"], None),
+    ("at ten to nine pm", TUE, "2026-03-10", "20:50", [], None),
+    ("half past eleven", TUE, "2026-03-10", None, ["11:30", "23:30"], None),
+    ("tomorrow at twenty past five", TUE, "2026-03-11", None, ["05:20", "17:20"], None),
+    ("seven minutes to six pm", TUE, "2026-03-10", "17:53", [], None),
+    ("ten after nine pm", TUE, "2026-03-10", "21:10", [], None),
+    ("twenty-five past ten am", TUE, "2026-03-10", "10:25", [], None),
+    ("двадцать шесть", TUE, None, None, [], None),  # still a number
+    # --- a number that counts a noun is not a time -------------------------------------------------------
+    ("зайти в 2 магазина", TUE, None, None, [], None),
+    ("зайти в два магазина", TUE, None, None, [], None),
+    ("заехать в 5 магазинов", TUE, None, None, [], None),
+    ("прочитать 5 страниц", TUE, None, None, [], None),
+    ("email 4 suppliers", TUE, None, None, [], None),
+    ("позвонить к 3 клиентам", TUE, None, None, [], None),
+    ("в 3 места", TUE, None, None, [], None),
+    ("at 6 places", TUE, None, None, [], None),
+    ("invite 5 to 6 people", TUE, None, None, [], None),
+    ("в 2 разных банка", TUE, None, None, [], None),
+    ("позвонить 3 клиентам в 10", TUE, None, None, ["10:00", "22:00"], None),  # the count stays, the clock is read
+    ("в 9 звонок маме", TUE, None, None, ["09:00", "21:00"], None),  # a noun that does not agree: a time
+    ("в 2 встреча с Петей", TUE, None, None, ["02:00", "14:00"], None),
+    ("в 4 тренировка", TUE, None, None, ["04:00", "16:00"], None),
+    ("в 9 позвонить маме", TUE, None, None, ["09:00", "21:00"], None),
+    ("at 9 call Bob", TUE, None, None, ["09:00", "21:00"], None),
+    ("at 5 is the demo", TUE, None, None, ["05:00", "17:00"], None),
+    # --- an explicit today keeps its day even when the hour is past (the items layer asks) ----------------
+    ("сегодня в 8 вечера", EVENING, "2026-03-10", "20:00", [], None),
+    ("в 8 вечера", EVENING, "2026-03-11", "20:00", [], None),
+    ("today at 9pm", EVENING, "2026-03-10", "21:00", [], None),
     # --- nothing to read ----------------------------------------------------------------------------------------
     ("купить молоко", TUE, None, None, [], None),
     ("Позвонить маме", TUE, None, None, [], None),
@@ -393,7 +441,8 @@ def test_phrase_reads_as_the_contract_says(
     text: str, now: dt.datetime, date: str | None, time: str | None, candidates: list[str], duration: int | None
 ) -> None:
     result = parse(text, now, "Europe/Moscow")
-    assert result.to_contract() == {"date": date, "time": time, "candidates": candidates, "duration_min": duration}
+    assert result.to_contract() == {"date": date, "time": time, "candidates": candidates, "duration_min": duration,
+        "recurrence": None}
 
 
 def test_corpus_is_large_and_has_no_duplicates() -> None:

@@ -49,7 +49,8 @@ def test_date_words_leave_the_title(text: str, title: str) -> None:
 def test_remainder_keeps_the_users_own_spelling_of_other_words() -> None:
     result = parse("Забрать ЁЛКУ у Сёмы послезавтра в 18:00", NOW)
     assert result.remainder == "Забрать ЁЛКУ у Сёмы"
-    assert result.to_contract() == {"date": "2026-03-12", "time": "18:00", "candidates": [], "duration_min": None}
+    assert result.to_contract() == {"date": "2026-03-12", "time": "18:00", "candidates": [], "duration_min": None,
+        "recurrence": None}
 
 
 def test_text_without_dates_is_empty_and_keeps_all_words() -> None:

@@ -15,7 +15,8 @@ _WORDS = (
     "мин minutes hours days дня дней неделю недели месяц год weeks week month year полчаса полтора полдесятого "
     "половине десятого девять двадцать пятого третьего первое мая января january dec may 15th 3rd 25-го числа "
     "пятницу понедельник friday monday пн пт следующей неделе следующий полдень полночь noon midnight - – , . ! "
-    "встреча с Иваном купить half past quarter o'clock later from now and и или 14:00-15:30 2-4pm #12 /set \x00"
+    "встреча с Иваном купить half past quarter o'clock later from now and и или 14:00-15:30 2-4pm #12 /set \x00 "
+    "каждый каждую каждое every other по будням понедельникам ежедневно daily weekly mondays без четверти ten"
 )
 VOCABULARY = _WORDS.split()
 NINE = [dt.time(9, 0), dt.time(21, 0)]
@@ -28,7 +29,8 @@ def test_random_phrases_give_consistent_contracts() -> None:
         text = " ".join(rng.choice(VOCABULARY) for _ in range(rng.randint(0, 8)))
         result = parse(text, now, rng.choice(["Europe/Moscow", "UTC", "America/New_York"]))
         contract = json.loads(json.dumps(result.to_contract()))
-        assert set(contract) == {"date", "time", "candidates", "duration_min"}
+        assert set(contract) == {"date", "time", "candidates", "duration_min", "recurrence"}
+        assert contract["recurrence"] is None or contract["recurrence"].startswith("FREQ="), text
         assert contract["time"] is None or contract["candidates"] == [], text
         assert len(contract["candidates"]) in (0, 2), text
         assert "\x00" not in result.remainder

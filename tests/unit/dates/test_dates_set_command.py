@@ -31,7 +31,7 @@ NOW = dt.datetime(2026, 3, 10, 10, 0)  # Tuesday
 def test_set_reads_id_date_time_and_minutes(args: str, item_id: int, contract: dict[str, object]) -> None:
     got_id, parsed = parse_set_command(args, NOW, "Europe/Moscow")
     assert got_id == item_id
-    assert parsed.to_contract() == {**contract, "candidates": []}
+    assert parsed.to_contract() == {**contract, "candidates": [], "recurrence": None}
 
 
 def test_set_with_minutes_has_an_end() -> None:

@@ -62,11 +62,13 @@ def test_start_is_none_until_the_time_is_known() -> None:
     assert parse("купить хлеб", INSTANT, "Europe/Moscow").start("Europe/Moscow") is None
 
 
-def test_contract_has_exactly_the_four_keys_and_json_types() -> None:
+def test_contract_has_exactly_its_keys_and_json_types() -> None:
     result = parse("с 14:00 до 15:30", dt.datetime(2026, 3, 10, 10, 0), "Europe/Moscow")
-    assert result.to_contract() == {"date": "2026-03-10", "time": "14:00", "candidates": [], "duration_min": 90}
+    assert result.to_contract() == {"date": "2026-03-10", "time": "14:00", "candidates": [], "duration_min": 90,
+                                    "recurrence": None}
     assert result.end_time == dt.time(15, 30)
-    assert ParsedDate().to_contract() == {"date": None, "time": None, "candidates": [], "duration_min": None}
+    assert ParsedDate().to_contract() == {"date": None, "time": None, "candidates": [], "duration_min": None,
+                                          "recurrence": None}
 
 
 def test_result_does_not_depend_on_the_machine_clock() -> None:
