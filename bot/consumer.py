@@ -14,6 +14,7 @@ from aiogram.types import Update
 
 from core.i18n import translator
 from core.logging import describe_error
+from core.metrics import UPDATE_CLAIM_AGE, UPDATE_HANDLED, UPDATES_FINISHED, observe_since
 from core.queue import inbox
 from core.queue.backoff import backoff_seconds
 from core.queue.inbox import Claim
@@ -105,6 +106,7 @@ class InboxConsumer:
 
     async def _process(self, claim: Claim) -> None:
         log_ = log.bind(update_id=claim.update_id, chat_id=claim.chat_id, attempt=claim.attempts)
+        observe_since(UPDATE_CLAIM_AGE, claim.created_at)
         try:
             async with self.runtime.unit_of_work() as session:
                 outbox = Outbox(session, f"upd:{claim.id}")
@@ -113,7 +115,10 @@ class InboxConsumer:
                 if not await inbox.complete(session, claim):
                     raise LeaseLost()
             self.processed += 1
+            UPDATES_FINISHED.labels("done").inc()
+            observe_since(UPDATE_HANDLED, claim.created_at)
         except LeaseLost:
+            UPDATES_FINISHED.labels("lease_lost").inc()
             log_.warning("inbox.lease_lost")
         except Exception as exc:
             log_.exception("inbox.update_failed")
@@ -127,6 +132,7 @@ class InboxConsumer:
                 drop_pending_jobs(session)
                 status = await inbox.fail(session, claim, describe_error(exc),
                                           max_attempts=self.max_attempts, retry_in=delay)
+                UPDATES_FINISHED.labels("dead" if status == QueueStatus.DEAD else "retried").inc()
                 if status == QueueStatus.DEAD and claim.chat_id:
                     await self._tell_user_dead(session, claim)
         except Exception:

@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     web_port: int = 8000
     public_url: str = ""
     admin_token: str = ""
+    metrics_token: str = ""  # when set, GET /metrics wants `Authorization: Bearer <it>`
+    run_migrations: bool = True  # `web`, `run` and `bot` migrate on start; compose runs a one-off `migrate` instead
+    bot_metrics_port: int = 9101  # `secretary bot` serves its metrics here (on WEB_HOST); 0 = off
+    worker_metrics_port: int = 9102  # `secretary worker` (all its pool processes) serves them here; 0 = off
     webapp_initdata_ttl: int = 86400
     webhook_max_body_bytes: int = 1024 * 1024  # a larger POST /telegram/webhook is refused (413) before it is read
     api_max_body_bytes: int = 256 * 1024  # the same for every other path of the web app (the Minis import aside)

@@ -1,6 +1,5 @@
 #!/bin/sh
-# Apply migrations before any process starts (idempotent; safe when several containers start together,
-# because Alembic runs each migration in a transaction and records the version).
+# Migrations are not run here: the one-off `migrate` service of docker-compose.yml applies them once, before the
+# other services start (they set RUN_MIGRATIONS=false), so containers never race on them.
 set -e
-alembic -c /app/alembic.ini upgrade head
 exec "$@"

@@ -7,6 +7,7 @@ import gc
 import json
 import signal
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -76,11 +77,14 @@ def bot(no_ingress: Annotated[bool, typer.Option(
 
     async def main() -> None:
         from core.db import migrate
+        from secretary import metrics
         from secretary.bot import BotServices
         from secretary.runtime import attach_job_dispatch, build_runtime
 
+        metrics.serve(settings.web_host, settings.bot_metrics_port)
         runtime = await build_runtime(settings)
-        await migrate.upgrade(runtime.engine)
+        if settings.run_migrations:
+            await migrate.upgrade(runtime.engine)
         runner = attach_job_dispatch(runtime)
         services = BotServices(runtime, ingress=not no_ingress)
         await services.start()
@@ -108,9 +112,14 @@ def worker(concurrency: Annotated[int, typer.Option()] = 2,
     if not settings.redis_url:
         console.print("[red]REDIS_URL is not set; in embedded mode `secretary run` runs the jobs itself.[/red]")
         raise typer.Exit(2)
+    from secretary import metrics
+
+    if settings.worker_metrics_port:
+        metrics.prepare_multiprocess(settings.data_dir / f"metrics-worker-{settings.worker_metrics_port}")
     from secretary.runtime import build_worker_runtime
     from worker.celery_app import current_app
 
+    metrics.serve_multiprocess(settings.web_host, settings.worker_metrics_port)
     current_app(settings, runtime_factory=build_worker_runtime).worker_main(
         ["worker", f"--concurrency={concurrency}", f"--pool={pool}", "--loglevel=INFO", "-E"])
 
@@ -131,14 +140,26 @@ def beat() -> None:
 
 @app.command()
 def sandbox(port: Annotated[int, typer.Option()] = 8081,
-            host: Annotated[str, typer.Option()] = "127.0.0.1") -> None:
-    """The sandbox Telegram Bot API alone; point a bot at it with TELEGRAM_API_BASE=http://HOST:PORT."""
+            host: Annotated[str, typer.Option()] = "127.0.0.1",
+            data_dir: Annotated[Path | None, typer.Option(
+                help="Folder of the state file (default: DATA_DIR, which is ./data of the working directory)")] = None,
+            local_webhooks: Annotated[bool, typer.Option(
+                help="Accept setWebhook to any http(s) URL; off, a webhook must be what Telegram accepts")] = True,
+            ) -> None:
+    """The sandbox Telegram Bot API alone; point a bot at it with TELEGRAM_API_BASE=http://HOST:PORT.
+
+    Its state (chats, messages, files, webhooks) is written to DATA_DIR/sandbox-PORT.sqlite3, DATA_DIR being ./data
+    of the working directory unless the DATA_DIR setting or --data-dir names another folder.
+    """
     settings = _settings()
     from sandbox.app import run_standalone
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    folder = data_dir or settings.data_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    state_file = folder / f"sandbox-{port}.sqlite3"
     console.print(f"sandbox on http://{host}:{port}/sandbox/  (Bot API base http://{host}:{port})")
-    run_standalone(port, host=host, state_file=settings.data_dir / f"sandbox-{port}.sqlite3")
+    console.print(f"  state in {state_file}")
+    run_standalone(port, host=host, state_file=state_file, local_webhooks=local_webhooks)
 
 
 @app.command()

@@ -50,7 +50,7 @@ def create_web_app(settings: Settings, *, embedded: bool) -> FastAPI:
         sandbox_app = build_sandbox(settings)
         hooks.append(_closing(sandbox_app))  # first started, so last stopped: after the bot that talks to it
     hooks.append(run_bot_and_jobs if embedded else dispatch_jobs)
-    app = create_app(settings, runtime_factory=build_runtime, on_start=hooks)
+    app = create_app(settings, runtime_factory=build_runtime, on_start=hooks, run_migrations=settings.run_migrations)
     if sandbox_app is not None:
         app.mount("/sandbox", sandbox_app)
     return app
@@ -64,7 +64,7 @@ def build_sandbox(settings: Settings) -> FastAPI:
     if not settings.is_sandbox_token:
         log.warning("sandbox.initdata_signing_off", reason="TELEGRAM_BOT_TOKEN is not a sandbox token")
     return create_sandbox_app(settings.data_dir / "sandbox.sqlite3", webapp_url_base=f"{settings.base_url}/app",
-                              signs_init_data=settings.is_sandbox_token)
+                              signs_init_data=settings.is_sandbox_token, local_webhooks=True)  # WEBHOOK_URL is local
 
 
 def _closing(sandbox_app: FastAPI) -> StartHook:

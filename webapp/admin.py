@@ -5,22 +5,23 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response, Security
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.base import utcnow
 from core.platform import admin_stats
 from core.queue import heartbeat, inbox
-from webapp.deps import RuntimeDep, SessionDep
-from webapp.metrics import refresh_queue_gauges
+from webapp.deps import ADMIN_TOKEN, METRICS_TOKEN, RuntimeDep, SessionDep
+from webapp.metrics import exposition, refresh_queue_gauges
+from webapp.openapi import errors
 
 router = APIRouter()
 
 
-@router.get("/health")
+@router.get("/health", responses={503: {"description": "not ready: the same body, with `status` \"error\""}})
 async def health(runtime: RuntimeDep) -> JSONResponse:
     body: dict[str, Any] = {"status": "ok", "mode": "distributed" if runtime.settings.distributed else "embedded"}
     try:
@@ -69,14 +70,24 @@ def _check_admin(request: Request, token: str) -> None:
                             headers={"WWW-Authenticate": "Bearer"})
 
 
-@router.get("/admin/stats")
+@router.get("/admin/stats", dependencies=[Security(ADMIN_TOKEN)], responses=errors({
+    401: "ERR_UNAUTHORIZED: no or a wrong admin token", 404: "ERR_NOT_FOUND: off (no ADMIN_TOKEN)"}))
 async def stats(request: Request, runtime: RuntimeDep, session: SessionDep) -> dict[str, Any]:
     _check_admin(request, runtime.settings.admin_token)
     return await admin_stats.collect(session)
 
 
-@router.get("/metrics")
-async def metrics(request: Request, session: SessionDep) -> Response:
+@router.get("/metrics", response_class=Response, dependencies=[Security(METRICS_TOKEN)], responses={
+    200: {"description": "Prometheus text format", "content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}}},
+    **errors({401: "ERR_UNAUTHORIZED: METRICS_TOKEN is set and was not given"})})
+async def metrics(request: Request, runtime: RuntimeDep, session: SessionDep) -> Response:
+    """Prometheus text; with METRICS_TOKEN set, only for `Authorization: Bearer <METRICS_TOKEN>`."""
+    token = runtime.settings.metrics_token
+    if token:
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+            raise HTTPException(status_code=401, detail="metrics token required",
+                                headers={"WWW-Authenticate": "Bearer"})
     registry = request.app.state.metrics_registry
     await refresh_queue_gauges(session, registry)
-    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+    return Response(exposition(registry), media_type=CONTENT_TYPE_LATEST)

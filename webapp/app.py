@@ -23,7 +23,8 @@ from webapp.api import auth, calendar
 from webapp.api.v1 import me, minis
 from webapp.errors import install_error_handlers
 from webapp.limits import BodyLimitMiddleware, route_limits
-from webapp.metrics import build_registry
+from webapp.metrics import build_registry, instrument
+from webapp.openapi import install_openapi
 
 log = structlog.get_logger(__name__)
 FRONTEND_DIST = Path(__file__).parent / "frontend" / "dist"
@@ -61,8 +62,11 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.settings = settings
     app.state.metrics_registry = build_registry()
     install_error_handlers(app)
-    app.add_middleware(BodyLimitMiddleware, limits=route_limits(settings), default=settings.api_max_body_bytes,
-                       routes=app.router.routes)
+    instrument(app)
+    limits, default_limit = route_limits(settings), settings.api_max_body_bytes
+    app.add_middleware(BodyLimitMiddleware, limits=limits, default=default_limit, routes=app.router.routes)
+    body_limits = BodyLimitMiddleware(app.router, limits=limits, default=default_limit, routes=app.router.routes)
+    install_openapi(app, limit_for=body_limits.limit_for)  # the document lists 413 where the middleware refuses
     # every router, composed in one place
     app.include_router(admin.router)
     app.include_router(telegram_webhook.router)

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import hmac
 import json
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request, Security
 
 from core.errors import DomainError
 from core.queue.ingest import QueueFull, webhook_batcher
 from core.telegram.updates import BadUpdate, route_of, update_id_of
-from webapp.deps import RuntimeDep
+from webapp.deps import TELEGRAM_SECRET, RuntimeDep
+from webapp.openapi import errors
 
 router = APIRouter()
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_HEADER = TELEGRAM_SECRET.model.name
+# What the route reads (it parses the body itself): a JSON object with a 64-bit update_id, the rest as Telegram sent it
+UPDATE = {"type": "object", "required": ["update_id"], "additionalProperties": True, "properties": {
+    "update_id": {"type": "integer", "minimum": -(2**63), "maximum": 2**63 - 1}}}
 
 
 class WebhookError(DomainError):
@@ -27,12 +31,18 @@ class WebhookError(DomainError):
         self.status_code = status_code
 
 
-@router.post("/telegram/webhook")
-async def webhook(request: Request, runtime: RuntimeDep) -> dict[str, Any]:
+@router.post("/telegram/webhook", tags=["telegram"], responses=errors({
+    400: "ERR_BAD_UPDATE: not a Telegram update (not JSON, not an object, no 64-bit update_id, a message without a "
+         "chat, an id beyond 64 bits); Telegram drops it",
+    401: f"ERR_UNAUTHORIZED: no {SECRET_HEADER} header", 403: f"ERR_FORBIDDEN: a wrong {SECRET_HEADER}",
+    404: "ERR_NOT_FOUND: the webhook is off (no WEBHOOK_SECRET)",
+    503: "ERR_QUEUE_FULL: QUEUE_MAX_TOTAL updates wait; not acknowledged, Telegram delivers it again later",
+}), openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": UPDATE}}}})
+async def webhook(request: Request, runtime: RuntimeDep,
+                  given: Annotated[str | None, Security(TELEGRAM_SECRET)]) -> dict[str, Any]:
     secret = runtime.settings.webhook_secret
     if not secret:
         raise HTTPException(status_code=404)
-    given = request.headers.get(SECRET_HEADER)
     if given is None:
         raise WebhookError(401, "ERR_UNAUTHORIZED", "secret token required")
     if not hmac.compare_digest(given.encode(), secret.encode()):

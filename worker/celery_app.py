@@ -73,6 +73,7 @@ def create_celery(settings: Settings) -> Celery:
         broker_connection_retry_on_startup=True,
         broker_transport_options={"visibility_timeout": settings.job_lease_seconds * 2},
         beat_schedule={"sweep": {"task": SWEEP, "schedule": 10.0}},
+        beat_sync_every=1,  # the schedule file is written at every sweep: its age is the health check of beat
         worker_hijack_root_logger=False,
     )
 

@@ -35,6 +35,14 @@ from pydantic import ValidationError
 
 from core.db.base import utcnow
 from core.db.engine import SessionFactory
+from core.metrics import (
+    OUTBOX_FAILED,
+    OUTBOX_RETRIES,
+    OUTBOX_RETRY_AFTER,
+    OUTBOX_SENT,
+    OUTBOX_WAIT,
+    observe_since,
+)
 from core.queue.backoff import backoff_seconds
 from core.telegram.limiter import RateLimiter
 from core.telegram.models import OutboxStatus
@@ -134,6 +142,7 @@ class OutboxSender:
         """
         in_doubt = await self.store.mark_in_doubt()
         if in_doubt:
+            OUTBOX_FAILED.labels(OutboxStatus.DOUBT.value).inc(in_doubt)
             log.warning("outbox.in_doubt", count=in_doubt)
 
     async def _spawn_chat_tasks(self) -> None:
@@ -209,6 +218,7 @@ class OutboxSender:
                 return await self._finish(row, OutboxStatus.DEAD, error="the message to edit was never sent")
             result = await self.bot(method_cls(**payload))
         except TelegramRetryAfter as exc:
+            OUTBOX_RETRY_AFTER.inc()
             log.warning("outbox.retry_after", chat_id=row.chat_id, retry_after=exc.retry_after)
             await self.limiter.penalize(row.chat_id, exc.retry_after)
             await self._retry(row, exc.retry_after, f"429 retry after {exc.retry_after}", count=False)
@@ -223,6 +233,7 @@ class OutboxSender:
             return await self._finish(row, OutboxStatus.DEAD, error=f"invalid request: {exc.error_count()} errors",
                                       report=row.method in REPLIES)
         except (TelegramNetworkError, TelegramServerError, LookupError, OSError) as exc:
+            OUTBOX_RETRIES.inc()
             delay = backoff_seconds(row.attempts, 0.5, 30.0)
             await self._retry(row, delay, str(exc))
         except Exception as exc:  # an unexpected error must not lose the message
@@ -230,17 +241,22 @@ class OutboxSender:
             await self._retry(row, backoff_seconds(row.attempts, 1.0, 60.0), repr(exc))
         else:
             self.sent += 1
+            OUTBOX_SENT.labels(row.method).inc()
+            observe_since(OUTBOX_WAIT, row.available_at)
             return await self._finish(row, OutboxStatus.SENT, message_id=getattr(result, "message_id", None))
         return None
 
     async def _finish(self, row: Claimed, status: OutboxStatus, *, error: str | None = None,
                       message_id: int | None = None, report: bool = False) -> bool:
+        if status == OutboxStatus.DEAD:
+            OUTBOX_FAILED.labels(OutboxStatus.DEAD.value).inc()
         self._pokes.discard(row.chat_id)  # the check for a next message below sees whatever was committed so far
         return await self.store.finish(row, status, error=error, message_id=message_id, report=report)
 
     async def _retry(self, row: Claimed, delay: float, error: str, *, count: bool = True) -> None:
         dead = count and row.attempts >= self.max_attempts
         if dead:
+            OUTBOX_FAILED.labels(OutboxStatus.DEAD.value).inc()
             log.error("outbox.dead", chat_id=row.chat_id, method=row.method, attempts=row.attempts)
         await self.store.retry(row, status=OutboxStatus.DEAD if dead else OutboxStatus.PENDING, error=error,
                                available_at=utcnow() + timedelta(seconds=delay), count=count,

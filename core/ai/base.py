@@ -4,6 +4,7 @@ structured-output, streaming and embedding plumbing around a few small per-vendo
 from __future__ import annotations
 
 import functools
+import time
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 from typing import Any, ClassVar, Self, TypedDict, TypeVar
@@ -26,6 +27,7 @@ from core.ai.schemas import (
 from core.ai.structured import ask_structured
 from core.ai.types import Classification, Embedding, EntryAnalysis, Operation, RenderedNote, Usage, UsageEvent
 from core.config import Settings
+from core.metrics import AI_CALLS, AI_LATENCY, AI_TOKENS, STT_AUDIO
 
 M = TypeVar("M", bound=BaseModel)
 PHOTO_ONLY = "(photo only)"  # stands for the caption of a photo sent without one
@@ -44,10 +46,18 @@ class BaseProvider:
         """Nothing to release unless the provider holds a client."""
 
     async def _emit(self, operation: Operation, model: str, usage: Usage | None = None, *,
-                    audio_seconds: float = 0.0) -> None:
-        """Report one operation; without ``usage`` it counts as one call with no tokens."""
-        await self._record(UsageEvent(provider=self.name, model=model, operation=operation,
-                                      usage=usage if usage is not None else Usage(calls=1),
+                    audio_seconds: float = 0.0, started: float | None = None) -> None:
+        """Report one operation (to the usage recorder and the metrics); without ``usage`` it counts as one call with
+        no tokens. ``started`` (``time.perf_counter()`` before the call) gives its latency."""
+        usage = usage if usage is not None else Usage(calls=1)
+        AI_CALLS.labels(self.name, model, operation).inc(usage.calls)
+        AI_TOKENS.labels(self.name, model, "input").inc(usage.input_tokens)
+        AI_TOKENS.labels(self.name, model, "output").inc(usage.output_tokens)
+        if audio_seconds:
+            STT_AUDIO.labels(self.name).inc(audio_seconds)
+        if started is not None:
+            AI_LATENCY.labels(self.name, operation).observe(time.perf_counter() - started)
+        await self._record(UsageEvent(provider=self.name, model=model, operation=operation, usage=usage,
                                       audio_seconds=audio_seconds))
 
 
@@ -157,8 +167,9 @@ class CloudProvider(BaseProvider, ABC):
         op = functools.partial(self._ask_json, operation, system, content, schema)
 
         async def fetch() -> str | None:
+            started = time.perf_counter()
             raw, usage = await call_with_retries(op, classify=self._classify, policy=self._retry, what=operation)
-            await self._emit(operation, self.model, usage, audio_seconds=audio_seconds)
+            await self._emit(operation, self.model, usage, audio_seconds=audio_seconds, started=started)
             return raw
 
         return await ask_structured(fetch, model, provider=self.name, what=operation,
@@ -169,6 +180,7 @@ class CloudProvider(BaseProvider, ABC):
     async def answer(self, question: str, context: list[str], *, language: str) -> AsyncIterator[str]:
         opener = functools.partial(self._open_answer_stream, prompts.answer_system(language),
                                    prompts.answer_user(question, context))
+        started = time.perf_counter()
         stream = await open_stream_with_retries(opener, classify=self._classify, policy=self._retry,
                                                 what="answer")
         usage = Usage(calls=1)
@@ -180,14 +192,15 @@ class CloudProvider(BaseProvider, ABC):
                 if piece:
                     yield piece
         finally:  # a reader that stops early still pays for what was generated
-            await self._emit("answer", self.answer_model, usage)
+            await self._emit("answer", self.answer_model, usage, started=started)
 
     async def embed(self, texts: list[str]) -> list[Embedding]:
         vectors: list[Embedding] = []
         for start in range(0, len(texts), self.embed_batch):
             op = functools.partial(self._embed_batch, texts[start:start + self.embed_batch])
+            started = time.perf_counter()
             batch_vectors, usage = await call_with_retries(op, classify=self._classify, policy=self._retry,
                                                            what="embed")
-            await self._emit("embed", self.embedding_model, usage)
+            await self._emit("embed", self.embedding_model, usage, started=started)
             vectors.extend(Embedding(vector=vector) for vector in batch_vectors)
         return vectors

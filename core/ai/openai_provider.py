@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from collections.abc import AsyncIterator
 from typing import Any, Unpack
 
@@ -108,6 +109,7 @@ class OpenAIProvider(CloudProvider):
                 response_format="json",
             )
 
+        started = time.perf_counter()
         result = await call_with_retries(op, classify=self._classify, policy=self._retry, what="transcribe")
         seconds = duration_s or 0.0
         usage = Usage(calls=1)
@@ -117,7 +119,7 @@ class OpenAIProvider(CloudProvider):
                 seconds = float(raw_usage.seconds)
             else:
                 usage = Usage(input_tokens=raw_usage.input_tokens, output_tokens=raw_usage.output_tokens, calls=1)
-        await self._emit("transcribe", self.stt_model, usage, audio_seconds=seconds)
+        await self._emit("transcribe", self.stt_model, usage, audio_seconds=seconds, started=started)
         return Transcript(text=(result.text or "").strip(), language=language, duration_s=seconds)
 
 

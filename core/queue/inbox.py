@@ -26,6 +26,7 @@ class Claim:
     payload: dict[str, Any]
     attempts: int
     lease_token: str
+    created_at: datetime | None = None  # when the update was stored (metrics: how long it waited)
 
 
 def _insert(session: AsyncSession) -> Any:
@@ -154,9 +155,9 @@ async def claim(session: AsyncSession, *, lease_seconds: int, limit: int = 1,
                 lease_expires_at=now + timedelta(seconds=lease_seconds), attempts=InboxUpdate.attempts + 1,
                 updated_at=now)
         .returning(InboxUpdate.id, InboxUpdate.chat_id, InboxUpdate.update_id, InboxUpdate.payload,
-                   InboxUpdate.attempts)
+                   InboxUpdate.attempts, InboxUpdate.created_at)
     )
-    claims = [Claim(r.id, r.chat_id, r.update_id, r.payload, r.attempts, token) for r in rows]
+    claims = [Claim(r.id, r.chat_id, r.update_id, r.payload, r.attempts, token, r.created_at) for r in rows]
     return sorted(claims, key=lambda c: c.id)
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.values import storable_json
+from core.metrics import UPDATES_RECEIVED
 from core.queue import inbox
 from core.queue.overload import notify_overloaded
 from core.runtime import Runtime
@@ -99,6 +100,7 @@ async def _ingest(runtime: Runtime, updates: list[dict[str, Any]]) -> int:
         if result.overloaded:
             await notify_overloaded(session, result.chats, settings.default_language)
     runtime.wake_inbox()
+    UPDATES_RECEIVED.inc(result.stored)
     return result.stored
 
 

@@ -5,9 +5,12 @@ The same code runs inside a Celery task (distributed) and in the in-process runn
 
 from __future__ import annotations
 
+import time
+
 import structlog
 
 from core.logging import describe_error
+from core.metrics import JOB_DURATION, JOBS_FINISHED
 from core.queue import jobs
 from core.queue.backoff import backoff_seconds
 from core.queue.models import QueueStatus
@@ -34,6 +37,8 @@ async def run_claimed(runtime: Runtime, claim: jobs.JobClaim) -> str | None:
     settings = runtime.settings
     log_ = log.bind(job_id=claim.id, kind=claim.kind, attempt=claim.attempts)
     spec = runtime.jobs.get(claim.kind)
+    kind = claim.kind if spec is not None else "unknown"  # a bounded label: only registered kinds
+    started = time.perf_counter()
     try:
         if spec is None:
             raise LookupError(f"no handler for job kind {claim.kind!r}")
@@ -41,16 +46,21 @@ async def run_claimed(runtime: Runtime, claim: jobs.JobClaim) -> str | None:
             await spec.handler(runtime.job_context(session, claim))
             if not await jobs.complete_job(session, claim):
                 raise LeaseLostError()
+        JOB_DURATION.labels(kind).observe(time.perf_counter() - started)
+        JOBS_FINISHED.labels(kind, "done").inc()
         log_.info("job.done")
         return QueueStatus.DONE
     except LeaseLostError:
+        JOBS_FINISHED.labels(kind, "lease_lost").inc()
         log_.warning("job.lease_lost")
         return None
     except Exception as exc:
+        JOB_DURATION.labels(kind).observe(time.perf_counter() - started)
         log_.exception("job.failed")
         delay = backoff_seconds(claim.attempts, settings.queue_backoff_base, settings.queue_backoff_max)
         async with runtime.unit_of_work() as session:
             status = await jobs.fail_job(session, claim, describe_error(exc), retry_in=delay)
+        JOBS_FINISHED.labels(kind, "dead" if status == QueueStatus.DEAD else "failed").inc()
         if status == QueueStatus.DEAD and spec is not None and spec.on_dead is not None:
             try:  # telling the user is its own unit of work: the DEAD mark stands even if this fails
                 async with runtime.unit_of_work() as session:

@@ -52,7 +52,7 @@ _CLAIM = (
     .values(status=OutboxStatus.SENDING.value, lease_token=bindparam("b_token"),
             attempts=OutboxMessage.attempts + 1, lease_expires_at=bindparam("b_expires"))
     .returning(OutboxMessage.id, OutboxMessage.chat_id, OutboxMessage.method, OutboxMessage.payload,
-               OutboxMessage.attempts, OutboxMessage.lease_token, OutboxMessage.ref)
+               OutboxMessage.attempts, OutboxMessage.lease_token, OutboxMessage.ref, OutboxMessage.available_at)
 )
 _FINISH = (
     update(OutboxMessage)
@@ -91,6 +91,7 @@ class Claimed:
     attempts: int
     lease_token: str | None
     ref: str | None = None
+    available_at: datetime | None = None  # when it became due (metrics: how long it waited to be sent)
 
 
 @dataclass

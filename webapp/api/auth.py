@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from core.auth import tokens
 from webapp.deps import SessionDep, SettingsDep
+from webapp.openapi import errors
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -21,7 +22,7 @@ class RefreshIn(BaseModel):
     refresh_token: str = Field(min_length=8, max_length=256)
 
 
-@router.post("/exchange")
+@router.post("/exchange", responses=errors({401: "ERR_UNAUTHORIZED: the static token is unknown or revoked"}))
 async def exchange(body: ExchangeIn, session: SessionDep, settings: SettingsDep) -> dict[str, Any]:
     pair = await tokens.exchange(session, body.static_token, signing_key=settings.jwt_signing_key,
                                  access_ttl=settings.access_token_ttl, refresh_ttl=settings.refresh_token_ttl)
@@ -29,7 +30,8 @@ async def exchange(body: ExchangeIn, session: SessionDep, settings: SettingsDep)
             "token_type": "bearer", "user": {"id": pair.user_id}}
 
 
-@router.post("/refresh")
+@router.post("/refresh", responses=errors({
+    401: "ERR_UNAUTHORIZED: the refresh token is unknown, expired or revoked (a reused one revokes its whole login)"}))
 async def refresh(body: RefreshIn, session: SessionDep, settings: SettingsDep) -> dict[str, Any]:
     try:
         pair = await tokens.refresh(session, body.refresh_token, signing_key=settings.jwt_signing_key,

@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from typing import Any
 
+import httpx
 from sqlalchemy import func, select
 
 from core.items.models import Item
@@ -21,7 +22,7 @@ from core.runtime import Runtime
 from core.telegram.models import OutboxMessage, OutboxStatus
 from secretary.bot import BotServices
 from tests.conftest import TEST_BOT_TOKEN
-from tests.support.sandbox import SandboxClient
+from tests.support.sandbox import SandboxClient, free_port
 
 
 class TestPoisonUpdate:
@@ -54,11 +55,11 @@ class TestRateLimitStorm:
         assert stats["too_many_requests"] == 6
 
 
-def _start_bot(database_url: str, sandbox_url: str, data_dir: str) -> subprocess.Popen[bytes]:
+def _start_bot(database_url: str, sandbox_url: str, data_dir: str, metrics_port: int = 0) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DATABASE_URL": database_url, "TELEGRAM_API_BASE": sandbox_url,
            "TELEGRAM_BOT_TOKEN": TEST_BOT_TOKEN, "QUEUE_LEASE_SECONDS": "2", "OUTBOX_CHAT_RATE": "100",
            "OUTBOX_CHAT_BURST": "100", "OUTBOX_GLOBAL_RATE": "1000", "DATA_DIR": data_dir, "LOG_LEVEL": "WARNING",
-           "REDIS_URL": "", "WEBHOOK_URL": ""}
+           "REDIS_URL": "", "WEBHOOK_URL": "", "BOT_METRICS_PORT": str(metrics_port)}
     return subprocess.Popen([sys.executable, "-m", "secretary.cli", "bot"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -115,3 +116,23 @@ class TestSigkill:
         finally:
             bot.kill()
             bot.wait(10)
+
+
+class TestProcessMetrics:
+    async def test_the_bot_process_serves_its_own_metrics(self, runtime: Runtime, database_url: str,
+                                                           sandbox_url: str, sandbox: SandboxClient,
+                                                           tmp_path: Any) -> None:
+        """What Prometheus (and the compose health check) reads from `secretary bot` on BOT_METRICS_PORT. (``runtime``
+        wipes what the bot process wrote when the test ends.)"""
+        port = free_port()
+        bot = _start_bot(database_url, sandbox_url, str(tmp_path), metrics_port=port)
+        try:
+            await sandbox.say(1301, "a note for the metrics", language_code="en")
+            await sandbox.wait_for_text(1301, "Saved as note #1.", timeout=30)
+            async with httpx.AsyncClient() as http:
+                text = (await http.get(f"http://127.0.0.1:{port}/metrics")).text
+            assert 'secretary_updates_finished_total{outcome="done"} 1.0' in text
+            assert 'secretary_outbox_sent_total{method="sendMessage"}' in text
+        finally:
+            bot.terminate()
+            bot.wait(15)

@@ -12,6 +12,10 @@ from core.runtime import Runtime
 from webapp.app import create_app
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "fuzz: schemathesis against the live app (test_api_fuzz.py); in `make test`")
+
+
 @pytest.fixture
 def web_app(runtime: Runtime) -> FastAPI:
     runtime.settings = runtime.settings.model_copy(update={"sandbox": False, "webhook_secret": "hook-secret"})

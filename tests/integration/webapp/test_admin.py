@@ -88,3 +88,25 @@ class TestMetrics:
         r = await client.get("/metrics")
         assert r.status_code == 200
         assert 'secretary_inbox_updates{status="NEW"} 0.0' in r.text
+        assert "secretary_inbox_oldest_new_age_seconds 0.0" in r.text
+
+    async def test_every_family_and_the_http_requests(self, client: httpx.AsyncClient) -> None:
+        await client.get("/health")
+        text = (await client.get("/metrics")).text
+        for family in ("secretary_updates_received_total", "secretary_updates_finished_total",
+                       "secretary_update_claim_age_seconds", "secretary_update_handled_seconds",
+                       "secretary_outbox_sent_total", "secretary_outbox_retry_after_total",
+                       "secretary_outbox_failed_total", "secretary_job_duration_seconds",
+                       "secretary_jobs_finished_total", "secretary_ai_calls_total", "secretary_ai_tokens_total",
+                       "secretary_ai_latency_seconds", "secretary_stt_audio_seconds_total", "secretary_jobs"):
+            assert f"# TYPE {family.removesuffix('_total')}" in text, family
+        assert 'http_requests_total{handler="/health",method="GET",status="2xx"}' in text
+
+    async def test_a_metrics_token_guards_the_page(self, web_app: FastAPI, runtime: Runtime,
+                                                   client: httpx.AsyncClient) -> None:
+        runtime.settings = runtime.settings.model_copy(update={"metrics_token": "scrape-secret"})
+        assert (await client.get("/metrics")).status_code == 401
+        wrong = await client.get("/metrics", headers={"Authorization": "Bearer nope"})
+        assert wrong.status_code == 401
+        right = await client.get("/metrics", headers={"Authorization": "Bearer scrape-secret"})
+        assert right.status_code == 200 and "secretary_jobs" in right.text

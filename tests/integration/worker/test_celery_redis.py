@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 
@@ -74,8 +75,10 @@ class TestRedisRestart:
         port, workdir = private_redis
         redis_url = f"redis://127.0.0.1:{port}/0"
         redis_proc = _start_redis(port, workdir)
+        metrics_port = free_port()
         env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "DATA_DIR": str(workdir),
-               "LOG_LEVEL": "WARNING", "TELEGRAM_BOT_TOKEN": "123:worker-test"}
+               "LOG_LEVEL": "WARNING", "TELEGRAM_BOT_TOKEN": "123:worker-test",
+               "WORKER_METRICS_PORT": str(metrics_port)}
         worker = subprocess.Popen([sys.executable, "-m", "secretary.cli", "worker", "--pool", "solo"], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         settings = runtime.settings.model_copy(update={"redis_url": redis_url})
@@ -87,6 +90,9 @@ class TestRedisRestart:
                 async with runtime.unit_of_work() as s:
                     await jobs.enqueue_job(s, "platform.ping", {"text": f"a{i}"}, key=f"a{i}", chat_id=1)
             await _wait_done(runtime, 5)
+            async with httpx.AsyncClient() as http:  # the worker's own metrics (its pool's, summed)
+                scraped = (await http.get(f"http://127.0.0.1:{metrics_port}/metrics")).text
+            assert 'secretary_jobs_finished_total{kind="platform.ping",outcome="done"} 5.0' in scraped
 
             redis_proc.terminate()
             redis_proc.wait(10)
