@@ -71,8 +71,9 @@ frontend: $(FRONTEND)/dist/index.html
 $(FRONTEND)/dist/index.html: $(FRONTEND)/package.json $(FRONTEND)/package-lock.json $(shell find $(FRONTEND)/src -type f 2>/dev/null) $(FRONTEND)/index.html
 	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error && npm run build
 
+# On Ctrl-C secretary stops within a second and exits 0, so make has no error to report (exec: no shell between).
 run: install
-	$(BIN)/secretary run
+	exec $(BIN)/secretary run
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
@@ -82,7 +83,7 @@ imports: $(VENV)/.installed
 	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.installed
-	$(BIN)/mypy secretary core bot webapp worker sandbox
+	$(BIN)/mypy secretary core bot webapp worker sandbox client
 
 # grammY, the second client library the sandbox conformance tests drive (tests/conformance/package-lock.json)
 tests/conformance/node_modules/.package-lock.json: tests/conformance/package.json tests/conformance/package-lock.json

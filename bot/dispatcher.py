@@ -8,6 +8,7 @@ from aiogram.filters import ExceptionTypeFilter
 from bot.ai import router as ai
 from bot.ask import router as ask
 from bot.calendar import router as calendar
+from bot.documents import router as documents
 from bot.items import commands as items_commands
 from bot.items import router as items
 from bot.middlewares import UserMiddleware
@@ -30,6 +31,7 @@ def build_dispatcher() -> Dispatcher:
     dp.include_router(minis.build_router())
     dp.include_router(ai.build_router())
     dp.include_router(voice.build_router())
+    dp.include_router(documents.build_router())  # after voice: audio documents are the voice app's
     dp.include_router(calendar.build_router())
     dp.include_router(reminders.build_router())
     dp.include_router(topics.build_router())

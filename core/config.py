@@ -18,6 +18,8 @@ DEFAULT_DATA_DIR = Path("data")
 KNOWN_DEFAULT_SECRETS = frozenset({DEV_SECRET, "changeme", "change_me", "changethis", "secret", "password"})
 # a secret left at DEV_SECRET is generated on the first start and kept in this file of DATA_DIR (mode 0600)
 GENERATED_SECRET_FILES = {"jwt_signing_key": "jwt-signing.key", "master_encryption_key": "master-encryption.key"}
+# secrets `secretary run` (embedded, on this machine only) makes up when they are empty, in the same way
+EMBEDDED_SECRET_FILES = {"admin_token": "admin.token"}
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 SANDBOX_BOT_TOKEN = "123456:SANDBOX-TOKEN"  # the bot's token when none is set: the sandbox's own
 SANDBOX_TOKEN_MARK = "SANDBOX"  # a token whose secret part starts with it is one made up for the sandbox
@@ -110,6 +112,11 @@ class Settings(BaseSettings):
     ai_timeout: float = 60.0
     ai_max_retries: int = 3
     whisper_model_path: str = ""
+    # Speech recognition as a service of its own (`secretary asr`): voice notes are sent there when ASR_URL is set
+    asr_url: str = ""
+    asr_token: str = ""  # set: `secretary asr` asks for `Authorization: Bearer <ASR_TOKEN>`, the worker sends it
+    asr_max_bytes: int = Field(default=25 * 1024 * 1024, ge=1)  # the largest audio file /transcribe takes (413 above)
+    asr_timeout: float = 300.0  # seconds the worker waits for the remote service's answer
 
     # Secretary
     default_language: Literal["ru", "en"] = "ru"
@@ -130,6 +137,13 @@ class Settings(BaseSettings):
     topic_confirm_ttl: int = 600
     ask_stream_interval: float = 1.5  # seconds between two edits of a streamed /ask answer
     ask_context_items: int = 8  # the user's items given to the model as context for /ask
+
+    # Documents (questions over the user's own PDFs; docs/user-guide.md, docs/api.md)
+    openai_pro_model: str = "gpt-4o"  # the complex pipeline's answering model with OpenAI (Gemini: GEMINI_PRO_MODEL)
+    documents_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1)  # the largest file /files/upload and the bot take
+    documents_max_pages: int = Field(default=500, ge=1)
+    documents_platform_key: bool = True  # a user without an own key may use the platform's OPENAI/GEMINI key
+    documents_question_ttl: int = 3600  # seconds after a document's last use that a "…?" text in the bot asks it
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:
@@ -208,7 +222,7 @@ class _SecretSources(BaseSettings):
 def stored_secret(data_dir: Path, name: str) -> str:
     """The random value of the secret ``name`` kept in DATA_DIR: made (mode 0600) on the first start, the same on
     every later one. Processes starting together on one data folder all end up with the first one written."""
-    path = data_dir / GENERATED_SECRET_FILES[name]
+    path = data_dir / {**GENERATED_SECRET_FILES, **EMBEDDED_SECRET_FILES}[name]
     if path.exists():
         return _read_secret(path)
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -225,7 +239,8 @@ def stored_secret(data_dir: Path, name: str) -> str:
         return _read_secret(path)
     finally:
         draft.unlink()
-    log.warning("config.secret_generated", setting=name.upper(), file=str(path))  # the file, never the value
+    # the file, never the value; info, not a warning: a first start makes its keys, as it should
+    log.info("config.secret_generated", setting=name.upper(), file=str(path))
     return value
 
 

@@ -72,9 +72,14 @@ class Sandbox:
             if bot.webhook_url:
                 self.webhooks.ensure(bot.id)
 
-    async def aclose(self) -> None:
+    def end_long_polls(self) -> None:
+        """The host is about to stop: a getUpdates waiting for updates answers now and none waits from here on, so
+        that stopping never waits out a long poll. Every other method keeps working until `aclose`."""
         self.closing = True
         self.state.notify_all()
+
+    async def aclose(self) -> None:
+        self.end_long_polls()
         await self.webhooks.aclose()
         self.state.store.close()
 

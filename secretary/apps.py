@@ -7,12 +7,15 @@ a job of it needs (``core/<app>/presenter.py`` implemented in ``bot/<app>/views.
 
 from __future__ import annotations
 
+from bot.documents.views import DocumentsViews
 from bot.items.views import ItemsViews
 from bot.reminders.views import RemindersViews
 from bot.topics.views import TopicsViews
 from core.ask import jobs as ask_jobs
 from core.calendar import jobs as calendar_jobs
 from core.calendar.sync import on_item_changed as sync_calendar
+from core.documents import jobs as documents_jobs
+from core.documents.presenter import DOCUMENTS
 from core.items import events
 from core.items.events import ItemEvent
 from core.items.presenter import ITEMS
@@ -28,7 +31,7 @@ from core.topics.presenter import TOPICS
 from core.topics.service import on_item_created as file_note
 from core.voice import jobs as voice_jobs
 
-JOB_MODULES = (platform_jobs, voice_jobs, calendar_jobs, reminders_jobs, topics_jobs, ask_jobs)
+JOB_MODULES = (platform_jobs, voice_jobs, calendar_jobs, reminders_jobs, topics_jobs, ask_jobs, documents_jobs)
 
 
 def register_jobs(registry: JobRegistry) -> None:
@@ -47,6 +50,7 @@ def provide_presenters(presenters: Presenters) -> None:
     presenters.provide(ITEMS, ItemsViews())
     presenters.provide(REMINDERS, RemindersViews())
     presenters.provide(TOPICS, TopicsViews())
+    presenters.provide(DOCUMENTS, DocumentsViews())
 
 
 def wire(runtime: Runtime) -> Runtime:

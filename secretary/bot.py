@@ -16,7 +16,7 @@ from aiogram.types import BotCommand
 from bot.consumer import InboxConsumer
 from bot.dispatcher import build_dispatcher
 from bot.ingress import Poller
-from bot.platform.menu import COMMANDS
+from bot.platform.menu import COMMANDS, DEFAULT_MENU
 from bot.telegram.client import build_bot
 from bot.telegram.gateway import BotGateway
 from bot.telegram.sender import OutboxSender
@@ -36,7 +36,8 @@ def build_limiter(runtime: Runtime) -> RateLimiter:
 
 
 class BotServices:
-    def __init__(self, runtime: Runtime, *, bot: Bot | None = None, role: str = "bot", ingress: bool = True) -> None:
+    def __init__(self, runtime: Runtime, *, bot: Bot | None = None, role: str = "bot", ingress: bool = True,
+                 ingress_after: asyncio.Event | None = None) -> None:
         self.runtime = runtime
         self.bot = bot or build_bot(runtime.settings)
         runtime.telegram = BotGateway(self.bot)  # the jobs of this process use this Bot too: one per process
@@ -50,6 +51,9 @@ class BotServices:
         self.poller: Poller | None = None
         self.role = role
         self.ingress = ingress  # False: consume only (another process polls or the web app takes the webhook)
+        # set once the Bot API can be reached: in `secretary run` the sandbox is served by this very process
+        self.ingress_after = ingress_after
+        self._ingress_task: asyncio.Task[None] | None = None
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
@@ -58,11 +62,14 @@ class BotServices:
         self._tasks.append(asyncio.create_task(self.sender.run(), name="outbox-sender"))
         self._tasks.append(asyncio.create_task(self._heartbeat(), name="heartbeat"))
         if self.ingress:
-            self._tasks.append(asyncio.create_task(self._setup_ingress(), name="ingress"))
+            self._ingress_task = asyncio.create_task(self._setup_ingress(), name="ingress")
+            self._tasks.append(self._ingress_task)
         log.info("bot.started", webhook=bool(settings.webhook_url), ingress=self.ingress)
 
     async def _setup_ingress(self) -> None:
         settings = self.runtime.settings
+        if self.ingress_after is not None:
+            await self.ingress_after.wait()
         await self._set_commands()
         if settings.webhook_url:
             await self._retrying(lambda: self.bot.set_webhook(
@@ -72,7 +79,9 @@ class BotServices:
         await self.poller.run()
 
     async def _set_commands(self) -> None:
-        for lang, commands in COMMANDS.items():
+        """The menu in every language it has, and the default one (English) for users of any other language."""
+        menus: list[tuple[str | None, list[tuple[str, str]]]] = [(None, COMMANDS[DEFAULT_MENU]), *COMMANDS.items()]
+        for lang, commands in menus:
             cmds = [BotCommand(command=c, description=d) for c, d in commands]
             with contextlib.suppress(Exception):
                 await self._retrying(lambda c=cmds, lang=lang: self.bot.set_my_commands(c, language_code=lang),
@@ -97,6 +106,15 @@ class BotServices:
                 async with self.runtime.unit_of_work() as session:
                     await heartbeat.beat(session, name, self.role)
             await asyncio.sleep(10)
+
+    async def stop_ingress(self) -> None:
+        """Take no more updates (the first step of stopping): a long poll in flight is abandoned, and Telegram keeps
+        what it was not told was stored."""
+        if self.poller is not None:
+            self.poller.stop()
+        if self._ingress_task is not None:
+            self._ingress_task.cancel()
+            await asyncio.gather(self._ingress_task, return_exceptions=True)
 
     async def stop(self) -> None:
         if self.poller is not None:

@@ -1,4 +1,4 @@
-"""The `secretary` command: run, web, bot, worker, beat, sandbox, migrate, rotate-keys, parse-date."""
+"""The `secretary` command: run, web, bot, worker, beat, sandbox, asr, migrate, rotate-keys, parse-date."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import asyncio
 import gc
 import json
 import signal
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +15,7 @@ import typer
 from rich.console import Console
 
 from core import aio
-from core.config import Settings, get_settings
+from core.config import Settings, get_settings, stored_secret
 from core.logging import configure_logging
 
 app = typer.Typer(help="Secretary: a Telegram-first personal secretary.", no_args_is_help=True)
@@ -29,32 +30,36 @@ def _settings(port: int | None = None) -> Settings:
     return settings
 
 
-def _serve(settings: Settings, *, embedded: bool) -> None:
-    import uvicorn
+def _serve(settings: Settings, *, embedded: bool, on_ready: Callable[[], None] = lambda: None) -> None:
+    from secretary.web import WebServer, create_web_app
 
-    from secretary.web import create_web_app
-
-    config = uvicorn.Config(create_web_app(settings, embedded=embedded), host=settings.web_host,
-                            port=settings.web_port, log_level=settings.log_level.lower(), lifespan="on",
-                            access_log=False)
-    uvicorn.Server(config).run()
+    WebServer(create_web_app(settings, embedded=embedded), settings, on_ready).run()
 
 
 @app.command()
 def run(port: Annotated[int | None, typer.Option(help="Port (default WEB_PORT, 8000)")] = None) -> None:
-    """Everything in one process: web app, bot, in-process worker (and the sandbox when no token is set)."""
+    """Everything in one process: web app, bot, in-process worker (and the sandbox when no token is set); prints
+    its URLs once it listens. An empty ADMIN_TOKEN is generated into DATA_DIR/admin.token (this mode only)."""
     settings = _settings(port)
+    if not settings.admin_token:
+        settings = settings.model_copy(update={"admin_token": stored_secret(settings.data_dir, "admin_token")})
     base = f"http://{settings.web_host}:{settings.web_port}"
-    console.print(f"[bold]Secretary[/bold] (embedded) on {base}")
-    console.print(f"  health:       {base}/health")
-    console.print(f"  Mini App:     {base}/app/")
-    if settings.sandbox_enabled and not settings.telegram_api_base:
-        console.print(f"  sandbox chat: {base}/sandbox/")
-        if not settings.is_sandbox_token:
-            console.print("  [yellow]sandbox Mini App signing is off: TELEGRAM_BOT_TOKEN is a real token "
-                          "(a sandbox token is none, or one whose secret part starts with SANDBOX)[/yellow]")
-    console.print(f"  database:     {settings.effective_database_url.split('@')[-1]}")
-    _serve(settings, embedded=True)
+
+    def ready() -> None:
+        console.print(f"[bold]Secretary[/bold] (embedded) is ready on {base}")
+        if settings.sandbox_enabled and not settings.telegram_api_base:
+            console.print(f"  sandbox chat: {base}/sandbox/  (also {base}/)")
+            if not settings.is_sandbox_token:
+                console.print("  [yellow]sandbox Mini App signing is off: TELEGRAM_BOT_TOKEN is a real token "
+                              "(a sandbox token is none, or one whose secret part starts with SANDBOX)[/yellow]")
+        console.print(f"  Mini App:     {base}/app/")
+        console.print(f"  health:       {base}/health")
+        console.print(f"  admin stats:  {base}/admin/stats  (Authorization: Bearer {settings.admin_token})",
+                      soft_wrap=True)
+        console.print(f"  database:     {settings.effective_database_url.split('@')[-1]}")
+        console.print("  Ctrl-C stops it.")
+
+    _serve(settings, embedded=True, on_ready=ready)
 
 
 @app.command()
@@ -160,6 +165,22 @@ def sandbox(port: Annotated[int, typer.Option()] = 8081,
     console.print(f"sandbox on http://{host}:{port}/sandbox/  (Bot API base http://{host}:{port})")
     console.print(f"  state in {state_file}")
     run_standalone(port, host=host, state_file=state_file, local_webhooks=local_webhooks)
+
+
+@app.command()
+def asr(port: Annotated[int, typer.Option(help="Port")] = 8001,
+        host: Annotated[str | None, typer.Option(help="Interface (default WEB_HOST)")] = None) -> None:
+    """The transcription service alone (GET /health, POST /transcribe), with the platform's STT provider; point the
+    workers at it with ASR_URL=http://HOST:PORT. It needs no database."""
+    import uvicorn
+
+    from webapp.asr import create_asr_app
+
+    settings = _settings()
+    bind = host or settings.web_host
+    console.print(f"transcription service on http://{bind}:{port}  (POST /transcribe, GET /health)")
+    uvicorn.run(create_asr_app(settings), host=bind, port=port, log_level=settings.log_level.lower(),
+                access_log=False)
 
 
 @app.command()

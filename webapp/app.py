@@ -19,8 +19,8 @@ from core.config import Settings, get_settings
 from core.db import migrate
 from core.runtime import Runtime, build_runtime
 from webapp import admin, telegram_webhook
-from webapp.api import auth, calendar
-from webapp.api.v1 import me, minis
+from webapp.api import auth, calendar, documents_admin
+from webapp.api.v1 import documents, items, me, minis, transcribe
 from webapp.errors import install_error_handlers
 from webapp.limits import BodyLimitMiddleware, route_limits
 from webapp.metrics import build_registry, instrument
@@ -73,6 +73,10 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.include_router(auth.router)
     app.include_router(me.router)
     app.include_router(minis.router)
+    app.include_router(documents.router)
+    app.include_router(documents_admin.router)
+    app.include_router(items.router)
+    app.include_router(transcribe.router)
     app.include_router(calendar.router)
     if FRONTEND_DIST.is_dir():  # the Mini App front end, once built (``make frontend``)
         app.mount("/app", StaticFiles(directory=FRONTEND_DIST, html=True), name="miniapp")

@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.config import Settings
 
+UPLOAD_OVERHEAD = 64 * 1024  # multipart headers and boundaries around an uploaded file
 Limits = Sequence[tuple[str, int | None]]  # (path prefix, bytes or None for no limit), the first match wins
 
 
@@ -24,6 +25,8 @@ def route_limits(settings: Settings) -> Limits:
     return [
         ("/telegram/webhook", settings.webhook_max_body_bytes),
         ("/api/v1/import", None),  # webapp/api/v1/minis.py `_import_body`: MAX_IMPORT_BYTES → ERR_IMPORT_TOO_LARGE
+        ("/api/v1/files/upload", settings.documents_max_bytes + UPLOAD_OVERHEAD),  # a file and its multipart wrapping
+        ("/api/v1/transcribe", settings.asr_max_bytes + UPLOAD_OVERHEAD),  # core/stt/upload.py counts the file itself
     ]
 
 

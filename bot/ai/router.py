@@ -27,26 +27,27 @@ async def ai_settings(message: Message, session: AsyncSession, outbox: Outbox, u
     await say(message, outbox, card, views.keyboard(t, user))
 
 
-async def _show_card(query: CallbackQuery, session: AsyncSession, outbox: Outbox, user: User, t: Translator,
-                     runtime: Runtime) -> None:
+async def _show_card(query: CallbackQuery, outbox: Outbox, user: User, t: Translator,
+                     now: preferences.AISettings) -> None:
     if query.message is not None:
-        card = views.card(await preferences.current(session, runtime.settings, user.id), t)
-        await outbox.edit_text(query.message.chat.id, card, parse_mode=None, message_id=query.message.message_id,
-                               reply_markup=views.keyboard(t, user))
+        await outbox.edit_text(query.message.chat.id, views.card(now, t), parse_mode=None,
+                               message_id=query.message.message_id, reply_markup=views.keyboard(t, user))
 
 
 async def pick_provider(query: CallbackQuery, callback_data: ProviderCb, session: AsyncSession, outbox: Outbox,
                         user: User, t: Translator, runtime: Runtime) -> None:
-    await preferences.pick_provider(session, user, callback_data.purpose, callback_data.provider)
-    await query.answer(t("ai.saved"))
-    await _show_card(query, session, outbox, user, t, runtime)
+    now = await preferences.pick_provider(session, runtime.settings, user, callback_data.purpose,
+                                          callback_data.provider)
+    text, alert = views.picked(now, callback_data.purpose, callback_data.provider, t)
+    await query.answer(text, show_alert=alert)
+    await _show_card(query, outbox, user, t, now)
 
 
 async def forget_keys(query: CallbackQuery, session: AsyncSession, outbox: Outbox, user: User, t: Translator,
                       runtime: Runtime) -> None:
     await preferences.forget_keys(session, user.id)
     await query.answer(t("ai.keys_deleted"))
-    await _show_card(query, session, outbox, user, t, runtime)
+    await _show_card(query, outbox, user, t, await preferences.current(session, runtime.settings, user.id))
 
 
 async def _forget_message(message: Message, update: Update, session: AsyncSession, outbox: Outbox,

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.items import views
 from bot.items.callbacks import ClarifyCb, ItemCb
 from bot.items.keyboards import CANCEL_CHOICE, KEEP_CHOICE
-from bot.telegram.filters import Magic
+from bot.telegram.filters import ForThisBot, Magic
 from bot.telegram.replies import edit_pressed
 from core.db.base import utcnow
 from core.i18n import Translator
@@ -26,9 +26,9 @@ from core.users.models import User
 PRESENTER = views.ItemsViews()
 
 
-async def on_text(message: Message, session: AsyncSession, outbox: Outbox, user: User, t: Translator,
+async def on_text(message: Message, said: str, session: AsyncSession, outbox: Outbox, user: User, t: Translator,
                   runtime: Runtime) -> None:
-    outcome = await questions.handle_text(session, user.id, user.timezone, message.text or "", now=utcnow(),
+    outcome = await questions.handle_text(session, user.id, user.timezone, said, now=utcnow(),
                                           ttl=runtime.settings.clarification_ttl)
     await send_outcome(session, outbox, PRESENTER, message.chat.id, outcome, t, user.timezone,
                        reply_to=message.message_id)
@@ -60,13 +60,16 @@ async def on_question_button(query: CallbackQuery, callback_data: ClarifyCb, ses
     minute = None if callback_data.minute in (CANCEL_CHOICE, KEEP_CHOICE) else callback_data.minute
     outcome = await questions.choose(session, user.id, callback_data.item_id, minute, user.timezone, now=utcnow(),
                                      ttl=runtime.settings.clarification_ttl, keep=keep)
-    expired = outcome.result == Result.EXPIRED
-    await query.answer(t("clarify.expired_alert") if expired else None)
-    if expired:
+    if outcome.result != Result.EXPIRED:
+        await query.answer()
+        await edit_pressed(query, outbox, *views.outcome_reply(outcome, t, user.timezone))
+    elif views.is_settled(outcome.item):  # a second tap, or a question closed otherwise: the card keeps its buttons
+        await query.answer(t("clarify.closed_alert"))
+        await edit_pressed(query, outbox, *views.settled_reply(outcome.item, t, user.timezone))
+    else:
+        await query.answer(t("clarify.expired_alert"))
         card = render.card(outcome.item, t, user.timezone)
         await edit_pressed(query, outbox, f"{card}\n{t('clarify.expired', number=outcome.item.number)}", None)
-    else:
-        await edit_pressed(query, outbox, *views.outcome_reply(outcome, t, user.timezone))
 
 
 def build_router() -> Router:
@@ -74,5 +77,5 @@ def build_router() -> Router:
     router = Router(name="items")
     router.callback_query(ItemCb.filter())(on_item_button)
     router.callback_query(ClarifyCb.filter())(on_question_button)
-    router.message(Magic(F.text), Magic(~F.text.startswith("/")))(on_text)
+    router.message(Magic(F.text), Magic(~F.text.startswith("/")), ForThisBot())(on_text)  # in a group: if meant
     return router

@@ -29,6 +29,18 @@ def card_reply(item: Item, t: Translator, tz: str) -> Reply:
     return render.card(item, t, tz) + _buttons_help(item, t), card_keyboard(item, t)
 
 
+def is_settled(item: Item) -> bool:
+    """The item no longer waits for a time: it has one, or it is done or cancelled."""
+    return item.starts_at is not None or item.status not in OPEN_STATUSES
+
+
+def settled_reply(item: Item, t: Translator, tz: str) -> Reply:
+    """The card of an item whose question is closed, as the answer left it (what a second tap shows again)."""
+    if item.status not in OPEN_STATUSES:
+        return t("items.changed", card=render.card(item, t, tz)), None
+    return card_reply(item, t, tz)
+
+
 def occurrence_reply(item: Item, skipped: bool, t: Translator, tz: str) -> Reply:
     """After Done or Skip on a repeating item: this time is over, the card of the next one."""
     key = "items.repeat.skipped_next" if skipped else "items.repeat.done_next"
@@ -117,7 +129,13 @@ def find_text(items: list[Item], total: int, query: str, t: Translator, tz: str,
 
 
 class ItemsViews:
-    """core's ItemsPresenter (``core.items.presenter``), for the replies that jobs send."""
+    """core's ItemsPresenter (``core.items.presenter``), for the replies that jobs and the web app send."""
 
     def outcome_reply(self, outcome: Outcome, t: Translator, tz: str, *, retry: bool = False) -> Reply:
         return outcome_reply(outcome, t, tz, retry=retry)
+
+    def card_reply(self, item: Item, t: Translator, tz: str) -> Reply:
+        return card_reply(item, t, tz)
+
+    def changed_reply(self, item: Item, t: Translator, tz: str, *, skipped: bool = False) -> Reply:
+        return changed_reply(item, t, tz, skipped=skipped)

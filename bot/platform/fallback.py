@@ -2,7 +2,8 @@
 
 A command the bot does not know, and any kind of message no app handles (a photo, a sticker, a location, a poll…),
 get a short hint to /help; a button whose data no app accepts (an old keyboard, forged data) gets a toast that it is
-out of date, so the user's client stops waiting. Service messages (someone joined, a pinned message…) get nothing.
+out of date, so the user's client stops waiting. Service messages (someone joined, a pinned message…) get nothing,
+and so do messages in a group that are not meant for the bot (``ForThisBot``).
 Include this router last: it takes everything that reaches it.
 """
 
@@ -12,7 +13,7 @@ from aiogram import Bot, F, Router
 from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
 
-from bot.telegram.filters import Magic
+from bot.telegram.filters import ForThisBot, Magic
 from core.i18n import Translator
 from core.telegram.outbox import Outbox
 
@@ -55,6 +56,6 @@ def build_router() -> Router:
     """A fresh router (aiogram routers attach to one dispatcher only). Include it last."""
     router = Router(name="fallback")
     router.message(Magic(F.text.startswith("/")))(unknown_command)
-    router.message(Magic(F.content_type.in_(SENT_BY_A_PERSON)))(unsupported)
+    router.message(Magic(F.content_type.in_(SENT_BY_A_PERSON)), ForThisBot())(unsupported)  # in a group: if meant
     router.callback_query()(stale_button)
     return router

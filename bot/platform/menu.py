@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+DEFAULT_MENU = "en"  # the menu of users whose language has none of its own
 COMMANDS = {
     "en": [
         ("today", "Today's agenda"), ("week", "Next 7 days"), ("list", "Open items"), ("find", "Search items"),

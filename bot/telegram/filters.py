@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiogram import Bot
 from aiogram.filters import Filter
-from aiogram.types import TelegramObject
+from aiogram.types import Message, TelegramObject
 from magic_filter import MagicFilter
+
+from core.runtime import Runtime
 
 
 class Magic(Filter):
@@ -26,3 +29,33 @@ class Magic(Filter):
 
     def __str__(self) -> str:
         return f"Magic({self.magic!r})"
+
+
+class ForThisBot(Filter):
+    """A message meant for the bot. In a private chat every one; in a group only a command, one that mentions the bot
+    (``@its_username``, or a text mention of it), a reply to one of its messages — or any message in the group
+    configured for forum topics (TELEGRAM_GROUP_ID), which is the bot's own. People in a group talk to each other:
+    their other messages are not notes.
+
+    The handler may take ``said``: the message's text (or caption) without the mention of the bot."""
+
+    async def __call__(self, message: Message, bot: Bot, runtime: Runtime) -> bool | dict[str, Any]:
+        text = message.text or message.caption or ""
+        if message.chat.type == "private" or message.chat.id == runtime.settings.telegram_group_id:
+            return {"said": text}
+        if text.startswith("/"):
+            return {"said": text}
+        replied = message.reply_to_message
+        if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
+            return {"said": text}
+        entities = message.entities or message.caption_entities or []
+        if any(e.type == "text_mention" and e.user is not None and e.user.id == bot.id for e in entities):
+            return {"said": text}
+        me = f"@{(await bot.me()).username or ''}".casefold()
+        ours = [e for e in entities if e.type == "mention" and e.extract_from(text).casefold() == me]
+        if not ours:
+            return False
+        for entity in reversed(ours):  # entities count UTF-16 code units
+            units = text.encode("utf-16-le")
+            text = (units[:entity.offset * 2] + units[(entity.offset + entity.length) * 2:]).decode("utf-16-le")
+        return {"said": " ".join(text.split())}

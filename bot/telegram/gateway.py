@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
-from aiogram.types import ChatMemberAdministrator, ChatMemberMember, ChatMemberOwner, ChatMemberRestricted
+from aiogram.types import (
+    BufferedInputFile,
+    ChatMemberAdministrator,
+    ChatMemberMember,
+    ChatMemberOwner,
+    ChatMemberRestricted,
+)
 
 from core.telegram.gateway import TelegramRefused
 
@@ -42,6 +48,12 @@ class BotGateway:
         if isinstance(member, ChatMemberRestricted):
             return member.is_member
         return isinstance(member, ChatMemberOwner | ChatMemberAdministrator | ChatMemberMember)
+
+    async def send_photo(self, chat_id: int, photo: bytes, *, caption: str = "", filename: str = "image.png") -> None:
+        try:
+            await self.bot.send_photo(chat_id, BufferedInputFile(photo, filename=filename), caption=caption or None)
+        except (TelegramBadRequest, TelegramForbiddenError) as exc:
+            raise TelegramRefused(exc.message) from exc
 
     async def aclose(self) -> None:
         await self.bot.session.close()

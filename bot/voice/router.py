@@ -7,7 +7,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.telegram.filters import Magic
+from bot.telegram.filters import ForThisBot, Magic
 from core.i18n import Translator
 from core.runtime import Runtime
 from core.telegram.outbox import Outbox
@@ -51,7 +51,7 @@ async def on_voice(message: Message, session: AsyncSession, outbox: Outbox, user
 
 async def retry(message: Message, command: CommandObject, session: AsyncSession, outbox: Outbox, user: User,
                 t: Translator, runtime: Runtime) -> None:
-    """/retry [N]: transcribe a kept voice message again (the latest finished one, or job N)."""
+    """/retry [#N]: transcribe a kept voice message again: the latest one, or the one that made item #N."""
     job = await voice.to_retry(session, user.id, command.args or "")
     progress_id = await outbox.send_message(message.chat.id, t("voice.received"), parse_mode=None)
     await voice.retry(session, job, chat_id=message.chat.id, message_id=message.message_id,
@@ -60,6 +60,7 @@ async def retry(message: Message, command: CommandObject, session: AsyncSession,
 
 def build_router() -> Router:
     router = Router(name="voice")
-    router.message(Magic(F.voice | F.audio | F.video_note | F.document.mime_type.startswith("audio/")))(on_voice)
+    router.message(Magic(F.voice | F.audio | F.video_note | F.document.mime_type.startswith("audio/")),
+                   ForThisBot())(on_voice)
     router.message(Command("retry"))(retry)
     return router

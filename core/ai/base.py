@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import time
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any, ClassVar, Self, TypedDict, TypeVar
 
 from pydantic import BaseModel
@@ -25,6 +25,7 @@ from core.ai.schemas import (
     RenderOut,
 )
 from core.ai.structured import ask_structured
+from core.ai.tools import ToolChat, ToolResult, ToolSpec, ToolStep
 from core.ai.types import Classification, Embedding, EntryAnalysis, Operation, RenderedNote, Usage, UsageEvent
 from core.config import Settings
 from core.metrics import AI_CALLS, AI_LATENCY, AI_TOKENS, STT_AUDIO
@@ -144,6 +145,26 @@ class CloudProvider(BaseProvider, ABC):
     def _classify(self, exc: BaseException) -> AIProviderError | None:
         """Map an SDK exception to our error (retryable or not); ``None`` lets it propagate."""
 
+    # -- chat with several system parts, images and function calling (the documents app) ---------------------------
+
+    @abstractmethod
+    def _user_turn(self, text: str, images: Sequence[bytes]) -> list[Any]:
+        """The conversation's first turn: the user's text and images."""
+
+    @abstractmethod
+    async def _open_chat_stream(self, system: list[str], text: str, images: Sequence[bytes],
+                                model: str) -> AsyncIterator[Any]:
+        """Start streaming a reply to one user turn under ``system`` (its parts in order); chunks go to _read_chunk."""
+
+    @abstractmethod
+    async def _tool_request(self, system: list[str], turns: list[Any], tools: list[ToolSpec],
+                            model: str) -> tuple[Any, ToolStep, Usage]:
+        """One request with tools: the model's turn (to append to the conversation), its text or calls, the usage."""
+
+    @abstractmethod
+    def _tool_results(self, results: list[ToolResult]) -> list[Any]:
+        """The turns that give the model its calls' results (and their images)."""
+
     # -- structured operations ------------------------------------------------------------------------
 
     async def classify_note(self, text: str, *, language: str) -> Classification:
@@ -193,6 +214,37 @@ class CloudProvider(BaseProvider, ABC):
                     yield piece
         finally:  # a reader that stops early still pays for what was generated
             await self._emit("answer", self.answer_model, usage, started=started)
+
+    async def stream_chat(self, system: Sequence[str], text: str, *, images: Sequence[bytes] = (),
+                          model: str | None = None) -> AsyncIterator[str]:
+        """Stream the reply to one user turn (text and images) under several system parts, applied in order."""
+        model = model or self.answer_model
+        opener = functools.partial(self._open_chat_stream, list(system), text, list(images), model)
+        started = time.perf_counter()
+        stream = await open_stream_with_retries(opener, classify=self._classify, policy=self._retry, what="answer")
+        usage = Usage(calls=1)
+        try:
+            async for chunk in stream:
+                piece, chunk_usage = self._read_chunk(chunk)
+                if chunk_usage is not None:
+                    usage = chunk_usage
+                if piece:
+                    yield piece
+        finally:
+            await self._emit("answer", model, usage, started=started)
+
+    def start_tools(self, system: Sequence[str], text: str, *, tools: Sequence[ToolSpec],
+                    images: Sequence[bytes] = (), model: str | None = None) -> ToolChat:
+        """A function-calling conversation (:class:`core.ai.tools.ToolChat`) that starts with this user turn."""
+        return ToolChat(self, list(system), text, list(images), list(tools), model or self.model)
+
+    async def _tool_step(self, system: list[str], turns: list[Any], tools: list[ToolSpec],
+                         model: str) -> tuple[Any, ToolStep]:
+        op = functools.partial(self._tool_request, system, turns, tools, model)
+        started = time.perf_counter()
+        turn, step, usage = await call_with_retries(op, classify=self._classify, policy=self._retry, what="tools")
+        await self._emit("answer", model, usage, started=started)
+        return turn, step
 
     async def embed(self, texts: list[str]) -> list[Embedding]:
         vectors: list[Embedding] = []

@@ -73,6 +73,12 @@ async def choose(session: AsyncSession, settings: Settings, user_id: int | None,
             key = await _user_key(session, box, user.id, provider)
             if key:
                 return ProviderChoice(provider, "user", key)
+    return platform_choice(settings, purpose, user_id=user_id)
+
+
+def platform_choice(settings: Settings, purpose: Purpose = "ai", *, user_id: int | None = None) -> ProviderChoice:
+    """The platform's own provider and key (AI_PROVIDER / STT_PROVIDER): for a user with no choice or key of their
+    own, and for a process that serves no user (`secretary asr`)."""
     default: str = settings.ai_provider if purpose == "ai" else settings.stt_provider
     if default == "auto":  # the first cloud provider the platform has a key for
         default = next((p for p in CLOUD if _platform_key(settings, p)), "local")

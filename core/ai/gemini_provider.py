@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any, Unpack
 
 import aiohttp
@@ -28,6 +28,7 @@ from core.ai.errors import (
 from core.ai.media import image_mime
 from core.ai.retry import parse_retry_after
 from core.ai.schemas import TRANSCRIBE_SCHEMA, JsonSchema, TranscribeOut, to_gemini_schema
+from core.ai.tools import ToolCall, ToolResult, ToolSpec, ToolStep
 from core.ai.types import Embedding, Operation, Transcript, Usage
 
 DEFAULT_EMBEDDING_MODEL = "gemini-embedding-001"
@@ -101,6 +102,41 @@ class GeminiProvider(CloudProvider):
     def _classify(self, exc: BaseException) -> AIProviderError | None:
         return classify_gemini_error(exc)
 
+    # -- chat with several system parts, images, tools ------------------------------------------------------------
+
+    def _user_turn(self, text: str, images: Sequence[bytes]) -> list[Any]:
+        parts = [_text(text), *(gtypes.Part.from_bytes(data=image, mime_type=image_mime(image)) for image in images)]
+        return [gtypes.Content(role="user", parts=parts)]
+
+    async def _open_chat_stream(self, system: list[str], text: str, images: Sequence[bytes],
+                                model: str) -> AsyncIterator[gtypes.GenerateContentResponse]:
+        return await self._client.aio.models.generate_content_stream(
+            model=model, contents=self._user_turn(text, images),
+            config=gtypes.GenerateContentConfig(system_instruction=_system(system)))
+
+    async def _tool_request(self, system: list[str], turns: list[Any], tools: list[ToolSpec],
+                            model: str) -> tuple[Any, ToolStep, Usage]:
+        declarations = [gtypes.FunctionDeclaration(
+            name=t.name, description=t.description,
+            parameters=gtypes.Schema.model_validate(to_gemini_schema(t.parameters))) for t in tools]
+        config = gtypes.GenerateContentConfig(
+            system_instruction=_system(system), tools=[gtypes.Tool(function_declarations=declarations)],
+            automatic_function_calling=gtypes.AutomaticFunctionCallingConfig(disable=True))
+        result = await self._client.aio.models.generate_content(model=model, contents=turns, config=config)
+        content = result.candidates[0].content if result.candidates else None
+        if content is None:
+            raise AIProviderError(ERR_AI_BAD_OUTPUT, "Gemini sent no candidate", provider=self.name)
+        calls = [ToolCall(id=p.function_call.id or f"call-{i}", name=p.function_call.name or "",
+                          arguments=dict(p.function_call.args or {}))
+                 for i, p in enumerate(content.parts or []) if p.function_call is not None]
+        return content, ToolStep(text=_response_text(result) or "", calls=calls), _usage(result.usage_metadata)
+
+    def _tool_results(self, results: list[ToolResult]) -> list[Any]:
+        parts = [gtypes.Part.from_function_response(name=r.call.name, response={"result": r.text}) for r in results]
+        images = [image for r in results for image in r.images]
+        parts += [gtypes.Part.from_bytes(data=image, mime_type=image_mime(image)) for image in images]
+        return [gtypes.Content(role="user", parts=parts)]
+
     async def embed(self, texts: list[str]) -> list[Embedding]:
         vectors = await super().embed(texts)
         if len(vectors) != len(texts):
@@ -122,6 +158,11 @@ class GeminiProvider(CloudProvider):
 
 def _text(text: str) -> gtypes.Part:
     return gtypes.Part.from_text(text=text)
+
+
+def _system(parts: list[str]) -> gtypes.Content:
+    """System parts in their order, as one instruction of several parts."""
+    return gtypes.Content(parts=[_text(part) for part in parts])
 
 
 def _response_text(response: gtypes.GenerateContentResponse) -> str | None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any, Unpack
 
 import openai
 from openai import AsyncOpenAI
+from openai.types.chat import ChatCompletionMessageFunctionToolCall
 
 from core.ai.base import PHOTO_ONLY, CloudOptions, CloudProvider
 from core.ai.errors import (
@@ -24,6 +25,7 @@ from core.ai.errors import (
 from core.ai.media import audio_filename, image_mime
 from core.ai.retry import call_with_retries, parse_retry_after
 from core.ai.schemas import JsonSchema
+from core.ai.tools import ToolCall, ToolResult, ToolSpec, ToolStep
 from core.ai.types import Operation, Transcript, Usage
 
 DEFAULT_EMBEDDING_MODEL = "text-embedding-3-small"
@@ -96,6 +98,46 @@ class OpenAIProvider(CloudProvider):
     def _classify(self, exc: BaseException) -> AIProviderError | None:
         return classify_openai_error(exc)
 
+    # -- chat with several system parts, images, tools ------------------------------------------------------------
+
+    def _user_turn(self, text: str, images: Sequence[bytes]) -> list[Any]:
+        if not images:
+            return [{"role": "user", "content": text}]
+        return [{"role": "user", "content": [{"type": "text", "text": text}, *map(_image_part, images)]}]
+
+    async def _open_chat_stream(self, system: list[str], text: str, images: Sequence[bytes],
+                                model: str) -> AsyncIterator[Any]:
+        return await self._client.chat.completions.create(  # type: ignore[call-overload,no-any-return]
+            model=model, messages=[*_system(system), *self._user_turn(text, images)], stream=True,
+            stream_options={"include_usage": True})
+
+    async def _tool_request(self, system: list[str], turns: list[Any], tools: list[ToolSpec],
+                            model: str) -> tuple[Any, ToolStep, Usage]:
+        messages: list[Any] = [*_system(system), *turns]
+        result = await self._client.chat.completions.create(  # type: ignore[call-overload]
+            model=model, messages=messages,
+            tools=[{"type": "function", "function": {"name": t.name, "description": t.description,
+                                                     "parameters": t.parameters}} for t in tools])
+        usage = _usage(result.usage) if result.usage else Usage(calls=1)
+        if not result.choices:
+            raise AIProviderError(ERR_AI_BAD_OUTPUT, "OpenAI sent no choice", provider=self.name)
+        message = result.choices[0].message
+        calls = [ToolCall(id=c.id, name=c.function.name, arguments=_arguments(c.function.arguments))
+                 for c in message.tool_calls or [] if isinstance(c, ChatCompletionMessageFunctionToolCall)]
+        turn: dict[str, Any] = {"role": "assistant", "content": message.content or ""}
+        if calls:
+            turn["tool_calls"] = [{"id": c.id, "type": "function",
+                                   "function": {"name": c.name, "arguments": json.dumps(c.arguments)}} for c in calls]
+        return turn, ToolStep(text=message.content or "", calls=calls), usage
+
+    def _tool_results(self, results: list[ToolResult]) -> list[Any]:
+        turns: list[Any] = [{"role": "tool", "tool_call_id": r.call.id, "content": r.text} for r in results]
+        images = [image for r in results for image in r.images]
+        if images:  # a tool message carries text only: the images follow as the user's
+            turns.append({"role": "user", "content": [{"type": "text", "text": "The images the tools returned."},
+                                                      *map(_image_part, images)]})
+        return turns
+
     # -- audio: the Whisper endpoint ------------------------------------------------------------------
 
     async def transcribe(
@@ -121,6 +163,23 @@ class OpenAIProvider(CloudProvider):
                 usage = Usage(input_tokens=raw_usage.input_tokens, output_tokens=raw_usage.output_tokens, calls=1)
         await self._emit("transcribe", self.stt_model, usage, audio_seconds=seconds, started=started)
         return Transcript(text=(result.text or "").strip(), language=language, duration_s=seconds)
+
+
+def _system(parts: list[str]) -> list[dict[str, str]]:
+    return [{"role": "system", "content": part} for part in parts]
+
+
+def _image_part(image: bytes) -> dict[str, Any]:
+    return {"type": "image_url",
+            "image_url": {"url": f"data:{image_mime(image)};base64,{base64.b64encode(image).decode()}"}}
+
+
+def _arguments(raw: str | None) -> dict[str, Any]:
+    try:
+        value = json.loads(raw or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _usage(raw: Any) -> Usage:
@@ -152,5 +211,8 @@ def classify_openai_error(exc: BaseException) -> AIProviderError | None:
                                provider=p)
     if isinstance(exc, openai.APIResponseValidationError | json.JSONDecodeError):
         return AIProviderError(ERR_AI_BAD_OUTPUT, "OpenAI sent a response that is not valid JSON", provider=p,
+                               retryable=True)
+    if isinstance(exc, openai.APIError):  # an error event inside a stream that had begun (HTTP 200): overloaded…
+        return AIProviderError(ERR_AI_UNAVAILABLE, f"OpenAI failed mid-stream: {exc.message}", provider=p,
                                retryable=True)
     return None

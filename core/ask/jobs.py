@@ -12,6 +12,7 @@ does not emulate drafts, so we use throttled edits (see docs/topics.md).
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import structlog
@@ -24,42 +25,19 @@ from core.ask import service as answers
 from core.errors import error_text
 from core.i18n import translator
 from core.queue.jobs import JobContext, JobRegistry
-from core.telegram.outbox import Outbox, is_pending
-from core.telegram.split import split_message
+from core.telegram.live import LiveMessage, edit_interval
+from core.telegram.markdown import markdown_to_html
+from core.telegram.split import split_formatted
 from core.users.models import User
 
 log = structlog.get_logger(__name__)
 
 
-class LiveMessage:
+def live_message(ctx: JobContext, payload: dict[str, Any], key: str) -> LiveMessage:
     """The placeholder message, edited with the answer so far at most once per interval."""
-
-    def __init__(self, ctx: JobContext, payload: dict[str, Any], key: str) -> None:
-        settings = ctx.settings
-        self.units = ctx.units
-        self.chat_id = int(payload["chat_id"])
-        self.target = payload["placeholder_outbox_id"]
-        self.key = key
-        self.throttle = answers.Throttle(answers.edit_interval(self.chat_id, settings.ask_stream_interval,
-                                                               settings.outbox_group_per_minute))
-        self.shown = ""
-        self.edits = 0
-        self._last_edit: int | None = None
-
-    async def update(self, text: str) -> None:
-        if self.target is None or not self.throttle.due():
-            return
-        shown = answers.preview(text)
-        if not shown or shown == self.shown:
-            return
-        self.throttle.mark()
-        async with self.units.unit_of_work() as session:
-            if self._last_edit is not None and await is_pending(session, self._last_edit):
-                return  # the outbox is behind (rate limits): do not queue edits on edits
-            self.edits += 1
-            self._last_edit = await Outbox(session, self.key).edit_text(
-                self.chat_id, shown, outbox_id=self.target, parse_mode=None, key=f"{self.key}:{self.edits}")
-        self.shown = shown
+    chat_id = int(payload["chat_id"])
+    interval = edit_interval(chat_id, ctx.settings.ask_stream_interval, ctx.settings.outbox_group_per_minute)
+    return LiveMessage(ctx.units, chat_id, payload["placeholder_outbox_id"], key, interval)
 
 
 async def answer(ctx: JobContext) -> None:
@@ -75,7 +53,7 @@ async def answer(ctx: JobContext) -> None:
     t = translator(language)
     usage = UsageCollector()
     provider = build_provider(choice, settings, recorder=usage)
-    live = LiveMessage(ctx, payload, f"ask:{job.id}:{job.attempts}")
+    live = live_message(ctx, payload, f"ask:{job.id}:{job.attempts}")
     text, error = "", None
     try:
         async for piece in provider.answer(question, context, language=language):
@@ -88,18 +66,20 @@ async def answer(ctx: JobContext) -> None:
         await provider.aclose()
 
     await record_all(ctx.session, user.id, usage.events)
-    final = text.strip()
+    # the model writes Markdown: the final answer is shown formatted (HTML), split where it must keeping it valid
+    final = markdown_to_html(text.strip()) if text.strip() else ""
     if error is not None:
-        final = f"{final}\n\n{error_text(error, t)}" if final else error_text(error, t)
-    parts = split_message(final) or [t("ask.empty")]
+        failed = html.escape(error_text(error, t), quote=False)
+        final = f"{final}\n\n{failed}" if final else failed
+    parts, mode = split_formatted(final or html.escape(t("ask.empty"), quote=False), "HTML")
     outbox = ctx.outbox()
     target = payload.get("placeholder_outbox_id")
     if target is None:
-        await outbox.send_message(chat_id, parts[0], parse_mode=None)
+        await outbox.send_message(chat_id, parts[0], parse_mode=mode)
     else:
-        await outbox.edit_text(chat_id, parts[0], outbox_id=target, parse_mode=None)
+        await outbox.edit_text(chat_id, parts[0], outbox_id=target, parse_mode=mode)
     for part in parts[1:]:
-        await outbox.send_message(chat_id, part, parse_mode=None)
+        await outbox.send_message(chat_id, part, parse_mode=mode)
 
 
 async def on_dead(ctx: JobContext, error: str) -> None:

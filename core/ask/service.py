@@ -3,22 +3,20 @@ may be shown (throttled edits of one message). The answer itself is the ``ask.an
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.ai.local_provider import rank_by_overlap
 from core.items import repository
 from core.items.models import Item
 from core.queue.jobs import enqueue_job
-from core.telegram.split import TELEGRAM_TEXT_LIMIT, split_message
+from core.telegram.live import CURSOR, Throttle, edit_interval, preview
+
+__all__ = ["CURSOR", "Throttle", "edit_interval", "preview"]  # how an answer is shown: core.telegram.live
 
 ASK_JOB = "ask.answer"
 SCANNED_ITEMS = 500  # the user's latest items searched for context
 ITEM_CHARS = 600  # one item in the context, at most
 CONTEXT_CHARS = 6000  # the whole context, at most
-CURSOR = " ▌"
 
 
 def item_line(item: Item) -> str:
@@ -54,32 +52,3 @@ async def enqueue_answer(session: AsyncSession, *, user_id: int, chat_id: int, q
         "chat_id": chat_id, "question": question, "placeholder_outbox_id": placeholder_outbox_id,
         "message_id": message_id,
     }, key=f"{ASK_JOB}:{chat_id}:{message_id}", user_id=user_id, chat_id=chat_id, max_attempts=max_attempts)
-
-
-def preview(text: str) -> str:
-    """What the message shows while the answer is still coming: its first part and a cursor."""
-    parts = split_message(text, TELEGRAM_TEXT_LIMIT - len(CURSOR))
-    return parts[0] + CURSOR if parts else ""
-
-
-def edit_interval(chat_id: int, interval: float, group_per_minute: int) -> float:
-    """Seconds between two edits of a streamed answer: ``interval``, or slower in a group, whose limit is
-    20 messages a minute."""
-    if chat_id < 0 and group_per_minute > 0:
-        return max(interval, 60.0 / group_per_minute)
-    return interval
-
-
-class Throttle:
-    """At most one event per ``interval`` seconds."""
-
-    def __init__(self, interval: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.interval = interval
-        self.clock = clock
-        self._last: float | None = None
-
-    def due(self) -> bool:
-        return self._last is None or self.clock() - self._last >= self.interval
-
-    def mark(self) -> None:
-        self._last = self.clock()

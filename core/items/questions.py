@@ -192,6 +192,8 @@ async def handle_text(session: AsyncSession, user_id: int, tz: str, text: str, *
 async def _answer(session: AsyncSession, question: PendingClarification, answer: Answer, tz: str,
                   now: dt.datetime, ttl: int) -> Outcome:
     item = await owned_by_id(session, question.user_id, question.item_id)
+    if await repository.pending_for(session, question.user_id) is not question:  # answered meanwhile (the app)
+        return Outcome(Result.EXPIRED, item)
     if question.expires_at <= now:
         await repository.drop_pending(session, question.user_id)
         return Outcome(Result.EXPIRED, item)

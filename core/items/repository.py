@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.items.models import OPEN_STATUSES, Item, ItemChange, ItemKind, ItemStatus, PendingClarification
@@ -22,9 +22,11 @@ async def count_by_status(session: AsyncSession, user_id: int | None = None) -> 
     return {status: n for status, n in (await session.execute(query)).all()}
 
 
-async def calendar_counts(session: AsyncSession) -> tuple[int, int]:
-    pending = await session.scalar(select(func.count()).where(Item.calendar_event_id == "PENDING"))
-    failed = await session.scalar(select(func.count()).where(Item.calendar_event_id == "FAILED"))
+async def calendar_counts(session: AsyncSession, user_id: int | None = None) -> tuple[int, int]:
+    """Items whose calendar sync waits for a retry (PENDING) and whose sync gave up (FAILED): all, or one user's."""
+    mine = [Item.user_id == user_id] if user_id is not None else []
+    pending = await session.scalar(select(func.count()).where(Item.calendar_event_id == "PENDING", *mine))
+    failed = await session.scalar(select(func.count()).where(Item.calendar_event_id == "FAILED", *mine))
     return int(pending or 0), int(failed or 0)
 
 
@@ -32,12 +34,19 @@ async def latest(session: AsyncSession, limit: int = 20) -> list[Item]:
     return list((await session.scalars(select(Item).order_by(Item.id.desc()).limit(limit))).all())
 
 
-async def by_number(session: AsyncSession, user_id: int, number: int) -> Item | None:
-    return await session.scalar(select(Item).where(Item.user_id == user_id, Item.number == number))
+def _locking(query: Select[Item], lock: bool) -> Select[Item]:
+    """``lock``: the row is locked until the unit of work ends (PostgreSQL; SQLite's writers are serialized by BEGIN
+    IMMEDIATE already), and read as the last commit left it. A change made at the same moment elsewhere (the bot and
+    the API on one item) then waits, and sees the first one's result instead of doing it again."""
+    return query.with_for_update().execution_options(populate_existing=True) if lock else query
 
 
-async def by_id(session: AsyncSession, user_id: int, item_id: int) -> Item | None:
-    return await session.scalar(select(Item).where(Item.user_id == user_id, Item.id == item_id))
+async def by_number(session: AsyncSession, user_id: int, number: int, *, lock: bool = False) -> Item | None:
+    return await session.scalar(_locking(select(Item).where(Item.user_id == user_id, Item.number == number), lock))
+
+
+async def by_id(session: AsyncSession, user_id: int, item_id: int, *, lock: bool = False) -> Item | None:
+    return await session.scalar(_locking(select(Item).where(Item.user_id == user_id, Item.id == item_id), lock))
 
 
 def _open(user_id: int, kind: ItemKind | None) -> list[ColumnElement[bool]]:
@@ -94,10 +103,12 @@ async def drop_pending(session: AsyncSession, user_id: int, item_id: int | None 
     await session.execute(query)
 
 
-async def last_change(session: AsyncSession, user_id: int) -> ItemChange | None:
-    query = (select(ItemChange).where(ItemChange.user_id == user_id, ItemChange.undone_at.is_(None))
-             .order_by(ItemChange.id.desc()).limit(1))
-    return await session.scalar(query)
+async def last_change(session: AsyncSession, user_id: int, item_id: int | None = None) -> ItemChange | None:
+    """The user's last change not undone yet (of one item, with ``item_id``)."""
+    query = select(ItemChange).where(ItemChange.user_id == user_id, ItemChange.undone_at.is_(None))
+    if item_id is not None:
+        query = query.where(ItemChange.item_id == item_id)
+    return await session.scalar(query.order_by(ItemChange.id.desc()).limit(1))
 
 
 async def upcoming(session: AsyncSession, user_id: int, now: datetime) -> list[Item]:
@@ -114,3 +125,38 @@ async def recent(session: AsyncSession, user_id: int, limit: int) -> list[Item]:
     """The user's latest items, newest first."""
     query = select(Item).where(Item.user_id == user_id).order_by(Item.id.desc()).limit(limit)
     return list((await session.scalars(query)).all())
+
+
+Window = tuple[datetime | None, datetime | None, date | None, date | None]
+
+
+def filtered(user_id: int, *, statuses: list[str], kind: str | None, window: Window | None, words: list[str]
+             ) -> Select[Item]:
+    """The user's items with any of ``statuses`` (all when empty), of ``kind``, containing every word, and — with a
+    ``window`` (start, end, first_day, last_day; None is open) — that start in [start, end) or, without a time, are
+    due on a day in [first_day, last_day]."""
+    conditions: list[ColumnElement[bool]] = [Item.user_id == user_id]
+    if statuses:
+        conditions.append(Item.status.in_(statuses))
+    if kind is not None:
+        conditions.append(Item.kind == kind)
+    conditions += [Item.search_text.like(f"%{_like_escape(w.casefold())}%", escape="\\") for w in words]
+    if window is not None:
+        start, end, first_day, last_day = window
+        timed: list[ColumnElement[bool]] = [Item.starts_at.is_not(None)]
+        timed += [Item.starts_at >= start] if start is not None else []
+        timed += [Item.starts_at < end] if end is not None else []
+        dated: list[ColumnElement[bool]] = [Item.starts_at.is_(None), Item.due_date.is_not(None)]
+        dated += [Item.due_date >= first_day] if first_day is not None else []
+        dated += [Item.due_date <= last_day] if last_day is not None else []
+        conditions.append(or_(and_(*timed), and_(*dated)))
+    return select(Item).where(*conditions)
+
+
+async def count_of(session: AsyncSession, query: Select[Item]) -> int:
+    return int(await session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+
+
+async def all_of(session: AsyncSession, query: Select[Item], *, offset: int = 0, limit: int | None = None
+                 ) -> list[Item]:
+    return list((await session.scalars(query.order_by(Item.number.desc()).offset(offset).limit(limit))).all())

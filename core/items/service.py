@@ -29,7 +29,17 @@ MAX_NUMBER = 2**31 - 1  # the #ID column is an INTEGER: a larger #ID names no it
 class ItemError(DomainError):
     """ERR_ITEM_NOT_FOUND (``params["number"]`` is the #ID the user gave), ERR_ITEM_GONE (a button of an
     item that is not the presser's), ERR_ITEM_ALREADY_DONE, ERR_ITEM_ALREADY_CANCELLED, ERR_NOTHING_TO_UNDO,
-    ERR_ITEM_NOT_REPEATING (Skip on a one-off item)."""
+    ERR_ITEM_NOT_REPEATING (Skip on a one-off item), ERR_ITEM_CANCELLED (a new time for a cancelled item),
+    ERR_ITEM_BAD_* (a value the API was given). Over HTTP: 404 for no such item of the user's, 409 for a state that
+    forbids the change, 400 for the rest."""
+
+    STATUS = {"ERR_ITEM_NOT_FOUND": 404, "ERR_ITEM_GONE": 404, "ERR_ITEM_ALREADY_DONE": 409,
+              "ERR_ITEM_ALREADY_CANCELLED": 409, "ERR_ITEM_CANCELLED": 409, "ERR_NOTHING_TO_UNDO": 409,
+              "ERR_QUESTION_EXPIRED": 409}
+
+    def __init__(self, code: str, message: str = "", **params: Any) -> None:
+        super().__init__(code, message, **params)
+        self.status_code = self.STATUS.get(code, 400)
 
 
 def not_found(number: int) -> ItemError:
@@ -127,17 +137,52 @@ async def set_from_command(session: AsyncSession, user_id: int, tz: str, args: s
     return await schedule(session, item, start_at(when.date, when.time, tz), duration)
 
 
+async def reschedule(session: AsyncSession, item: Item, day: dt.date, time: dt.time, duration_min: int | None,
+                     tz: str) -> Item:
+    """A date and time given outright (the API's schedule; /set's rules): the duration given, else the item's, else
+    its kind's. A cancelled item is not reopened this way (ERR_ITEM_CANCELLED): undo brings it back."""
+    if item.status == ItemStatus.CANCELLED:
+        raise ItemError("ERR_ITEM_CANCELLED", f"#{item.number} is cancelled", number=item.number)
+    duration = duration_min or item.duration_min or default_duration(item.kind)
+    return await schedule(session, item, start_at(day, time, tz), duration)
+
+
+MAX_TITLE = 500
+MAX_TEXT = 10_000
+
+
+async def edit(session: AsyncSession, item: Item, *, title: str | None = None, text: str | None = None,
+               kind: str | None = None) -> Item:
+    """Change what an item says or is (not undoable: the undo log keeps states, not words). The calendar follows."""
+    if kind is not None and kind not in set(ItemKind):
+        raise ItemError("ERR_ITEM_BAD_KIND", f"unknown kind {kind!r}")
+    if title is not None and not title.strip():
+        raise ItemError("ERR_ITEM_TITLE_REQUIRED", "the title is empty")
+    if title is not None and len(title.strip()) > MAX_TITLE:
+        raise ItemError("ERR_ITEM_TITLE_TOO_LONG", f"a title is at most {MAX_TITLE} characters", limit=MAX_TITLE)
+    if text is not None and len(text) > MAX_TEXT:
+        raise ItemError("ERR_ITEM_TEXT_TOO_LONG", f"a text is at most {MAX_TEXT} characters", limit=MAX_TEXT)
+    item.title = title.strip() if title is not None else item.title
+    item.text = text if text is not None else item.text
+    item.kind = kind if kind is not None else item.kind
+    await session.flush()
+    await publish(session, item, ItemEvent.CHANGED)
+    return item
+
+
 # --- done, cancel, undo -----------------------------------------------------------------------------
 
 async def owned(session: AsyncSession, user_id: int, number: int) -> Item:
-    item = await repository.by_number(session, user_id, number) if 0 < number <= MAX_NUMBER else None
+    """The user's item #``number``, locked for the change about to be made (see ``repository.by_id``)."""
+    item = await repository.by_number(session, user_id, number, lock=True) if 0 < number <= MAX_NUMBER else None
     if item is None:
         raise not_found(number)
     return item
 
 
-async def owned_by_id(session: AsyncSession, user_id: int, item_id: int) -> Item:
-    item = await repository.by_id(session, user_id, item_id) if is_bigint(item_id) else None
+async def owned_by_id(session: AsyncSession, user_id: int, item_id: int, *, lock: bool = True) -> Item:
+    """The user's item by row id, locked for the change about to be made unless ``lock=False`` (only to read it)."""
+    item = await repository.by_id(session, user_id, item_id, lock=lock) if is_bigint(item_id) else None
     if item is None:
         raise ItemError("ERR_ITEM_GONE", "no such item of this user")
     return item
@@ -239,9 +284,13 @@ async def cancel(session: AsyncSession, item: Item) -> Item:
     return await _finish(session, item, ItemStatus.CANCELLED, ChangeAction.CANCEL, "ERR_ITEM_ALREADY_CANCELLED")
 
 
-async def undo(session: AsyncSession, user_id: int, now: dt.datetime) -> tuple[ItemChange, Item]:
-    """Revert the user's last change not reverted yet; undoing a creation cancels the item."""
-    change = await repository.last_change(session, user_id)
+async def undo(session: AsyncSession, user_id: int, now: dt.datetime, item_id: int | None = None
+               ) -> tuple[ItemChange, Item]:
+    """Revert the user's last change not reverted yet (of one item, with ``item_id``: the API's undo); undoing a
+    creation cancels the item."""
+    if item_id is not None:
+        await owned_by_id(session, user_id, item_id)  # another user's item is not found; this one is locked
+    change = await repository.last_change(session, user_id, item_id)
     if change is None:
         raise ItemError("ERR_NOTHING_TO_UNDO", "nothing to undo")
     item = await owned_by_id(session, user_id, change.item_id)

@@ -7,6 +7,7 @@ files, because some containers (m4a/mp4) cannot be read from a pipe.
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -77,6 +78,29 @@ async def probe_duration(audio: bytes, *, time_limit: float = 60.0) -> float:
             pass
         wav = await convert(audio, fmt="wav", time_limit=time_limit)
         return max(0.0, (len(wav) - 44) / (SAMPLE_RATE * 2))
+
+
+MIN_PROBE_SCORE = 25  # below it ffprobe is guessing (a few random bytes can look like an MP3 frame)
+
+
+async def is_audio(data: bytes, *, time_limit: float = 60.0) -> bool:
+    """Whether ffprobe reads ``data`` as a file with a sound track (audio, or a video with sound)."""
+    if not data:
+        return False
+    with tempfile.TemporaryDirectory(prefix="stt-") as tmp:
+        src = Path(tmp) / "input"
+        await _write(src, data)
+        try:
+            out = await _run(["ffprobe", "-v", "error", "-select_streams", "a", "-show_entries",
+                              "stream=codec_type:format=probe_score", "-of", "json", str(src)], time_limit=time_limit)
+        except AudioError:
+            return False
+    try:
+        found = json.loads(out)
+        score = int(found.get("format", {}).get("probe_score", 0))
+    except (ValueError, AttributeError):
+        return False
+    return score >= MIN_PROBE_SCORE and any(s.get("codec_type") == "audio" for s in found.get("streams", []))
 
 
 async def split(audio: bytes, chunk_seconds: float, *, fmt: AudioFormat = "ogg", time_limit: float = 300.0

@@ -30,6 +30,11 @@ class TelegramGateway(Protocol):
         """Whether the user is in the group now. Raises TelegramRefused when the group itself refuses."""
         ...
 
+    async def send_photo(self, chat_id: int, photo: bytes, *, caption: str = "", filename: str = "image.png") -> None:
+        """Send a picture made by a job (a page region). Not through the outbox, whose rows hold no bytes: a job run
+        again after a crash may send it twice. Raises TelegramRefused."""
+        ...
+
     async def aclose(self) -> None: ...
 
 
@@ -43,6 +48,9 @@ class NoTelegram:
         raise RuntimeError("this process has no Telegram client; jobs run in the bot or worker process")
 
     async def is_member(self, chat_id: int, user_id: int) -> bool:
+        raise RuntimeError("this process has no Telegram client; jobs run in the bot or worker process")
+
+    async def send_photo(self, chat_id: int, photo: bytes, *, caption: str = "", filename: str = "image.png") -> None:
         raise RuntimeError("this process has no Telegram client; jobs run in the bot or worker process")
 
     async def aclose(self) -> None:

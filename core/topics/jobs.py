@@ -30,7 +30,7 @@ from core.items.models import Item
 from core.queue.jobs import JobContext, JobRegistry, UnitsOfWork
 from core.telegram.gateway import TelegramGateway, TelegramRefused
 from core.telegram.outbox import Outbox
-from core.telegram.split import split_message
+from core.telegram.split import split_formatted
 from core.topics import repository, service
 from core.topics.models import NoteFiling
 from core.topics.presenter import TOPICS
@@ -101,8 +101,9 @@ async def find_place(ctx: JobContext, group_id: int, user_id: int, kind: str, la
 async def post_card(outbox: Outbox, group_id: int, thread_id: int, filing: NoteFiling) -> list[int]:
     """The card into the topic, in as many messages as its length needs; their outbox ids."""
     ids: list[int] = []
-    for part in split_message(service.card_text(filing)):
-        outbox_id = await outbox.send_message(group_id, part, thread_id=thread_id, parse_mode=None,
+    parts, mode = split_formatted(service.card_html(filing), "HTML")
+    for part in parts:
+        outbox_id = await outbox.send_message(group_id, part, thread_id=thread_id, parse_mode=mode,
                                               ref=f"filing:{filing.id}")
         if outbox_id is not None:
             ids.append(outbox_id)

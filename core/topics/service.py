@@ -4,6 +4,7 @@ class, and move a filed note to another topic while its buttons are valid. Servi
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from core.errors import DomainError
 from core.i18n import Translator
 from core.items.models import Item, ItemKind
 from core.queue.jobs import enqueue_job
+from core.telegram.markdown import markdown_to_html
 from core.topics import repository
 from core.topics.models import NoteFiling
 
@@ -72,18 +74,19 @@ def hashtag(tag: str) -> str:
     return f"#{word}" if word else ""
 
 
-def card_text(filing: NoteFiling) -> str:
-    """The card posted into the topic (plain text): title, summary, the note, tags. Repeats are left out."""
+def card_html(filing: NoteFiling) -> str:
+    """The card posted into the topic (Telegram HTML): the title in bold, the summary and the note as the model's
+    Markdown formats them, the tags. Repeats are left out."""
     title, summary, body = filing.title.strip(), filing.summary.strip(), filing.body.strip()
-    parts = [title] if title else []
+    parts = [f"<b>{html.escape(title, quote=False)}</b>"] if title else []
     if summary and summary != title and not body.startswith(summary):
-        parts.append(summary)
+        parts.append(markdown_to_html(summary))
     if body and body != title:
-        parts.append(body)
+        parts.append(markdown_to_html(body))
     tags = " ".join(dict.fromkeys(t for t in (hashtag(tag) for tag in filing.tags) if t))
     if tags:
-        parts.append(tags)
-    return "\n\n".join(parts) or filing.text
+        parts.append(html.escape(tags, quote=False))
+    return "\n\n".join(parts) or html.escape(filing.text, quote=False)
 
 
 def confirmation(filing: NoteFiling, t: Translator, *, moved: bool = False) -> str:

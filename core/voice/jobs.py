@@ -15,6 +15,8 @@ import structlog
 
 from core.ai.errors import STTUnavailable
 from core.ai.factory import build_provider, choose
+from core.ai.provider import AIProvider
+from core.ai.types import Transcript
 from core.ai.usage import DbUsageRecorder
 from core.config import Settings
 from core.db.base import utcnow
@@ -23,11 +25,12 @@ from core.items import questions
 from core.items.presenter import ITEMS
 from core.items.replies import send_outcome
 from core.queue.jobs import JobContext, JobRegistry, UnitsOfWork
-from core.stt.service import transcribe_file
+from core.stt.remote import ASRUnavailable, transcribe_remote
+from core.stt.service import ProgressCallback, transcribe_file
 from core.telegram.gateway import TelegramGateway
 from core.telegram.outbox import Outbox
 from core.users.models import User
-from core.voice.service import KIND
+from core.voice.service import KIND, remember_item
 
 log = structlog.get_logger(__name__)
 
@@ -56,6 +59,24 @@ async def _edit_progress(units: UnitsOfWork, payload: dict[str, Any], job_id: in
             key=f"voice-progress:{job_id}:{attempt}:{step}")
 
 
+async def _transcribe(ctx: JobContext, provider: AIProvider, audio: bytes, language: str,
+                      progress: ProgressCallback, waiting: str) -> Transcript:
+    """Here, or by the transcription service at ASR_URL. While that one is down the job fails and runs again later
+    (the audio is kept on disk), and the first failure tells the user their voice message waits."""
+    settings, payload, job = ctx.settings, ctx.job.payload, ctx.job
+    mime = payload.get("mime_type") or "audio/ogg"
+    if not settings.asr_url:
+        return await transcribe_file(provider, audio, mime, language=language, on_progress=progress)
+    try:
+        transcript, _ = await transcribe_remote(settings.asr_url, audio, mime, language=language,
+                                                token=settings.asr_token, wait_s=settings.asr_timeout)
+    except ASRUnavailable:
+        if job.attempts <= 1:
+            await _edit_progress(ctx.units, payload, job.id, job.attempts, waiting, "asr-waiting")
+        raise
+    return transcript
+
+
 async def transcribe(ctx: JobContext) -> None:
     settings, payload, job = ctx.settings, ctx.job.payload, ctx.job
     async with ctx.units.unit_of_work() as read:
@@ -75,10 +96,9 @@ async def transcribe(ctx: JobContext) -> None:
     outbox = ctx.outbox()
     try:
         audio = await fetch_audio(settings, ctx.telegram, payload)
-        result = await transcribe_file(provider, audio, payload.get("mime_type") or "audio/ogg",
-                                       language=language, on_progress=progress)
+        result = await _transcribe(ctx, provider, audio, language, progress, t("voice.asr_waiting"))
     except STTUnavailable:
-        await outbox.edit_text(payload["chat_id"], t("voice.stt_unavailable", retry=f"/retry {job.id}"),
+        await outbox.edit_text(payload["chat_id"], t("voice.stt_unavailable", retry="/retry"),
                                outbox_id=payload["progress_outbox_id"], parse_mode=None)
         return
     finally:
@@ -94,6 +114,7 @@ async def transcribe(ctx: JobContext) -> None:
                                           ttl=settings.clarification_ttl)
     await send_outcome(ctx.session, outbox, ctx.presenters.get(ITEMS), payload["chat_id"], outcome, t, tz,
                        reply_to=payload.get("message_id"))
+    await remember_item(ctx.session, job.id, payload, outcome.item.number)
 
 
 async def on_dead(ctx: JobContext, error: str) -> None:
@@ -103,7 +124,7 @@ async def on_dead(ctx: JobContext, error: str) -> None:
     t = translator(user.language if user else ctx.settings.default_language)
     log.warning("voice.dead", job_id=ctx.job.id, error=error[:200])
     await ctx.outbox("dead-job").edit_text(
-        payload["chat_id"], t("voice.failed", retry=f"/retry {ctx.job.id}"),
+        payload["chat_id"], t("voice.failed", retry="/retry"),
         outbox_id=payload["progress_outbox_id"], parse_mode=None)
 
 

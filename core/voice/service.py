@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.values import is_bigint
@@ -17,6 +17,7 @@ from core.queue.jobs import enqueue_job
 from core.queue.models import Job, QueueStatus
 
 KIND = "voice.transcribe"
+RECENT_JOBS = 200  # how far back /retry #N looks among a user's voice messages
 BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # the cloud Bot API's getFile limit
 ERR_NOTHING_TO_RETRY = "ERR_VOICE_NOTHING_TO_RETRY"
 
@@ -50,17 +51,24 @@ async def transcribe(session: AsyncSession, audio: Audio, *, user_id: int, chat_
     }, key=key, user_id=user_id, chat_id=chat_id, max_attempts=max_attempts)
 
 
+async def remember_item(session: AsyncSession, job_id: int, payload: dict[str, Any], number: int) -> None:
+    """The item (#``number``) a voice message's transcript made or answered: `/retry #number` finds it again."""
+    await session.execute(update(Job).where(Job.id == job_id).values(payload={**payload, "item_number": number}))
+
+
 async def to_retry(session: AsyncSession, user_id: int, arg: str) -> Job:
-    """The user's voice job ``arg`` (its number), or their latest finished one; raises VoiceError if none."""
+    """The voice message behind the user's item #``arg``, or (no argument) their latest finished one, transcribed
+    or not; raises VoiceError if there is none."""
     number = arg.strip().lstrip("#").strip()
-    query = select(Job).where(Job.user_id == user_id, Job.kind == KIND)
-    if number.isascii() and number.isdigit():
-        if len(number) > 19 or not is_bigint(int(number)):  # no job has such a number
-            raise VoiceError(ERR_NOTHING_TO_RETRY, "no voice message to transcribe again")
-        query = query.where(Job.id == int(number))
+    query = select(Job).where(Job.user_id == user_id, Job.kind == KIND,
+                              Job.status.in_((QueueStatus.DEAD, QueueStatus.DONE))).order_by(Job.id.desc())
+    if not number:
+        job = await session.scalar(query.limit(1))
+    elif number.isascii() and number.isdigit() and len(number) <= 19 and is_bigint(int(number)):
+        recent = await session.scalars(query.limit(RECENT_JOBS))
+        job = next((j for j in recent if j.payload.get("item_number") == int(number)), None)
     else:
-        query = query.where(Job.status.in_((QueueStatus.DEAD, QueueStatus.DONE))).order_by(Job.id.desc())
-    job = await session.scalar(query.limit(1))
+        job = None
     if job is None:
         raise VoiceError(ERR_NOTHING_TO_RETRY, "no voice message to transcribe again")
     return job

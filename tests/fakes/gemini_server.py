@@ -94,6 +94,11 @@ class FakeGemini(FakeServer):
                 "totalTokenCount": sum(reply.usage)}
 
     def _generate(self, model: str, rec: Recorded, reply: Reply) -> dict[str, Any]:
+        if reply.tool_calls:  # function calls instead of text
+            body = self._response(model, "", "STOP", self._usage(reply))
+            calls = [{"functionCall": {"name": c["name"], "args": c.get("arguments", {})}} for c in reply.tool_calls]
+            body["candidates"][0]["content"]["parts"] = calls
+            return body
         return self._response(model, self._text(rec, reply), "STOP", self._usage(reply))
 
     async def _stream(self, request: web.Request, model: str, rec: Recorded, reply: Reply) -> web.StreamResponse:

@@ -43,6 +43,8 @@ class Reply:
     audio_seconds: float | None = None  # transcription usage ("duration") reported
     error_code: str | None = None
     details: list[dict[str, Any]] = field(default_factory=list)  # Gemini error details
+    stream_error: str | None = None  # a streamed reply stops after its first word with this error event
+    tool_calls: list[dict[str, Any]] | None = None  # function calls instead of text: {"name", "arguments": {…}}
 
     @classmethod
     def ok(cls, content: Any, *, usage: tuple[int, int] = (11, 7), audio_seconds: float | None = None) -> Reply:
@@ -233,13 +235,21 @@ class FakeOpenAI(FakeServer):
         usage = {"prompt_tokens": reply.usage[0], "completion_tokens": reply.usage[1],
                  "total_tokens": sum(reply.usage)}
         created = int(time.time())
+        if body.get("stream") and reply.stream_error:
+            return await self._broken_stream(request, model, text, created, reply.stream_error)
         if body.get("stream"):
             return await self._stream(request, model, text, usage, created,
                                       bool((body.get("stream_options") or {}).get("include_usage")))
+        message: dict[str, Any] = {"role": "assistant", "content": text, "refusal": None}
+        if reply.tool_calls:
+            message["content"] = None
+            message["tool_calls"] = [{"id": f"call_{len(self.requests)}_{i}", "type": "function", "function": {
+                "name": call["name"], "arguments": json.dumps(call.get("arguments", {}))}}
+                for i, call in enumerate(reply.tool_calls)]
         return web.json_response({
             "id": "chatcmpl-fake", "object": "chat.completion", "created": created, "model": model,
-            "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
-                         "message": {"role": "assistant", "content": text, "refusal": None}}],
+            "choices": [{"index": 0, "finish_reason": "tool_calls" if reply.tool_calls else "stop", "logprobs": None,
+                         "message": message}],
             "usage": usage,
         })
 
@@ -261,6 +271,20 @@ class FakeOpenAI(FakeServer):
         for event in events:
             await resp.write(f"data: {json.dumps(event, ensure_ascii=False)}\n\n".encode())
         await resp.write(b"data: [DONE]\n\n")
+        await resp.write_eof()
+        return resp
+
+    async def _broken_stream(self, request: web.Request, model: str, text: str, created: int,
+                             error: str) -> web.StreamResponse:
+        """The first word, then an error event (what OpenAI sends when a model fails after it began answering)."""
+        resp = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await resp.prepare(request)
+        first = (re.findall(r"\S+\s*", text) or [""])[0]
+        chunk = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": created, "model": model,
+                 "choices": [{"index": 0, "delta": {"content": first}, "finish_reason": None, "logprobs": None}]}
+        await resp.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
+        body = {"error": {"message": error, "type": "server_error", "param": None, "code": "server_error"}}
+        await resp.write(f"data: {json.dumps(body)}\n\n".encode())
         await resp.write_eof()
         return resp
 

@@ -15,11 +15,12 @@ import uvicorn
 from fastapi import FastAPI
 
 
-def free_socket() -> socket.socket:
+def free_socket(port: int = 0) -> socket.socket:
+    """A loopback socket on a free port (or on ``port``, e.g. one a client was told of before the server starts)."""
     # IPPROTO_TCP, so that asyncio sets TCP_NODELAY (protocol 0 leaves every split response waiting ~40 ms)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock.bind(("127.0.0.1", port))
     return sock
 
 
@@ -29,9 +30,9 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def serve(app: FastAPI) -> AsyncIterator[str]:
-    """Serve an ASGI app with uvicorn on 127.0.0.1:<free port> inside this event loop."""
-    sock = free_socket()
+async def serve(app: FastAPI, port: int = 0) -> AsyncIterator[str]:
+    """Serve an ASGI app with uvicorn on 127.0.0.1:<free port> (or ``port``) inside this event loop."""
+    sock = free_socket(port)
     port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False))
     task = asyncio.create_task(server.serve(sockets=[sock]))
@@ -84,6 +85,17 @@ class SandboxClient:
         r.raise_for_status()
         result: dict[str, Any] = r.json()
         return result
+
+    async def callback_answer(self, query_id: str, timeout: float = 15.0) -> dict[str, Any]:
+        """How the bot answered a pressed button (its toast or alert), once it has."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            r = await self.http.get(f"/callbacks/{query_id}")
+            answer: dict[str, Any] = r.json()
+            if answer.get("answered"):
+                return answer
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"callback {query_id} was not answered")
 
     async def messages(self, chat_id: int) -> list[dict[str, Any]]:
         r = await self.http.get(f"/chats/{chat_id}/messages")

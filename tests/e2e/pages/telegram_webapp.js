@@ -68,6 +68,11 @@
       offEvent(event, cb) { events.get(event)?.delete(cb); },
       BackButton,
       MainButton,
+      HapticFeedback: {
+        impactOccurred(style) { record("HapticFeedback.impactOccurred", [style]); },
+        notificationOccurred(type) { record("HapticFeedback.notificationOccurred", [type]); },
+        selectionChanged() { record("HapticFeedback.selectionChanged"); },
+      },
     },
   };
   window.__telegram = {

@@ -67,6 +67,31 @@ class TestProviderChoice:
             assert (await s.get(User, 1504)).stt_provider == "openai"  # type: ignore[union-attr]
 
 
+class TestProviderWithoutKey:
+    async def test_gemini_without_a_key_is_not_just_saved(self, bot_app: BotServices, sandbox: SandboxClient) -> None:
+        await sandbox.say(1505, "/ai", language_code="en")
+        card = await sandbox.wait_for_text(1505, "AI: offline")
+        buttons = [b for row in card["reply_markup"]["inline_keyboard"] for b in row]
+        gemini = next(b for b in buttons if b["text"] == "AI: Gemini")
+        pressed = await sandbox.press(1505, card["message_id"], gemini["callback_data"])
+        answer = await sandbox.callback_answer(pressed["callback_query_id"])
+        assert answer["text"] == ("Saved, but Gemini needs a key: send /key gemini <key>. "
+                                  "Until then: offline (heuristics, no key needed).")
+        assert answer["show_alert"]
+        edited = await sandbox.wait_for(1505, lambda ms: any(m["edited"] for m in ms))
+        assert "AI: offline (heuristics, no key needed)" in edited[-1]["text"]
+
+    async def test_gemini_with_the_users_key_is_saved(self, bot_app: BotServices, sandbox: SandboxClient) -> None:
+        await sandbox.say(1506, f"/key gemini {KEY}", language_code="en")
+        await sandbox.wait_for_text(1506, "is saved encrypted")
+        await sandbox.say(1506, "/ai", language_code="en")
+        card = await sandbox.wait_for_text(1506, "AI: Gemini")
+        buttons = [b for row in card["reply_markup"]["inline_keyboard"] for b in row]
+        gemini = next(b for b in buttons if b["text"] == "AI: Gemini")
+        pressed = await sandbox.press(1506, card["message_id"], gemini["callback_data"])
+        assert (await sandbox.callback_answer(pressed["callback_query_id"]))["text"] == "Saved."
+
+
 class TestUsage:
     async def test_empty_usage(self, bot_app: BotServices, sandbox: SandboxClient) -> None:
         await sandbox.say(1505, "/usage", language_code="en")

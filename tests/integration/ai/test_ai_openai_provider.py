@@ -96,6 +96,20 @@ class TestStreaming:
         assert len(fake_openai.requests) == 2
 
 
+    async def test_an_error_event_mid_stream_is_a_provider_error(
+        self, openai_provider: OpenAIProvider, fake_openai: FakeOpenAI
+    ) -> None:
+        """Regression: OpenAI's error event inside a begun stream (openai.APIError) escaped unclassified, so /ask's
+        and the documents' jobs crashed instead of telling the user."""
+        fake_openai.enqueue(Reply(content="Petya has it.", stream_error="overloaded"))
+        tokens: list[str] = []
+        with pytest.raises(AIProviderError) as caught:
+            async for token in openai_provider.answer("charger?", ["a"], language="en"):
+                tokens.append(token)
+        assert tokens == ["Petya "]
+        assert (caught.value.code, caught.value.provider) == (ERR_AI_UNAVAILABLE, "openai")
+
+
 class TestAudioAndEmbeddings:
     async def test_transcription_uploads_the_file_as_multipart(
         self, openai_provider: OpenAIProvider, fake_openai: FakeOpenAI, usage: UsageCollector

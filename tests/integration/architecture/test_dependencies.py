@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-PRODUCT = ("secretary", "core", "bot", "webapp", "worker", "sandbox")
+PRODUCT = ("secretary", "core", "bot", "webapp", "worker", "sandbox", "client")
 HELPERS = ("tests", "bench")
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
-PACKAGES = ("secretary", "core", "bot", "webapp", "worker", "sandbox")
+PACKAGES = ("secretary", "core", "bot", "webapp", "worker", "sandbox", "client")
 LINT_IMPORTS = str(Path(sys.executable).with_name("lint-imports"))
 
 
@@ -52,6 +52,8 @@ def test_the_contracts_hold_on_the_tree() -> None:
     ("core/queue/_back_edge.py", "import core.items.models\n", "core's infrastructure knows no app"),
     ("core/_back_edge.py", "import fastapi\n", "core knows no web framework"),
     ("bot/items/_back_edge.py", "import bot.reminders.views\n", "Apps in the bot do not import each other"),
+    ("client/_back_edge.py", "import core.config\n", "The CLI client talks HTTP only"),
+    ("webapp/_back_edge.py", "import client.api\n", "Nothing of the product imports the CLI client"),
 ])
 def test_a_back_edge_breaks_its_contract(tree: Path, module: str, source: str, contract: str) -> None:
     added = tree / module

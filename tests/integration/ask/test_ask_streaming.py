@@ -105,6 +105,37 @@ class TestStreaming:
         assert final["text"] == "⚠️ The AI service is not answering right now. Please try again in a few minutes."
 
 
+class TestFormatting:
+    async def test_the_final_answer_is_formatted_never_raw_markdown(self, slow_openai: SlowOpenAI,
+                                                                    bot_app: BotServices,
+                                                                    sandbox: SandboxClient) -> None:
+        slow_openai.delay = 0.0
+        slow_openai.enqueue(Reply.ok("**Tomatoes**: water them *every morning* [1].\n\n- use `rain water`\n"
+                                     "- keep 5 < 7 & done"))
+        question_id = await ask(sandbox, 1604, "how do I water tomatoes?")
+        final, _ = await watch_answer(sandbox, 1604, question_id, "done")
+        assert final["text"] == "Tomatoes: water them every morning [1].\n\n• use rain water\n• keep 5 < 7 & done"
+        shown = {(e["type"], final["text"][e["offset"]:e["offset"] + e["length"]]) for e in final["entities"]}
+        assert shown == {("bold", "Tomatoes"), ("italic", "every morning"), ("code", "rain water")}
+
+    async def test_a_long_formatted_answer_is_split_with_valid_formatting(self, slow_openai: SlowOpenAI,
+                                                                          bot_app: BotServices,
+                                                                          sandbox: SandboxClient) -> None:
+        slow_openai.delay = 0.0
+        long_answer = "\n\n".join(f"**Part {i}.** " + "The tomatoes need *water* every morning. " * 20
+                                   for i in range(8))
+        slow_openai.enqueue(Reply.ok(long_answer))
+        question_id = await ask(sandbox, 1605, "tell me everything about tomatoes")
+        msgs = await sandbox.wait_for(1605, lambda ms: any("Part 7." in (m["text"] or "") for m in ms))
+        first = next(m for m in msgs if m["reply_to_message_id"] == question_id)
+        parts = [first, *(m for m in msgs if m["message_id"] > first["message_id"])]
+        assert len(parts) == 2 and all(len(m["text"]) <= 4096 for m in parts)
+        assert not any("**" in m["text"] or "*water*" in m["text"] for m in parts)
+        bold = [m["text"][e["offset"]:e["offset"] + e["length"]] for m in parts for e in m["entities"]
+                if e["type"] == "bold"]
+        assert bold == [f"Part {i}." for i in range(8)]
+
+
 class TestLocalProvider:
     async def test_the_notes_sharing_words_with_the_question(self, bot_app: BotServices,
                                                              sandbox: SandboxClient) -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -40,14 +38,7 @@ async def press(sandbox: SandboxClient, chat_id: int, message: dict[str, Any], t
 
 async def callback_answer(sandbox: SandboxClient, query_id: str, timeout: float = 15.0) -> dict[str, Any]:
     """The callback answer once the bot has given it."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        r = await sandbox.http.get(f"/callbacks/{query_id}")
-        answer: dict[str, Any] = r.json()
-        if answer.get("answered"):
-            return answer
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"callback {query_id} was not answered")
+    return await sandbox.callback_answer(query_id, timeout)
 
 
 async def edited(sandbox: SandboxClient, chat_id: int, message_id: int, fragment: str) -> dict[str, Any]:

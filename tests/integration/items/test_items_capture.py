@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from items_helpers import buttons, edited, items_of, local, press
+from items_helpers import buttons, callback_answer, edited, items_of, local, press
 
 from core.items.models import ItemKind, ItemStatus
 from secretary.bot import BotServices
@@ -54,6 +54,24 @@ class TestAmbiguousHour:
         await edited(sandbox, 3102, question["message_id"], "· cancelled")
         (item,) = await items_of(bot_app, 3102)
         assert item.status == ItemStatus.CANCELLED
+
+
+class TestSecondTap:
+    async def test_a_time_tapped_twice_keeps_the_card_and_its_buttons(self, bot_app: BotServices,
+                                                                      sandbox: SandboxClient) -> None:
+        await sandbox.say(3103, "call with Bob at 8", language_code="en")
+        question = await sandbox.wait_for_text(3103, "What time?")
+        first = await press(sandbox, 3103, question, "Evening")
+        second = await press(sandbox, 3103, question, "Evening")  # a double tap: both before the card changed
+        await callback_answer(sandbox, first["callback_query_id"])
+        toast = await callback_answer(sandbox, second["callback_query_id"])
+        assert toast["text"] == "This question is closed already: the card shows what is set."
+        card = await edited(sandbox, 3103, question["message_id"], "20:00–21:00")
+        await sandbox.say(3103, "/help", language_code="en")  # whatever the second tap did is sent by now
+        await sandbox.wait_for_text(3103, "What I can do")
+        card = next(m for m in await sandbox.bot_messages(3103) if m["message_id"] == question["message_id"])
+        assert "expired" not in card["text"] and "20:00–21:00" in card["text"]
+        assert [b["text"] for b in buttons(card)] == ["✓ Done", "Reschedule", "✗ Cancel"]
 
 
 class TestPendingAnswer:

@@ -75,3 +75,15 @@ class TestStatus:
         assert re.search(r"Items: 2 \(2 in the inbox", msg["text"])
         async with bot_app.runtime.session_factory() as s:
             assert await s.scalar(select(func.count()).select_from(Item)) == 2
+
+
+class TestCommandMenu:
+    async def test_a_user_of_any_language_sees_the_english_menu_and_ru_the_russian(
+            self, bot_app: BotServices, sandbox: SandboxClient) -> None:
+        await sandbox.say(701, "/help", language_code="de")  # a language the bot has no menu in
+        await sandbox.wait_for_text(701, "/settings")  # polling runs: the menus were set before
+        chat = (await sandbox.http.get("/chats/701")).json()
+        menu = {c["command"]: c["description"] for c in chat["commands"]}  # the language-neutral list
+        assert menu["today"] == "Today's agenda" and menu["help"] == "What I can do"
+        russian = await bot_app.bot.get_my_commands(language_code="ru")
+        assert {c.command: c.description for c in russian}["today"] == "Что сегодня"

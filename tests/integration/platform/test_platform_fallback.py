@@ -69,7 +69,7 @@ class TestMessagesNoAppTakes:
         reply = await sandbox.wait_for_text(4201, HINT_RU)
         assert reply["reply_to_message_id"] == r.json()["message_id"]
         r = await sandbox.http.post("/documents", data={"chat_id": "4202", "language_code": "en"},
-                                    files={"file": ("notes.pdf", b"%PDF-1.4 not much", "application/pdf")})
+                                    files={"file": ("notes.docx", b"PK not much", "application/octet-stream")})
         r.raise_for_status()
         await sandbox.wait_for_text(4202, HINT_EN)
 

@@ -69,8 +69,8 @@ class TestSttNotConfigured:
     async def test_voice_is_kept_and_the_user_is_told_how_to_enable(self, bot_app: BotServices,
                                                                     sandbox: SandboxClient) -> None:
         await send_voice(sandbox, 1402, voice_note())
-        msg = await sandbox.wait_for_text(1402, "Распознавание речи не настроено", timeout=20)
-        assert "/key" in msg["text"] and "/retry" in msg["text"]
+        msg = await sandbox.wait_for_text(1402, "Распознавание речи здесь выключено", timeout=20)
+        assert "/key" in msg["text"] and msg["text"].endswith("потом отправьте /retry.")
         async with bot_app.runtime.session_factory() as s:
             job = await s.scalar(select(Job).where(Job.kind == "voice.transcribe"))
         assert job is not None and job.status == QueueStatus.DONE
@@ -86,7 +86,46 @@ class TestFailures:
         msg = await sandbox.wait_for_text(1403, "Не удалось распознать", timeout=20)
         async with bot_app.runtime.session_factory() as s:
             job = await s.scalar(select(Job).where(Job.kind == "voice.transcribe"))
-        assert job is not None and job.status == QueueStatus.DEAD and f"/retry {job.id}" in msg["text"]
+        assert job is not None and job.status == QueueStatus.DEAD and "отправьте /retry," in msg["text"]
         openai_stt.enqueue(Reply.ok("купить хлеб"))
-        await sandbox.say(1403, f"/retry {job.id}")
+        await sandbox.say(1403, "/retry")  # no item yet: the latest voice message
         await sandbox.wait_for_text(1403, "🎙 «купить хлеб»", timeout=20)
+
+
+@pytest.fixture
+def stt_only(runtime: Runtime, openai_stt: FakeOpenAI) -> FakeOpenAI:
+    """OpenAI transcribes; the text is read offline (so that every reply queued is a transcript)."""
+    runtime.settings = runtime.settings.model_copy(update={"ai_provider": "local"})
+    return openai_stt
+
+
+class TestRetryByItem:
+    async def test_retry_takes_the_items_number_the_user_sees(self, stt_only: FakeOpenAI, bot_app: BotServices,
+                                                              sandbox: SandboxClient) -> None:
+        openai_stt = stt_only
+        for text in ("заметка соседа", "ещё одна", "и третья"):  # someone else's notes (and jobs) come first
+            await sandbox.say(1406, text, language_code="ru")
+        await sandbox.wait_for(1406, lambda ms: len(ms) >= 3)
+        openai_stt.enqueue(Reply.ok("купить хлеп"))  # misheard
+        await send_voice(sandbox, 1404, voice_note())
+        await sandbox.wait_for_text(1404, "#1 задача: купить хлеп", timeout=20)
+        await sandbox.say(1404, "вторая заметка", language_code="ru")
+        await sandbox.wait_for_text(1404, "#2")
+        async with bot_app.runtime.session_factory() as s:
+            job = await s.scalar(select(Job).where(Job.kind == "voice.transcribe"))
+        assert job is not None and job.id != 1  # so #1 can only be the item's number
+        openai_stt.enqueue(Reply.ok("купить хлеб"))
+        await sandbox.say(1404, "/retry #1")
+        await sandbox.wait_for_text(1404, "🎙 «купить хлеб»", timeout=20)
+        await sandbox.say(1404, "/retry #2")  # #2 was typed: no voice message behind it
+        await sandbox.wait_for_text(1404, "Нет голосового сообщения для повтора.")
+
+
+class TestOfflineSpeech:
+    async def test_the_ai_card_and_a_voice_note_say_the_same(self, bot_app: BotServices,
+                                                             sandbox: SandboxClient) -> None:
+        await sandbox.say(1405, "/ai", language_code="en")
+        card = await sandbox.wait_for_text(1405, "Speech recognition: ")
+        assert "Speech recognition: off (no offline speech model here: add a key with /key)" in card["text"]
+        await send_voice(sandbox, 1405, voice_note())
+        await sandbox.wait_for_text(1405, "Speech recognition is off here", timeout=20)

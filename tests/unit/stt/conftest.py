@@ -4,62 +4,34 @@ fail in CI."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-from stt_samples import OPUS_OGG, Synth, run
+from stt_samples import Synth
 
 from core.ai.openai_provider import OpenAIProvider
 from core.ai.provider import UsageCollector
 from core.ai.retry import RetryPolicy
 from tests.fakes.gemini_server import FakeGemini, fake_gemini  # noqa: F401
 from tests.fakes.openai_server import FakeOpenAI, fake_openai  # noqa: F401
-
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def _require(tool: str) -> None:
-    if shutil.which(tool) is None:
-        if IN_CI:
-            pytest.fail(f"{tool} is required in CI (apt-get install -y ffmpeg espeak-ng)")
-        pytest.skip(f"{tool} is not installed")
+from tests.support import audio
 
 
 @pytest.fixture
 def ffmpeg() -> None:
-    _require("ffmpeg")
-    _require("ffprobe")
+    audio.require("ffmpeg", "ffprobe")
 
 
 @pytest.fixture
 def tone(ffmpeg: None) -> Synth:
     """``await tone(seconds)`` → a stereo 48 kHz OGG/Opus sine tone."""
-
-    async def make(seconds: float, *, fmt: list[str] | None = None) -> bytes:
-        return await run("ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi",
-                          "-i", f"sine=frequency=440:duration={seconds}", "-ac", "2", "-ar", "48000",
-                          *(fmt or OPUS_OGG))
-
-    return make
+    return audio.tone
 
 
 @pytest.fixture
 def speech(ffmpeg: None) -> Synth:
     """``await speech(text, voice="ru")`` → espeak-ng speech as a Telegram-like OGG/Opus voice note."""
-    _require("espeak-ng")
-
-    async def make(text: str, *, voice: str = "ru") -> bytes:
-        with tempfile.TemporaryDirectory() as tmp:
-            wav = Path(tmp) / "speech.wav"
-            await run("espeak-ng", "-v", voice, "-w", str(wav), text)
-            return await run("ffmpeg", "-hide_banner", "-loglevel", "error", "-i", str(wav), "-ac", "1",
-                              "-ar", "48000", *OPUS_OGG)
-
-    return make
+    return audio.speech
 
 
 @pytest.fixture

@@ -169,7 +169,9 @@ describe("type details", () => {
       "Not enough miniatures at this stage. The numbers have been refreshed.",
     );
     await waitFor(() => expect(screen.getByTestId("stage-count-IN_BOX")).toHaveTextContent("1"));
-    expect(screen.getByTestId("move-qty")).toHaveValue(1);
+    expect(screen.getByTestId("move-qty")).toHaveValue(3); // kept as asked, and refused until changed
+    expect(screen.getByTestId("move-too-many")).toHaveTextContent("Only 1 available: you asked to move 3.");
+    expect(screen.getByTestId("move-submit")).toBeDisabled();
   });
 
   it("disables Move with “Available: 0” once the stage is emptied", async () => {
@@ -277,9 +279,15 @@ describe("language switch", () => {
 });
 
 describe("import / export", () => {
-  function pickFile(content: string, name = "backup.json"): void {
+  function chooseFile(content: string, name = "backup.json"): void {
     const file = new File([content], name, { type: "application/json" });
     fireEvent.change(screen.getByTestId("import-input"), { target: { files: [file] } });
+  }
+
+  /** Choose the file, read the warning that counts are added, and confirm. */
+  async function pickFile(content: string, name = "backup.json"): Promise<void> {
+    chooseFile(content, name);
+    await userEvent.setup().click(await screen.findByTestId("import-confirm-button"));
   }
 
   it("exports everything as a downloaded JSON file", async () => {
@@ -306,7 +314,7 @@ describe("import / export", () => {
     openApp("/minis");
     await screen.findByTestId("empty-state");
     server.addType("Imported"); // what the server holds after the import
-    pickFile(JSON.stringify({ version: 1, types: [{ name: "Imported", stage_counts: {}, history: [] }] }));
+    await pickFile(JSON.stringify({ version: 1, types: [{ name: "Imported", stage_counts: {}, history: [] }] }));
     expect(await screen.findByTestId("import-status")).toHaveTextContent("Imported 1 types: 1 new, 0 merged.");
     expect(await screen.findByTestId("type-row-Imported")).toBeInTheDocument();
     expect(server.requestsTo("POST", "/api/v1/import")[0]?.body).toEqual({
@@ -315,10 +323,25 @@ describe("import / export", () => {
     });
   });
 
+  it("warns that an import adds counts, and sends nothing until confirmed", async () => {
+    server.addType("Orks", { DONE: 2 });
+    openApp("/minis");
+    await screen.findByTestId("type-row-Orks");
+    chooseFile(JSON.stringify({ version: 1, types: [{ name: "Orks", stage_counts: { DONE: 2 }, history: [] }] }));
+    expect(await screen.findByTestId("import-confirm")).toHaveTextContent(
+      "Importing adds the file’s counts to yours: a type you already have gets them added, so importing your own " +
+        "export again doubles it.",
+    );
+    expect(server.requestsTo("POST", "/api/v1/import")).toHaveLength(0);
+    await userEvent.setup().click(screen.getByTestId("import-cancel-button"));
+    expect(screen.queryByTestId("import-confirm")).toBeNull();
+    expect(server.requestsTo("POST", "/api/v1/import")).toHaveLength(0);
+  });
+
   it("says clearly that a non-JSON file is not JSON, without sending it", async () => {
     openApp("/minis");
     await screen.findByTestId("empty-state");
-    pickFile("this is not json {", "notes.txt");
+    chooseFile("this is not json {", "notes.txt");
     expect(await screen.findByTestId("error-text")).toHaveTextContent("This file is not JSON.");
     expect(server.requestsTo("POST", "/api/v1/import")).toHaveLength(0);
   });
@@ -326,7 +349,7 @@ describe("import / export", () => {
   it("translates the server's rejection of a malformed export", async () => {
     openApp("/minis", "ru");
     await screen.findByTestId("empty-state");
-    pickFile(JSON.stringify({ hello: "world" }));
+    await pickFile(JSON.stringify({ hello: "world" }));
     expect(await screen.findByTestId("error-text")).toHaveTextContent("Файл не является корректным экспортом.");
   });
 });

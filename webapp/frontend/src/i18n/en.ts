@@ -1,3 +1,5 @@
+import { agendaEn } from "./agenda";
+
 /** English dictionary. `ru.ts` must have exactly the same keys (checked by a test and by its type). */
 export const en = {
   "app.title": "Secretary",
@@ -48,6 +50,7 @@ export const en = {
   "move.max": "All",
   "move.submit": "Move",
   "move.noTarget": "Nothing comes after this stage.",
+  "move.tooMany": "Only {n} available: you asked to move {qty}.",
   "move.done": "Moved {qty}: {from} → {to}.",
 
   "add.title": "Add to “In box”",
@@ -68,6 +71,8 @@ export const en = {
   "data.hint": "Export saves all types and history to a JSON file. Import merges a file into your data: all or nothing.",
   "data.export": "Export JSON",
   "data.import": "Import JSON",
+  "data.importAdds": "Importing adds the file’s counts to yours: a type you already have gets them added, so importing your own export again doubles it.",
+  "data.importConfirm": "Import and add",
   "data.exported": "Saved {file}.",
   "data.imported": "Imported {imported} types: {created} new, {merged} merged.",
 
@@ -88,6 +93,8 @@ export const en = {
   "error.ERR_NETWORK": "No connection to the server. Check your network and try again.",
   "error.ERR_SERVER": "Server error. Try again later.",
   "error.ERR_UNKNOWN": "Something went wrong.",
+
+  ...agendaEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,5 @@
 import { CLIENT_ERROR_CODES } from "../lib/api";
+import { AGENDA_ERROR_CODES } from "./agenda";
 
 /** Business error codes the server may send (`{"code": "ERR_…"}`). */
 export const SERVER_ERROR_CODES = [
@@ -15,6 +16,7 @@ export const SERVER_ERROR_CODES = [
   "ERR_NAME_TOO_LONG",
   "ERR_UNAUTHORIZED",
   "ERR_VALIDATION",
+  ...AGENDA_ERROR_CODES,
 ] as const;
 
 /** Codes raised by the front end itself (network, unreadable file, ...). */

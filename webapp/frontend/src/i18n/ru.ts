@@ -1,3 +1,4 @@
+import { agendaRu } from "./agenda";
 import type { Dictionary } from "./en";
 
 /** Russian dictionary: the same keys as `en.ts`. */
@@ -50,6 +51,7 @@ export const ru: Dictionary = {
   "move.max": "Все",
   "move.submit": "Переместить",
   "move.noTarget": "После этой стадии ничего нет.",
+  "move.tooMany": "Доступно только {n}, а вы хотите перенести {qty}.",
   "move.done": "Перемещено {qty}: {from} → {to}.",
 
   "add.title": "Добавить в «В коробке»",
@@ -70,6 +72,8 @@ export const ru: Dictionary = {
   "data.hint": "Экспорт сохраняет все типы и историю в файл JSON. Импорт добавляет данные из файла: всё или ничего.",
   "data.export": "Экспорт JSON",
   "data.import": "Импорт JSON",
+  "data.importAdds": "Импорт прибавляет количества из файла к вашим: у типа, который уже есть, они сложатся, так что повторный импорт собственного экспорта удвоит его.",
+  "data.importConfirm": "Импортировать и сложить",
   "data.exported": "Файл {file} сохранён.",
   "data.imported": "Импортировано типов: {imported} (новых: {created}, объединено: {merged}).",
 
@@ -90,4 +94,6 @@ export const ru: Dictionary = {
   "error.ERR_NETWORK": "Нет связи с сервером. Проверьте сеть и повторите попытку.",
   "error.ERR_SERVER": "Ошибка сервера. Повторите попытку позже.",
   "error.ERR_UNKNOWN": "Что-то пошло не так.",
+
+  ...agendaRu,
 };

@@ -51,6 +51,10 @@ export interface TelegramWebApp {
   expand?: () => void;
   BackButton?: WebAppBackButton;
   MainButton?: WebAppMainButton;
+  HapticFeedback?: {
+    impactOccurred?: (style: "light" | "medium" | "heavy" | "rigid" | "soft") => void;
+    notificationOccurred?: (type: "error" | "success" | "warning") => void;
+  };
   onEvent?: (event: string, cb: () => void) => void;
   offEvent?: (event: string, cb: () => void) => void;
 }
@@ -342,4 +346,23 @@ export function showMainButton(params: MainButtonParams): () => void {
     };
   }
   return () => undefined;
+}
+
+export type HapticKind = "success" | "error" | "warning" | "light";
+
+/** A short vibration in Telegram after an action (success / error / warning) or a tap (light); a no-op elsewhere. */
+export function haptic(kind: HapticKind): void {
+  const info = initTelegram();
+  if (info.mode === "webapp") {
+    const feedback = webApp()?.HapticFeedback;
+    safe(() => (kind === "light" ? feedback?.impactOccurred?.("light") : feedback?.notificationOccurred?.(kind)), undefined);
+  } else if (info.mode === "sdk") {
+    safe(
+      () =>
+        kind === "light"
+          ? postEvent("web_app_trigger_haptic_feedback", { type: "impact", impact_style: "light" })
+          : postEvent("web_app_trigger_haptic_feedback", { type: "notification", notification_type: kind }),
+      undefined,
+    );
+  }
 }

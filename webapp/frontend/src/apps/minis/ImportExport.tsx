@@ -13,13 +13,17 @@ function exportFileName(now: Date): string {
   return `minis-export-${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}.json`;
 }
 
-/** Export everything to a JSON file; import a file (all or nothing on the server). */
+/**
+ * Export everything to a JSON file; import a file (all or nothing on the server). An import adds the file's counts
+ * to yours (types merge by name), so importing your own export doubles them: the screen says so and asks first.
+ */
 export function ImportExport({ onImported }: { onImported: () => void }): JSX.Element {
   const { t } = useI18n();
   const [busy, setBusy] = useState<"export" | "import" | null>(null);
   const [error, setError] = useState<unknown>(undefined);
   const [status, setStatus] = useState<Status | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  const [pending, setPending] = useState<unknown>(undefined);
 
   async function doExport(): Promise<void> {
     setBusy("export");
@@ -37,21 +41,31 @@ export function ImportExport({ onImported }: { onImported: () => void }): JSX.El
     }
   }
 
-  async function doImport(event: ChangeEvent<HTMLInputElement>): Promise<void> {
+  async function pickImport(event: ChangeEvent<HTMLInputElement>): Promise<void> {
     const input = event.currentTarget;
     const file = input.files?.[0];
     if (!file) return;
-    setBusy("import");
     setError(undefined);
     setStatus(null);
+    setPending(undefined);
     try {
       const text = await readFileText(file);
-      let payload: unknown;
       try {
-        payload = JSON.parse(text);
+        setPending(JSON.parse(text));
       } catch {
         throw new ApiError("ERR_IMPORT_NOT_JSON", "");
       }
+    } catch (err) {
+      setError(err);
+    } finally {
+      input.value = ""; // choosing the same file again must fire `change` again
+    }
+  }
+
+  async function doImport(payload: unknown): Promise<void> {
+    setPending(undefined);
+    setBusy("import");
+    try {
       const result = await minisApi.importAll(payload);
       setStatus({
         key: "data.imported",
@@ -65,7 +79,6 @@ export function ImportExport({ onImported }: { onImported: () => void }): JSX.El
     } catch (err) {
       setError(err);
     } finally {
-      input.value = ""; // choosing the same file again must fire `change` again
       setBusy(null);
     }
   }
@@ -89,12 +102,23 @@ export function ImportExport({ onImported }: { onImported: () => void }): JSX.El
             type="file"
             accept="application/json,.json"
             className="visually-hidden"
-            onChange={(e) => void doImport(e)}
+            onChange={(e) => void pickImport(e)}
             disabled={busy !== null}
             data-testid="import-input"
           />
           <span>{t("data.import")}</span>
         </label>
+        {pending !== undefined && (
+          <div className="import-confirm" role="alertdialog" data-testid="import-confirm">
+            <p className="app-error">{t("data.importAdds")}</p>
+            <Button size="m" mode="filled" onClick={() => void doImport(pending)} data-testid="import-confirm-button">
+              {t("data.importConfirm")}
+            </Button>
+            <Button size="m" mode="plain" onClick={() => setPending(undefined)} data-testid="import-cancel-button">
+              {t("common.cancel")}
+            </Button>
+          </div>
+        )}
         <ErrorText error={error} />
         <StatusText status={status} testId="import-status" />
       </div>

@@ -38,13 +38,28 @@ describe("MoveControl", () => {
     expect(screen.getByTestId("move-available")).toHaveTextContent("Available: 4");
   });
 
-  it("bounds the quantity by what is available", async () => {
+  it("refuses more than is available, saying so, instead of cutting it down", async () => {
+    const user = userEvent.setup();
+    const onMove = vi.fn(async () => undefined);
+    renderWithI18n(<MoveControl counts={counts({ IN_BOX: 4 })} onMove={onMove} useTelegramMainButton={false} />);
+    const qty = screen.getByTestId("move-qty");
+    await user.clear(qty);
+    await user.type(qty, "50");
+    expect(qty).toHaveValue(50);
+    expect(screen.getByTestId("move-too-many")).toHaveTextContent("Only 4 available: you asked to move 50.");
+    expect(screen.getByTestId("move-submit")).toBeDisabled();
+    await user.type(qty, "{Enter}");
+    expect(onMove).not.toHaveBeenCalled();
+    await user.click(screen.getByTestId("move-qty-max"));
+    expect(qty).toHaveValue(4);
+    expect(screen.queryByTestId("move-too-many")).toBeNull();
+  });
+
+  it("keeps the −/+ buttons within what is available", async () => {
     const user = userEvent.setup();
     renderWithI18n(<MoveControl counts={counts({ IN_BOX: 5 })} onMove={vi.fn()} useTelegramMainButton={false} />);
     const qty = screen.getByTestId("move-qty");
-    await user.clear(qty);
-    await user.type(qty, "99");
-    expect(qty).toHaveValue(5);
+    await user.click(screen.getByTestId("move-qty-max"));
     expect(screen.getByTestId("move-qty-inc")).toBeDisabled();
     await user.click(screen.getByTestId("move-qty-dec"));
     expect(qty).toHaveValue(4);
@@ -76,7 +91,7 @@ describe("MoveControl", () => {
     expect(onMove).toHaveBeenCalledWith("IN_BOX", "PRIMING", 7);
   });
 
-  it("shrinks the quantity when the available count drops (e.g. after a refetch)", async () => {
+  it("refuses the quantity when the available count drops below it (e.g. after a refetch)", async () => {
     const user = userEvent.setup();
     const { rerender } = renderWithI18n(
       <MoveControl counts={counts({ IN_BOX: 10 })} onMove={vi.fn()} useTelegramMainButton={false} />,
@@ -84,8 +99,9 @@ describe("MoveControl", () => {
     await user.click(screen.getByTestId("move-qty-max"));
     expect(screen.getByTestId("move-qty")).toHaveValue(10);
     rerender(withProviders(<MoveControl counts={counts({ IN_BOX: 3 })} onMove={vi.fn()} useTelegramMainButton={false} />));
-    expect(screen.getByTestId("move-qty")).toHaveValue(3);
-    expect(screen.getByTestId("move-submit")).toBeEnabled();
+    expect(screen.getByTestId("move-qty")).toHaveValue(10);
+    expect(screen.getByTestId("move-too-many")).toHaveTextContent("Only 3 available: you asked to move 10.");
+    expect(screen.getByTestId("move-submit")).toBeDisabled();
   });
 
   it("mirrors the submit on Telegram's Main button", async () => {

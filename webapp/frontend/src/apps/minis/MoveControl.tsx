@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { Button, Select } from "@telegram-apps/telegram-ui";
 
 import { useI18n } from "../../i18n";
@@ -35,20 +35,14 @@ export function MoveControl({ counts, onMove, useTelegramMainButton = true }: Mo
   const available = counts[from];
   const qty = Number(qtyText);
   const target = targets.includes(to) ? to : targets[0];
-  const canSubmit = !busy && available > 0 && target !== undefined && Number.isInteger(qty) && qty >= 1 && qty <= available;
-
-  // Another tab (or a move) may shrink the source: keep the quantity within bounds.
-  useEffect(() => {
-    const current = Number(qtyText);
-    if (available > 0 && Number.isFinite(current) && current > available) setQtyText(String(available));
-  }, [available]);
+  // More than the source holds (typed, or the source shrank meanwhile): refused, and said so; never cut down silently.
+  const tooMany = available > 0 && Number.isInteger(qty) && qty > available;
+  const canSubmit = !busy && available > 0 && target !== undefined && Number.isInteger(qty) && qty >= 1 && !tooMany;
 
   function selectSource(stage: Stage): void {
     setFrom(stage);
     const nextTargets = laterStages(stage);
     if (!nextTargets.includes(to)) setTo(nextTargets[0] ?? "DONE");
-    const current = Number(qtyText);
-    if (counts[stage] > 0 && (!Number.isFinite(current) || current > counts[stage])) setQtyText(String(counts[stage]));
   }
 
   async function submit(event?: FormEvent): Promise<void> {
@@ -113,6 +107,11 @@ export function MoveControl({ counts, onMove, useTelegramMainButton = true }: Mo
       <p className={`available${available === 0 ? " is-zero" : ""}`} data-testid="move-available">
         {t("details.available", { n: available })}
       </p>
+      {tooMany && (
+        <p className="app-error" role="alert" data-testid="move-too-many">
+          {t("move.tooMany", { n: available, qty })}
+        </p>
+      )}
       <Button type="submit" size="l" stretched disabled={!canSubmit} loading={busy} data-testid="move-submit">
         {t("move.submit")}
       </Button>

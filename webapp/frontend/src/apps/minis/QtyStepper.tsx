@@ -11,7 +11,10 @@ interface QtyStepperProps {
   testId: string;
 }
 
-/** A whole-number input with −/+ buttons; typed values are clamped into [min, max]. */
+/**
+ * A whole-number input with −/+ buttons. The buttons stay within [min, max]; a typed value above `max` is kept
+ * as typed (the caller says it is too many and refuses it: silently changing what someone typed hides a mistake).
+ */
 export function QtyStepper({ label, value, max, min = 1, disabled, onChange, testId }: QtyStepperProps): JSX.Element {
   const { t } = useI18n();
   const n = Number(value);
@@ -23,7 +26,7 @@ export function QtyStepper({ label, value, max, min = 1, disabled, onChange, tes
       onChange("");
       return;
     }
-    onChange(String(clamp(parseInt(digits, 10))));
+    onChange(String(Math.max(min, parseInt(digits, 10))));
   }
 
   const current = Number.isFinite(n) && value !== "" ? n : min;
