@@ -149,10 +149,14 @@ def upload(ctx: typer.Context, path: Annotated[Path, typer.Argument(exists=True,
     """Upload a PDF, Markdown, HTML or JSON file; prints its id (for `chat attach`)."""
     with connected(ctx) as api:
         file = api.upload(path)
+        waited = False
         while wait and file["status"] == "processing":
             err.print(f"reading {file['name']}: {file['pages_done']}/{file['pages']} pages", end="\r")
+            waited = True
             time.sleep(0.3)
             file = api.request("GET", f"/api/v1/files/{file['id']}")
+        if waited:
+            err.print()
         if file["status"] == "failed":
             raise ApiError(400, file.get("error_code") or "ERR_DOC_BROKEN", f"reading {file['name']} failed")
         out.print(f"file {file['id']}: {file['name']} — {file['pages']} pages, {file['status']}")

@@ -145,6 +145,13 @@ class Settings(BaseSettings):
     documents_platform_key: bool = True  # a user without an own key may use the platform's OPENAI/GEMINI key
     documents_question_ttl: int = 3600  # seconds after a document's last use that a "…?" text in the bot asks it
 
+    # Journal (the life log; docs/user-guide.md "Journal")
+    journal_import_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)  # the largest POST /entries/import body
+    journal_photo_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)  # the largest photo /ai/analyze takes
+    # hosts (host or host:port) a link may point to although they are private or loopback: for a local test page
+    # server only, empty (off) by default
+    journal_fetch_allow: list[str] = Field(default_factory=list)
+
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:
         if self.environment == "production" or self.serves_beyond_loopback:

@@ -11,15 +11,17 @@ import socket
 
 import structlog
 from aiogram import Bot
-from aiogram.types import BotCommand
+from aiogram.types import BotCommand, MenuButtonWebApp, WebAppInfo
 
 from bot.consumer import InboxConsumer
 from bot.dispatcher import build_dispatcher
 from bot.ingress import Poller
+from bot.items.keyboards import agenda_url
 from bot.platform.menu import COMMANDS, DEFAULT_MENU
 from bot.telegram.client import build_bot
 from bot.telegram.gateway import BotGateway
 from bot.telegram.sender import OutboxSender
+from core.i18n import translator
 from core.queue import heartbeat
 from core.runtime import Runtime
 from core.telegram.limiter import Limits, MemoryRateLimiter, RateLimiter, RedisRateLimiter
@@ -86,6 +88,12 @@ class BotServices:
             with contextlib.suppress(Exception):
                 await self._retrying(lambda c=cmds, lang=lang: self.bot.set_my_commands(c, language_code=lang),
                                      attempts=3)
+        settings = self.runtime.settings
+        if settings.base_url.startswith("https://") or settings.sandbox_enabled:  # Telegram opens HTTPS Mini Apps only
+            button = MenuButtonWebApp(text=translator(settings.default_language)("items.menu.agenda"),
+                                      web_app=WebAppInfo(url=agenda_url(settings.base_url)))
+            with contextlib.suppress(Exception):  # the chat's menu button opens the agenda Mini App
+                await self._retrying(lambda: self.bot.set_chat_menu_button(menu_button=button), attempts=3)
 
     @staticmethod
     async def _retrying(call: object, attempts: int = 1000) -> None:

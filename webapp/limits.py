@@ -27,6 +27,7 @@ def route_limits(settings: Settings) -> Limits:
         ("/api/v1/import", None),  # webapp/api/v1/minis.py `_import_body`: MAX_IMPORT_BYTES → ERR_IMPORT_TOO_LARGE
         ("/api/v1/files/upload", settings.documents_max_bytes + UPLOAD_OVERHEAD),  # a file and its multipart wrapping
         ("/api/v1/transcribe", settings.asr_max_bytes + UPLOAD_OVERHEAD),  # core/stt/upload.py counts the file itself
+        ("/api/v1/entries/import", settings.journal_import_max_bytes),  # a whole journal export
     ]
 
 

@@ -11,11 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.items import views
 from bot.items.callbacks import ListCb
+from bot.items.keyboards import agenda_keyboard
 from bot.telegram.replies import edit_pressed, say
 from core.dates.parser import local_now
 from core.db.base import utcnow
 from core.i18n import Translator
 from core.items import queries, render, service
+from core.runtime import Runtime
 from core.telegram.outbox import Outbox
 from core.users.models import User
 
@@ -23,21 +25,24 @@ _ID = re.compile(r"^\s*#?\s*(\d{1,9})\s*$")
 WEEK_DAYS = 7
 
 
-async def today(message: Message, session: AsyncSession, outbox: Outbox, user: User, t: Translator) -> None:
+async def today(message: Message, session: AsyncSession, outbox: Outbox, user: User, t: Translator,
+                runtime: Runtime) -> None:
     now = utcnow()
     days = await queries.agenda(session, user.id, user.timezone, now, 1)
+    app = agenda_keyboard(runtime.settings.base_url, "today", t)  # the agenda Mini App, opened at today
     if not days:
-        await say(message, outbox, t("agenda.today_empty"))
+        await say(message, outbox, t("agenda.today_empty"), app)
         return
     title = t("agenda.today", day=render.day_header(local_now(now, user.timezone).date(), t.language))
     lines = [render.agenda_line(item, t, user.timezone) for item in days[0][1]]
-    await say(message, outbox, "\n".join([title, *lines]))
+    await say(message, outbox, "\n".join([title, *lines]), app)
 
 
-async def week(message: Message, session: AsyncSession, outbox: Outbox, user: User, t: Translator) -> None:
+async def week(message: Message, session: AsyncSession, outbox: Outbox, user: User, t: Translator,
+               runtime: Runtime) -> None:
     days = await queries.agenda(session, user.id, user.timezone, utcnow(), WEEK_DAYS)
     text = views.agenda_text(days, t, user.timezone, t("agenda.week")) if days else t("agenda.week_empty")
-    await say(message, outbox, text)
+    await say(message, outbox, text, agenda_keyboard(runtime.settings.base_url, "week", t))
 
 
 async def list_(message: Message, command: CommandObject, session: AsyncSession, outbox: Outbox, user: User,

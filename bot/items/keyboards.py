@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup, WebAppInfo
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.items.callbacks import ClarifyCb, ItemCb, ListCb
@@ -66,4 +66,18 @@ def pager_keyboard(kind: str, page: int, pages: int) -> InlineKeyboardMarkup | N
     if page < pages - 1:
         kb.button(text="▶", callback_data=ListCb(kind=kind, page=page + 1))
     kb.adjust(2)
+    return kb.as_markup()
+
+
+AGENDA_PATHS = {"today": "/agenda", "week": "/agenda/week", "list": "/agenda/list"}
+
+
+def agenda_url(base_url: str, view: str = "today") -> str:
+    return f"{base_url}/app/#{AGENDA_PATHS[view]}"
+
+
+def agenda_keyboard(base_url: str, view: str, t: Translator) -> InlineKeyboardMarkup:
+    """One button under /today and /week: the agenda Mini App, opened at the same view."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("items.button.agenda"), web_app=WebAppInfo(url=agenda_url(base_url, view)))
     return kb.as_markup()

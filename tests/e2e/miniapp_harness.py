@@ -53,8 +53,8 @@ class MiniApp:
                                  headers={"Authorization": f"tma {self.init_data(user)}"})
 
     async def open(self, user: dict[str, Any], *, via: Literal["webapp", "fragment"] = "webapp",
-                   platform: str = "android", dark: bool = False) -> Page:
-        """A fresh browser context (its own storage) showing the main list as `user`."""
+                   platform: str = "android", dark: bool = False, path: str = "/minis") -> Page:
+        """A fresh browser context (its own storage) showing the screen at `path` (the Minis list) as `user`."""
         context = await self.browser.new_context(accept_downloads=True, locale="en-US", timezone_id="UTC",
                                                  viewport={"width": 420, "height": 860})
         context.set_default_timeout(10_000)
@@ -64,7 +64,7 @@ class MiniApp:
             config = {"initData": init_data, "platform": platform, "themeParams": theme,
                       "colorScheme": "dark" if dark else "light"}
             await context.add_init_script(f"window.__E2E_TELEGRAM__ = {json.dumps(config)};\n{TELEGRAM_STUB}")
-            url = f"{self.base_url}/app/"
+            url = f"{self.base_url}/app/" + (f"#{path}" if path != "/minis" else "")
         else:
             fragment = "&".join(f"{key}={quote(value, safe='')}" for key, value in (
                 ("tgWebAppData", init_data), ("tgWebAppVersion", "7.0"), ("tgWebAppPlatform", platform),
@@ -73,7 +73,7 @@ class MiniApp:
         page = await context.new_page()
         page.on("pageerror", lambda exc: self.page_errors.append(f"{page.url}: {exc}"))
         await page.goto(url)
-        await page.wait_for_url("**/app/#/minis")
+        await page.wait_for_url(f"**/app/#{path}")
         return page
 
     async def close(self, page: Page, name: str) -> None:

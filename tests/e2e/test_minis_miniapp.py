@@ -84,7 +84,7 @@ class TestCollectionLifecycle:
         assert (await telegram(page, "backButton()"))["isVisible"] is True
         await expect(page.get_by_test_id("back-button")).to_have_count(0)
 
-        # The quantity picker: +/− step within 1..available, a typed number is clamped to what the box holds.
+        # The quantity picker: +/− step within 1..available; a typed number beyond it is refused, not clamped.
         await page.get_by_test_id("move-from-IN_BOX").click()
         await page.get_by_test_id("move-to").select_option("PRIMING")
         qty = page.get_by_test_id("move-qty")
@@ -96,8 +96,11 @@ class TestCollectionLifecycle:
         await page.get_by_test_id("move-qty-dec").click()
         await expect(qty).to_have_value("4")
         await qty.fill("99")
-        await expect(qty).to_have_value("10")
+        await expect(qty).to_have_value("99")
+        await expect(page.get_by_test_id("move-too-many")).to_have_text("Only 10 available: you asked to move 99.")
+        await expect(page.get_by_test_id("move-submit")).to_be_disabled()
         await qty.fill("4")
+        await expect(page.get_by_test_id("move-too-many")).to_have_count(0)
         await page.get_by_test_id("move-submit").click()
         await expect(page.get_by_test_id("status-text")).to_have_text("Moved 4: In box → Priming.")
         await expect_stage_counts(page, IN_BOX=6, PRIMING=4)
@@ -161,7 +164,8 @@ class TestCollectionLifecycle:
             await expect(error).to_have_text("Not enough miniatures at this stage. The numbers have been refreshed.")
             await expect_stage_counts(page, IN_BOX=2, DONE=3)
             await expect(page.get_by_test_id("move-available")).to_have_text("Available: 2")
-            await expect(page.get_by_test_id("move-qty")).to_have_value("2")
+            await expect(page.get_by_test_id("move-qty")).to_have_value("4")  # what was typed stays, refused
+            await expect(page.get_by_test_id("move-too-many")).to_have_text("Only 2 available: you asked to move 4.")
             assert await stage_counts(api) == {"Aeldari": counts(IN_BOX=2, DONE=3)}
 
             # More changes elsewhere; the screen catches up when the window regains focus.
@@ -275,12 +279,17 @@ class TestBackup:
             await expect(error).to_have_attribute("data-error-code", "ERR_IMPORT_NOT_JSON")
 
             await upload.set_input_files(_file("future.json", json.dumps({**document, "version": 2}).encode()))
+            # a JSON file is imported only once the user agrees that its counts are added to what is there
+            await expect(page.get_by_test_id("import-confirm")).to_contain_text("added")
+            assert await stage_counts(api) == before
+            await page.get_by_test_id("import-confirm-button").click()
             await expect(error).to_have_attribute("data-error-code", "ERR_IMPORT_INVALID")
             await expect(error).to_have_text("This file is not a valid export.")
 
             negative = json.loads(json.dumps(document))
             negative["types"][0]["stage_counts"]["DONE"] = -1
             await upload.set_input_files(_file("negative.json", json.dumps(negative).encode()))
+            await page.get_by_test_id("import-confirm-button").click()
             await expect(error).to_have_attribute("data-error-code", "ERR_IMPORT_LIMITS")
             await expect(error).to_have_text("The file exceeds the import limits.")
             assert await stage_counts(api) == before
@@ -290,6 +299,7 @@ class TestBackup:
             document["types"].append({"name": "Necrons", "stage_counts": {"IN_BOX": 3}, "history": [
                 {"from_stage": None, "to_stage": "IN_BOX", "qty": 3, "created_at": "2025-01-05T10:00:00Z"}]})
             await upload.set_input_files(_file("edited.json", json.dumps(document).encode()))
+            await page.get_by_test_id("import-confirm-button").click()
             await expect(page.get_by_test_id("import-status")).to_have_text("Imported 2 types: 1 new, 1 merged.")
             await expect(error).to_have_count(0)
             await expect_badges(page, "Space Marines", IN_BOX=12, PRIMING=8, DONE=2)

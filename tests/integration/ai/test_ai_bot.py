@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from core.ai import secrets
@@ -55,13 +57,19 @@ class TestKeys:
         await sandbox.wait_for_text(1503, "Использование: /key openai")
 
 
+async def press_on_ai_card(sandbox: SandboxClient, chat_id: int, shows: str, button: str) -> dict[str, Any]:
+    """/ai, then press ``button`` on the card (which shows ``shows``); how the bot answered the press."""
+    await sandbox.say(chat_id, "/ai", language_code="en")
+    card = await sandbox.wait_for_text(chat_id, shows)
+    buttons = [b for row in card["reply_markup"]["inline_keyboard"] for b in row]
+    pressed = next(b for b in buttons if b["text"] == button)
+    sent = await sandbox.press(chat_id, card["message_id"], pressed["callback_data"])
+    return await sandbox.callback_answer(sent["callback_query_id"])
+
+
 class TestProviderChoice:
     async def test_pressing_a_provider_saves_it(self, bot_app: BotServices, sandbox: SandboxClient) -> None:
-        await sandbox.say(1504, "/ai", language_code="en")
-        card = await sandbox.wait_for_text(1504, "AI: offline")
-        buttons = [b for row in card["reply_markup"]["inline_keyboard"] for b in row]
-        speech_openai = next(b for b in buttons if b["text"] == "Speech: OpenAI")
-        await sandbox.press(1504, card["message_id"], speech_openai["callback_data"])
+        await press_on_ai_card(sandbox, 1504, "AI: offline", "Speech: OpenAI")
         await sandbox.wait_for(1504, lambda ms: any(m["edited"] for m in ms))
         async with bot_app.runtime.session_factory() as s:
             assert (await s.get(User, 1504)).stt_provider == "openai"  # type: ignore[union-attr]
@@ -69,12 +77,7 @@ class TestProviderChoice:
 
 class TestProviderWithoutKey:
     async def test_gemini_without_a_key_is_not_just_saved(self, bot_app: BotServices, sandbox: SandboxClient) -> None:
-        await sandbox.say(1505, "/ai", language_code="en")
-        card = await sandbox.wait_for_text(1505, "AI: offline")
-        buttons = [b for row in card["reply_markup"]["inline_keyboard"] for b in row]
-        gemini = next(b for b in buttons if b["text"] == "AI: Gemini")
-        pressed = await sandbox.press(1505, card["message_id"], gemini["callback_data"])
-        answer = await sandbox.callback_answer(pressed["callback_query_id"])
+        answer = await press_on_ai_card(sandbox, 1505, "AI: offline", "AI: Gemini")
         assert answer["text"] == ("Saved, but Gemini needs a key: send /key gemini <key>. "
                                   "Until then: offline (heuristics, no key needed).")
         assert answer["show_alert"]
@@ -84,12 +87,7 @@ class TestProviderWithoutKey:
     async def test_gemini_with_the_users_key_is_saved(self, bot_app: BotServices, sandbox: SandboxClient) -> None:
         await sandbox.say(1506, f"/key gemini {KEY}", language_code="en")
         await sandbox.wait_for_text(1506, "is saved encrypted")
-        await sandbox.say(1506, "/ai", language_code="en")
-        card = await sandbox.wait_for_text(1506, "AI: Gemini")
-        buttons = [b for row in card["reply_markup"]["inline_keyboard"] for b in row]
-        gemini = next(b for b in buttons if b["text"] == "AI: Gemini")
-        pressed = await sandbox.press(1506, card["message_id"], gemini["callback_data"])
-        assert (await sandbox.callback_answer(pressed["callback_query_id"]))["text"] == "Saved."
+        assert (await press_on_ai_card(sandbox, 1506, "AI: Gemini", "AI: Gemini"))["text"] == "Saved."
 
 
 class TestUsage:

@@ -112,7 +112,7 @@ describe("today", () => {
     expect(lunch).toHaveTextContent("Lunch");
     expect(lunch).toHaveTextContent("meeting · 13:00–14:00");
     expect(screen.getByTestId("item-row-2")).toHaveTextContent("done");
-    expect(server.to("GET", "/api/v1/items")[0]?.query.get("dateFrom")).toBe(TODAY);
+    expect(server.to("GET", "/api/v1/items").map((c) => c.query.get("dateFrom"))).toContain(TODAY);
   });
 
   it("adds an item by text and answers its question in place", async () => {
@@ -145,7 +145,7 @@ describe("week", () => {
     openApp("/agenda/week");
     expect(await screen.findByTestId(`day-${TODAY}`)).toHaveTextContent("Lunch");
     expect(screen.getByTestId(`day-${addDays(TODAY, 3)}`)).toBeInTheDocument();
-    expect(server.to("GET", "/api/v1/items")[0]?.query.get("dateTo")).toBe(addDays(TODAY, 6));
+    expect(server.to("GET", "/api/v1/items").map((c) => c.query.get("dateTo"))).toContain(addDays(TODAY, 6));
   });
 });
 

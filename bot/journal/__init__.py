@@ -1,0 +1,1 @@
+"""The journal in the chat: proposal cards from messages, /j, /again, /stats."""

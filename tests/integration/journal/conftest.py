@@ -1,0 +1,45 @@
+"""The journal API: the real web app over the test database, Mini App users signed with the test bot token."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from journal_helpers import SignIn
+
+from core.runtime import Runtime
+from core.users.models import User
+from tests.conftest import TEST_BOT_TOKEN
+from tests.fakes.initdata import tma_header
+from webapp.app import create_app
+
+
+@pytest.fixture
+def web_app(runtime: Runtime) -> FastAPI:
+    app = create_app(runtime.settings, runtime=runtime, run_migrations=False)
+    app.state.runtime = runtime
+    return app
+
+
+@pytest.fixture
+async def api(web_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=web_app), base_url="http://journal.test") as c:
+        yield c
+
+
+@pytest.fixture
+def sign_in(api: httpx.AsyncClient, runtime: Runtime) -> SignIn:
+    """``await sign_in(user_id, language="en")``: the headers of a Mini App user who exists (zone UTC)."""
+
+    async def make(user_id: int, language: str = "en", tz: str = "UTC") -> dict[str, str]:
+        headers = {**tma_header(TEST_BOT_TOKEN, user_id, language_code=language), "Accept-Language": language}
+        (await api.get("/api/v1/me", headers=headers)).raise_for_status()
+        async with runtime.unit_of_work() as session:
+            user = await session.get(User, user_id)
+            assert user is not None
+            user.timezone = tz
+        return headers
+
+    return make
