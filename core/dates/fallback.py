@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 LANGUAGES = ["de", "fr", "es", "it", "pt", "uk", "pl", "nl", "tr"]
@@ -29,6 +30,33 @@ _CLOCK = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+_DATE_KEYS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+              "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+              "year", "month", "week", "day", "ago", "in")
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> frozenset[str]:
+    """Every word these languages name a day with (months, weekdays, "morgen", "demain", "la semana que viene"…),
+    read once from ``dateparser``'s own locale data."""
+    from dateparser.languages.loader import default_loader
+
+    words: set[str] = set()
+    for code in LANGUAGES:
+        info = default_loader.get_locale(code).info
+        phrases = [p for key in _DATE_KEYS for p in info.get(key, [])]
+        phrases += [p for group in info.get("relative-type", {}).values() for p in group]
+        words.update(w.casefold() for phrase in phrases for w in _WORD.findall(str(phrase)))
+    return frozenset(words)
+
+
+def may_name_a_day(text: str) -> bool:
+    """Whether ``text`` has a word another language names a day with: the cheap test before ``dateparser``, which
+    costs milliseconds a phrase (most notes name no day at all)."""
+    known = vocabulary()
+    return any(word.casefold() in known for word in _WORD.findall(text))
 
 
 def _settings(now: dt.datetime) -> dict[str, Any]:
@@ -96,7 +124,7 @@ def parse_other_language(text: str, now: dt.datetime) -> Found | None:
     clock_match = _CLOCK.search(text)
     clock = _clock(clock_match) if clock_match else None
     rest = _cut(text, *clock_match.span()) if clock_match and clock else text
-    day_found = _find_day(rest, now)
+    day_found = _find_day(rest, now) if may_name_a_day(rest) else None
     day: dt.date | None = None
     if day_found is not None:
         day, phrase = day_found

@@ -50,3 +50,23 @@ def test_the_own_rules_win_over_the_fallback() -> None:
     """An English date is read by the English rules; dateparser is not asked for another reading."""
     assert parse("May 5th at 3pm", NOW, "Europe/Moscow").to_contract()["date"] == "2026-05-05"
     assert parse("tomorrow 15h", NOW, "Europe/Moscow").to_contract()["date"] == "2026-03-11"
+
+
+class TestCost:
+    @pytest.mark.parametrize("text", ["купить молоко и хлеб", "idea: a garden with roses", "позвонить маме",
+                                      "notes from the meeting with the team"])
+    def test_a_note_naming_no_day_never_reaches_dateparser(self, text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        """dateparser costs milliseconds a phrase: a text with no word of another language's dates skips it."""
+        import dateparser.search
+
+        def refuse(*_args: object, **_kwargs: object) -> None:
+            raise AssertionError("dateparser was asked")
+
+        monkeypatch.setattr(dateparser.search, "search_dates", refuse)
+        assert parse(text, NOW, "UTC").to_contract()["date"] is None
+
+    def test_the_vocabulary_knows_other_languages_day_words(self) -> None:
+        from core.dates.fallback import may_name_a_day
+
+        assert all(may_name_a_day(w) for w in ("morgen", "demain", "mañana", "jutro", "Freitag", "décembre"))
+        assert not may_name_a_day("купить молоко и хлеб")
