@@ -142,10 +142,6 @@ async def events_after(session: AsyncSession, chat_id: int, after: int, limit: i
     return list(rows.all())
 
 
-async def first_event_of(session: AsyncSession, message_id: int) -> int | None:
-    return await session.scalar(select(func.min(ChatEvent.id)).where(ChatEvent.message_id == message_id))
-
-
 async def drop_events(session: AsyncSession, message_id: int) -> None:
     await session.execute(delete(ChatEvent).where(ChatEvent.message_id == message_id))
 
@@ -202,5 +198,9 @@ async def deactivate(session: AsyncSession, model: type[P], name: str, now: date
                           .values(is_active=False, updated_at=now))
 
 
-async def last_event_id(session: AsyncSession, chat_id: int) -> int:
-    return int(await session.scalar(select(func.max(ChatEvent.id)).where(ChatEvent.chat_id == chat_id)) or 0)
+async def last_event_id(session: AsyncSession, chat_id: int, *, before: int | None = None) -> int:
+    """The chat's last event, or (``before``: an answer's id) the last event of the answers before that one."""
+    query = select(func.max(ChatEvent.id)).where(ChatEvent.chat_id == chat_id)
+    if before is not None:
+        query = query.where(ChatEvent.message_id < before)
+    return int(await session.scalar(query) or 0)

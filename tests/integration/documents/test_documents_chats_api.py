@@ -4,9 +4,15 @@ isolation on every route; clear refusals."""
 
 from __future__ import annotations
 
-import httpx
-from sqlalchemy import func, select
+import asyncio
+from typing import Any
 
+import httpx
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.documents import repository
 from core.documents.models import ChatMessage
 from core.runtime import Runtime
 from tests.integration.documents.conftest import ready_file
@@ -71,6 +77,33 @@ class TestResume:
         assert [e.id for e in again] == [e.id for e in events]
         after_end = await read_stream(client, chat_id, last_event_id=events[-1].id)
         assert after_end == []  # nothing is being written: the stream ends at once
+
+
+    async def test_an_event_written_while_the_stream_opens_is_not_skipped(
+            self, client: httpx.AsyncClient, runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Regression: the stream's start was "the answer's first event, else the chat's last event", read in two
+        queries; an answer's first event written between them was skipped (a client missed `phase_started`)."""
+        chat_id, _ = await chat_with(client, facts_pdf())
+        async with runtime.unit_of_work() as session:  # an answer whose job has not written anything yet
+            answer = ChatMessage(chat_id=chat_id, role="assistant", content="", status="streaming")
+            session.add(answer)
+        original = repository.last_event_id
+
+        async def job_writes_now(session: AsyncSession, chat: int, **kwargs: Any) -> int:
+            await repository.add_events(session, chat, answer.id, [("phase_started", {"phase": "retrieval"})])
+            return await original(session, chat, **kwargs)
+
+        async def job_finishes() -> None:
+            await asyncio.sleep(0.3)
+            async with runtime.unit_of_work() as session:
+                await repository.add_events(session, chat_id, answer.id, [("llm_final", {"content": "x"})])
+                (await session.get(ChatMessage, answer.id)).status = "done"  # type: ignore[union-attr]
+
+        monkeypatch.setattr(repository, "last_event_id", job_writes_now)
+        finishing = asyncio.create_task(job_finishes())
+        events = await read_stream(client, chat_id)
+        await finishing
+        assert [e.event for e in events] == ["phase_started", "llm_final"]
 
 
 class TestRefusals:

@@ -127,10 +127,9 @@ async def stream(chat_id: RowId, user: CurrentUser, session: SessionDep, runtime
                  after: Annotated[int | None, Query(ge=0, le=2**63 - 1)] = None) -> StreamingResponse:
     chat = await service.get_chat(session, user.id, chat_id)
     start = after if after is not None else _event_id(last_event_id)
-    if start is None:  # from the beginning of the latest answer
+    if start is None:  # from the beginning of the latest answer (its events may be being written right now)
         latest = await repository.latest_answer(session, chat.id)
-        first = await repository.first_event_of(session, latest.id) if latest is not None else None
-        start = first - 1 if first is not None else await repository.last_event_id(session, chat.id)
+        start = await repository.last_event_id(session, chat.id, before=latest.id if latest is not None else None)
     return StreamingResponse(_events(runtime, chat.id, start), media_type="text/event-stream",
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
