@@ -243,7 +243,7 @@ async def replay(session: AsyncSession, user: User, entry_id: int, changes: Repl
 
 
 def words_of(q: str | None) -> list[str]:
-    return [w for w in (q or "").casefold().split() if w][:10]
+    return [w for w in storable_text(q or "").casefold().split() if w][:10]
 
 
 async def list_entries(session: AsyncSession, user: User, f: EntryFilter, *, sort: str, page: int,
@@ -260,10 +260,13 @@ def make_filter(*, action: str | None = None, obj: str | None = None, category: 
     end = check_date(date_to) if date_to else None
     if start and end and start > end:
         raise JournalError("ERR_JOURNAL_BAD_RANGE", "dateFrom is after dateTo")
+    def text(value: str | None) -> str | None:  # what a column can hold (PostgreSQL refuses NUL)
+        return storable_text(value) if value is not None else None
+
     return EntryFilter(
-        action=action, object=obj, category=category, status=status,
-        people=[p.casefold() for p in check_names(people or [], "people")],
-        tags=[t.casefold() for t in check_names(tags or [], "tags")],
+        action=text(action), object=text(obj), category=text(category), status=status,
+        people=[storable_text(p.casefold()) for p in check_names(people or [], "people")],
+        tags=[storable_text(t.casefold()) for t in check_names(tags or [], "tags")],
         date_from=start, date_to=end, has_attachments=has_attachments, include_deleted=include_deleted,
         words=words_of(q),
     )

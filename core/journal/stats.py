@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.db.values import storable_text
 from core.journal import repository as repo
 from core.journal.models import Entry, TermKind
 from core.journal.money import POPULAR, default_currency
@@ -89,7 +90,7 @@ async def dashboard(session: AsyncSession, user: User, *, date_from: dt.date | N
 
 
 async def terms(session: AsyncSession, user: User, kind: TermKind, *, q: str | None, limit: int) -> list[Term]:
-    rows = await repo.top_terms(session, user.id, kind, limit=limit, prefix=(q or "").strip().casefold())
+    rows = await repo.top_terms(session, user.id, kind, limit=limit, prefix=storable_text((q or "").strip().casefold()))
     geo = await repo.geo_of(session, [int(r[3]) for r in rows]) if kind == TermKind.PLACE else {}
     out = []
     for value, n, last, newest in rows:

@@ -51,8 +51,8 @@ def _filter(action: str | None, obj: str | None, category: str | None, entry_sta
             people: str | None, tags: str | None, date_from: str | None, date_to: str | None,
             has_attachments: bool | None, include_deleted: bool, q: str | None) -> service.EntryFilter:
     return service.make_filter(action=action, obj=obj, category=category, status=entry_status,
-                               people=_names(people), tags=_names(tags), date_from=date_from, date_to=date_to, has_attachments=has_attachments,
-                               include_deleted=include_deleted, q=q)
+                               people=_names(people), tags=_names(tags), date_from=date_from, date_to=date_to,
+                               has_attachments=has_attachments, include_deleted=include_deleted, q=q)
 
 
 @router.get("/entries", responses=errors({400: BAD_FILTER}))
