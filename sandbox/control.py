@@ -20,6 +20,13 @@ router = APIRouter(prefix="/api")
 
 class MessageIn(Sender):
     text: str | None = None
+    forward_origin: dict[str, Any] | None = None  # a MessageOrigin: the text is forwarded from there
+
+
+class EditIn(Sender):
+    message_id: int
+    text: str | None = None
+    caption: str | None = None
 
 
 class CallbackIn(Sender):
@@ -59,8 +66,38 @@ def api_error_response(exc: ApiError) -> JSONResponse:
 
 @router.post("/messages")
 async def post_message(body: MessageIn, sandbox: SandboxDep) -> JSON:
-    update_id, message_id = inbound.send_text(sandbox, body, body.text or "")
+    if body.forward_origin is not None:
+        update_id, message_id = inbound.send_forward(sandbox, body, body.text or "", body.forward_origin)
+    else:
+        update_id, message_id = inbound.send_text(sandbox, body, body.text or "")
     return {"update_id": update_id, "message_id": message_id}
+
+
+@router.post("/edits")
+async def post_edit(body: EditIn, sandbox: SandboxDep) -> JSON:
+    """The person edits a message of theirs; the bot gets an ``edited_message``."""
+    update_id, message_id = inbound.edit_message(sandbox, body, body.message_id, text=body.text,
+                                                 caption=body.caption)
+    return {"update_id": update_id, "message_id": message_id}
+
+
+@router.post("/albums")
+async def post_album(
+    sandbox: SandboxDep,
+    chat_id: Annotated[int, Form()],
+    files: Annotated[list[UploadFile], File()],
+    user_id: Annotated[int | None, Form()] = None,
+    bot_id: Annotated[int | None, Form()] = None,
+    first_name: Annotated[str | None, Form()] = None,
+    language_code: Annotated[str | None, Form()] = None,
+    caption: Annotated[str | None, Form()] = None,
+) -> JSON:
+    """Photos sent as one album: one update per photo, sharing a ``media_group_id``."""
+    sender = Sender(chat_id=chat_id, user_id=user_id, bot_id=bot_id, first_name=first_name,
+                    language_code=language_code)
+    photos = [(await f.read(), f.filename, f.content_type) for f in files]
+    update_ids, message_ids, group_id = inbound.send_album(sandbox, sender, photos, caption=caption)
+    return {"update_ids": update_ids, "message_ids": message_ids, "media_group_id": group_id}
 
 
 def _upload_route(kind: str, path: str) -> None:

@@ -10,8 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from sandbox.compose import MAX_TEXT, add_user_message, snapshot
-from sandbox.entities import utf16_len
+from sandbox.compose import MAX_CAPTION, MAX_TEXT, add_user_message, snapshot
+from sandbox.entities import detect_entities, utf16_len
 from sandbox.errors import ApiError
 from sandbox.files import audio_duration, media_json, store_file
 from sandbox.initdata import build_init_data, launch_fragment
@@ -74,6 +74,78 @@ def send_file(sandbox: Sandbox, sender: Sender, kind: str, data: bytes, filename
     if caption:
         content["caption"] = caption
     return _post(sandbox, sender, content)
+
+
+MAX_ALBUM = 10
+ORIGIN_TYPES = ("user", "hidden_user", "chat", "channel")
+
+
+def send_forward(sandbox: Sandbox, sender: Sender, text: str, origin: JSON) -> tuple[int, int]:
+    """A text the person forwards from elsewhere: ``origin`` is a MessageOrigin of the Bot API (its ``date`` defaults
+    to now)."""
+    if origin.get("type") not in ORIGIN_TYPES:
+        raise ApiError.bad_request(f"forward_origin.type must be one of {', '.join(ORIGIN_TYPES)}")
+    if not text.strip():
+        raise ApiError.bad_request("message text is empty")
+    return _post(sandbox, sender, {"text": text, "forward_origin": {"date": now(), **origin}})
+
+
+def edit_message(sandbox: Sandbox, sender: Sender, message_id: int, *, text: str | None = None,
+                 caption: str | None = None) -> tuple[int, int]:
+    """The person edits a message of theirs (its text, or a media message's caption): the bot gets an
+    ``edited_message`` with the whole message as it now reads and an ``edit_date``."""
+    stored = sandbox.state.message(sender.chat_id, message_id)
+    if stored is None or stored.from_bot or stored.sender_id != sender.uid:
+        raise ApiError.bad_request("message can't be edited")
+    message = stored.message
+    if "text" in message:
+        if text is None or not text.strip():
+            raise ApiError.bad_request("message text is empty")
+        if utf16_len(text) > MAX_TEXT:
+            raise ApiError.bad_request(f"message text is too long (at most {MAX_TEXT} characters)")
+        if text == message["text"]:
+            raise ApiError.bad_request("message is not modified")
+        message["text"] = text
+        message.pop("entities", None)
+        if entities := detect_entities(text):
+            message["entities"] = entities
+    elif caption is not None:
+        if utf16_len(caption) > MAX_CAPTION:
+            raise ApiError.bad_request("message caption is too long")
+        message.pop("caption_entities", None)
+        if caption:
+            message["caption"] = caption
+        else:
+            message.pop("caption", None)
+    else:
+        raise ApiError.bad_request("there is no text in the message to edit; give a caption")
+    message["edit_date"] = now()
+    sandbox.state.save_message(stored)
+    update_id = sandbox.enqueue(sandbox.target_bot_id(sender.bot_id), {"edited_message": message})
+    return update_id, message_id
+
+
+def send_album(sandbox: Sandbox, sender: Sender, files: list[tuple[bytes, str | None, str | None]], *,
+               caption: str | None = None) -> tuple[list[int], list[int], str]:
+    """2–10 photos sent at once: one message per photo, all with one ``media_group_id`` and the caption on the first,
+    each a separate update (as Telegram delivers albums). Returns (update ids, message ids, media_group_id)."""
+    if not 2 <= len(files) <= MAX_ALBUM:
+        raise ApiError.bad_request(f"an album has 2 to {MAX_ALBUM} photos")
+    if caption and utf16_len(caption) > MAX_CAPTION:
+        raise ApiError.bad_request("message caption is too long")
+    group_id = str(secrets.randbits(60))
+    update_ids, message_ids = [], []
+    for n, (data, filename, content_type) in enumerate(files):
+        if not data:
+            raise ApiError.bad_request("file must be non-empty")
+        rec = store_file(sandbox.state, "photo", data, filename, content_type)
+        content: JSON = {"photo": media_json(rec, "photo"), "media_group_id": group_id}
+        if caption and n == 0:
+            content["caption"] = caption
+        update_id, message_id = _post(sandbox, sender, content)
+        update_ids.append(update_id)
+        message_ids.append(message_id)
+    return update_ids, message_ids, group_id
 
 
 def send_web_app_data(sandbox: Sandbox, sender: Sender, data: str, button_text: str) -> tuple[int, int]:

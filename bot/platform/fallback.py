@@ -48,6 +48,13 @@ async def unsupported(message: Message, outbox: Outbox, t: Translator) -> None:
                               reply_to=message.message_id)
 
 
+async def app_data(message: Message, outbox: Outbox, t: Translator) -> None:
+    """Data a Mini App sent that no app reads: named by the button that opened the app."""
+    button = message.web_app_data.button_text if message.web_app_data else ""
+    await outbox.send_message(message.chat.id, t("fallback.web_app_data", button=button), parse_mode=None,
+                              reply_to=message.message_id)
+
+
 async def stale_button(query: CallbackQuery, t: Translator) -> None:
     await query.answer(t("fallback.stale_button"))
 
@@ -56,6 +63,7 @@ def build_router() -> Router:
     """A fresh router (aiogram routers attach to one dispatcher only). Include it last."""
     router = Router(name="fallback")
     router.message(Magic(F.text.startswith("/")))(unknown_command)
+    router.message(Magic(F.web_app_data))(app_data)
     router.message(Magic(F.content_type.in_(SENT_BY_A_PERSON)), ForThisBot())(unsupported)  # in a group: if meant
     router.callback_query()(stale_button)
     return router

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base, BigIntPK, JSONType, utcnow
@@ -53,6 +54,11 @@ class Item(Base):
     # occurrence now due, and Done/Skip move it to the next one
     recurrence: Mapped[str | None] = mapped_column(String(255))
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")  # casefolded title + text
+    # made of chat messages (``ItemMessage``): the Telegram file ids of its photos (an album's, in order), and
+    # where a forwarded message came from ("News (@news)", "Ann") and when it was first sent there
+    photos: Mapped[list[str]] = mapped_column(JSONType, default=list, server_default=sql_text("'[]'"))
+    forwarded_from: Mapped[str | None] = mapped_column(String(255))
+    forwarded_at: Mapped[datetime | None]
     calendar_event_id: Mapped[str | None] = mapped_column(String(255))
     calendar_attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -68,6 +74,25 @@ def search_key(title: str, text: str) -> str:
 @event.listens_for(Item, "before_update")
 def _keep_search_text(mapper: Any, connection: Any, item: Item) -> None:
     item.search_text = search_key(item.title or "", item.text or "")
+
+
+class ItemMessage(Base):
+    """A chat message an item was made of: an edit of it changes the item, and the photos of one album
+    (``media_group_id``) join the item its first photo made."""
+
+    __tablename__ = "item_messages"
+    __table_args__ = (
+        UniqueConstraint("chat_id", "message_id"),
+        Index("ix_item_messages_chat_media_group", "chat_id", "media_group_id"),
+        Index("ix_item_messages_item_id", "item_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    item_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("items.id", ondelete="CASCADE"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    media_group_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ClarificationPurpose(enum.StrEnum):

@@ -17,13 +17,33 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.dates.model import ParsedDate
 from core.dates.parser import local_now, nearest_date
 from core.dates.recurrence import first_for_rule
 from core.items import repository
 from core.items.answers import Answer, AnswerKind, read_answer
-from core.items.models import ClarificationPurpose, Item, ItemKind, ItemStatus, PendingClarification
+from core.items.events import ItemEvent, publish
+from core.items.models import (
+    OPEN_STATUSES,
+    ChangeAction,
+    ClarificationPurpose,
+    Item,
+    ItemKind,
+    ItemStatus,
+    PendingClarification,
+)
 from core.items.render import clock, local_day
-from core.items.service import cancel, default_duration, new_item, owned_by_id, read, schedule, start_at
+from core.items.service import (
+    cancel,
+    default_duration,
+    log_change,
+    new_item,
+    owned_by_id,
+    read,
+    schedule,
+    snapshot,
+    start_at,
+)
 
 # Offered when no hour was said at all; a part of the day ("вечером") narrows them to one.
 NO_TIME_CANDIDATES = {
@@ -40,6 +60,7 @@ class Result(enum.StrEnum):
     KEPT = "kept"  # "Cancel" on a reschedule question: the item stays as it was
     ASKED = "asked"  # a question is (again) open: ``question``
     EXPIRED = "expired"  # the answer came too late, or to a question that is no longer open
+    EDITED = "edited"  # the item's message was edited: its words (and maybe its date) changed (``question`` if one)
 
 
 @dataclass(frozen=True)
@@ -99,6 +120,12 @@ async def capture(session: AsyncSession, user_id: int, tz: str, text: str, *, no
                   source: str = "text") -> Outcome:
     kind, title, parsed = read(text, now, tz)
     item = await new_item(session, user_id, kind, title, text, source=source)
+    return await _settle(session, item, kind, parsed, now=now, tz=tz, ttl=ttl, log=False)
+
+
+async def _settle(session: AsyncSession, item: Item, kind: ItemKind, parsed: ParsedDate, *, now: dt.datetime,
+                  tz: str, ttl: int, log: bool) -> Outcome:
+    """Give an item (without a time yet) the date its words say: scheduled, a day, or a question."""
     if kind != ItemKind.NOTE and parsed.recurrence:
         item.recurrence = parsed.recurrence  # parsed.date is its first occurrence still ahead
     duration = parsed.duration_min or default_duration(kind)
@@ -109,7 +136,7 @@ async def capture(session: AsyncSession, user_id: int, tz: str, text: str, *, no
         if is_past(day, time, tz, now):
             asked = await ask_past(session, item, day, time, duration, now=now, ttl=ttl)
             return Outcome(Result.CREATED, item, asked.question)
-        await schedule(session, item, start_at(day, time, tz), duration, log=False)
+        await schedule(session, item, start_at(day, time, tz), duration, log=log)
         return Outcome(Result.CREATED, item)
     item.due_date = parsed.date
     if kind == ItemKind.NOTE or not (candidates or kind in NEEDS_TIME):
@@ -229,3 +256,33 @@ async def choose(session: AsyncSession, user_id: int, item_id: int, minute: int 
     if time is None:
         return await _cancel(session, question, item)
     return await _apply_time(session, question, item, time, None, None, tz, now, ttl=ttl, keep=keep)
+
+
+def _when(parsed: ParsedDate) -> tuple[object, ...]:
+    return parsed.date, parsed.time, tuple(parsed.candidates), parsed.duration_min, parsed.recurrence
+
+
+async def reread(session: AsyncSession, item: Item, text: str, tz: str, *, said_at: dt.datetime, now: dt.datetime,
+                 ttl: int) -> Outcome:
+    """The message an item was made of was edited to ``text``: the item's words (title, text) follow; when the new
+    words speak of another date or time than the old ones did, the item's date follows too, by the rules of a new
+    text (a time already past is asked about, a vague one gets its question). Both texts are read as of ``said_at``,
+    when the message was sent ("tomorrow" keeps meaning the day after it). A date change is in the undo log; a done
+    or cancelled item only takes the new words."""
+    kind, title, parsed = read(text, said_at, tz)
+    before = read(item.text, said_at, tz)[2]
+    item.text, item.title = text, title
+    if item.status not in OPEN_STATUSES or _when(parsed) == _when(before):
+        await session.flush()
+        await publish(session, item, ItemEvent.CHANGED)
+        return Outcome(Result.EDITED, item)
+    state = snapshot(item)
+    item.kind, item.status, item.recurrence = kind, ItemStatus.INBOX, None
+    item.starts_at = item.due_date = item.remind_at = item.duration_min = None
+    await repository.drop_pending(session, item.user_id, item.id)
+    outcome = await _settle(session, item, kind, parsed, now=now, tz=tz, ttl=ttl, log=False)
+    await session.flush()
+    await log_change(session, item, ChangeAction.RESCHEDULE, state)
+    if item.status != ItemStatus.SCHEDULED:  # ``schedule`` published the change of one that is
+        await publish(session, item, ItemEvent.CHANGED)
+    return replace(outcome, result=Result.EDITED)

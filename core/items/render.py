@@ -101,6 +101,18 @@ def _status_suffix(item: Item, t: Translator) -> str:
     return ""
 
 
+def _message_suffix(item: Item, t: Translator, tz: str, today: dt.date | None) -> str:
+    """" · 📷 3" for an item holding photos, " · ↪ from Ann, Tue 24 Nov" for one forwarded from elsewhere."""
+    suffix = f" · 📷 {len(item.photos)}" if item.photos else ""
+    if item.forwarded_from:
+        zone = ZoneInfo(tz)
+        when = item.forwarded_at.astimezone(zone).date() if item.forwarded_at else None
+        source = t("items.forwarded", source=item.forwarded_from)
+        this_year = today or dt.datetime.now(zone).date()  # a forward is often from another year: then it is said
+        suffix += f" · {source}" + (f", {day_text(when, t.language, this_year)}" if when else "")
+    return suffix
+
+
 def headline(item: Item, t: Translator) -> str:
     """"#5 meeting: Lunch with Ann"."""
     return t("items.headline", number=item.number, kind=t("items.kind." + item.kind), title=item.title)
@@ -110,7 +122,7 @@ def card(item: Item, t: Translator, tz: str, today: dt.date | None = None) -> st
     """"#5 meeting: Lunch with Ann — Tue 24 Nov 15:00–16:00", plus " · done"/" · cancelled"."""
     when = when_text(item, tz, t.language, today)
     text = headline(item, t) + (f" — {when}" if when else "")
-    return text + _repeat_suffix(item, t) + _status_suffix(item, t)
+    return text + _repeat_suffix(item, t) + _message_suffix(item, t, tz, today) + _status_suffix(item, t)
 
 
 def agenda_line(item: Item, t: Translator, tz: str) -> str:

@@ -28,3 +28,15 @@ async def send_outcome(session: AsyncSession, outbox: Outbox, presenter: ItemsPr
     text, markup = presenter.outcome_reply(outcome, t, tz, retry=outcome.result == Result.ASKED)
     await outbox.send_message(chat_id, text, reply_markup=markup, reply_to=reply_to, parse_mode=None,
                               ref=reply_ref(outcome))
+
+
+async def update_reply(session: AsyncSession, outbox: Outbox, presenter: ItemsPresenter, chat_id: int,
+                       outcome: Outcome, t: Translator, tz: str, *, reply_to: int | None) -> None:
+    """The reply already sent about an item, shown again as the item now is (the next photo of an album joined it):
+    that message is edited; sent anew only if there is none."""
+    sent = await outbox_by_ref(session, chat_id, reply_ref(outcome))
+    if sent is None:
+        await send_outcome(session, outbox, presenter, chat_id, outcome, t, tz, reply_to=reply_to)
+        return
+    text, markup = presenter.outcome_reply(outcome, t, tz)
+    await outbox.edit_text(chat_id, text, outbox_id=sent, reply_markup=markup, parse_mode=None)

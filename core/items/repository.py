@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.items.models import OPEN_STATUSES, Item, ItemChange, ItemKind, ItemStatus, PendingClarification
+from core.items.models import OPEN_STATUSES, Item, ItemChange, ItemKind, ItemMessage, ItemStatus, PendingClarification
 
 
 async def next_number(session: AsyncSession, user_id: int) -> int:
@@ -47,6 +47,21 @@ async def by_number(session: AsyncSession, user_id: int, number: int, *, lock: b
 
 async def by_id(session: AsyncSession, user_id: int, item_id: int, *, lock: bool = False) -> Item | None:
     return await session.scalar(_locking(select(Item).where(Item.user_id == user_id, Item.id == item_id), lock))
+
+
+async def by_message(session: AsyncSession, user_id: int, chat_id: int, message_id: int) -> Item | None:
+    """The user's item made of this chat message (locked for the change about to be made)."""
+    query = select(Item).join(ItemMessage, ItemMessage.item_id == Item.id).where(
+        Item.user_id == user_id, ItemMessage.chat_id == chat_id, ItemMessage.message_id == message_id)
+    return await session.scalar(_locking(query, True))
+
+
+async def by_media_group(session: AsyncSession, user_id: int, chat_id: int, media_group_id: str) -> Item | None:
+    """The user's item an album's first photo made (locked, as the next photos join it)."""
+    query = select(Item).join(ItemMessage, ItemMessage.item_id == Item.id).where(
+        Item.user_id == user_id, ItemMessage.chat_id == chat_id, ItemMessage.media_group_id == media_group_id,
+    ).order_by(ItemMessage.id).limit(1)
+    return await session.scalar(_locking(query, True))
 
 
 def _open(user_id: int, kind: ItemKind | None) -> list[ColumnElement[bool]]:

@@ -80,6 +80,25 @@ class SandboxClient:
         result: dict[str, Any] = r.json()
         return result
 
+    async def edit(self, chat_id: int, message_id: int, text: str | None = None, *,
+                   caption: str | None = None) -> dict[str, Any]:
+        """The person edits a message of theirs (its text, or a photo's caption): an ``edited_message``."""
+        r = await self.http.post("/edits", json={"chat_id": chat_id, "message_id": message_id, "text": text,
+                                                 "caption": caption})
+        r.raise_for_status()
+        result: dict[str, Any] = r.json()
+        return result
+
+    async def album(self, chat_id: int, photos: list[bytes], caption: str | None = None,
+                    **form: str) -> dict[str, Any]:
+        """Photos sent as one album: {"update_ids", "message_ids", "media_group_id"}."""
+        data = {"chat_id": str(chat_id), **form, **({"caption": caption} if caption else {})}
+        files = [("files", (f"photo{n}.png", photo, "image/png")) for n, photo in enumerate(photos)]
+        r = await self.http.post("/albums", data=data, files=files)
+        r.raise_for_status()
+        result: dict[str, Any] = r.json()
+        return result
+
     async def press(self, chat_id: int, message_id: int, data: str) -> dict[str, Any]:
         r = await self.http.post("/callbacks", json={"chat_id": chat_id, "message_id": message_id, "data": data})
         r.raise_for_status()

@@ -36,8 +36,6 @@ KINDS: dict[str, dict[str, Any]] = {
     "dice": {"dice": {"emoji": "🎲", "value": 3}},
     "venue": {"venue": {"location": {"latitude": 1.0, "longitude": 2.0}, "title": "Cafe", "address": "Street 1"}},
 }
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                    "1f15c4890000000d4944415478da63f8cfc0f01f0005000201a3e1c2a40000000049454e44ae426082")
 
 
 def _update(update_id: int, chat_id: int, content: dict[str, Any], language: str = "en") -> dict[str, Any]:
@@ -61,10 +59,11 @@ class TestMessagesNoAppTakes:
         assert "/help" in reply["text"] and reply["reply_to_message_id"] is None  # message 7 is not in the sandbox
         assert await _statuses(bot_app.runtime, chat_id) == [QueueStatus.DONE]
 
-    async def test_a_photo_and_a_document_get_the_hint_in_the_users_language(self, bot_app: BotServices,
-                                                                             sandbox: SandboxClient) -> None:
-        r = await sandbox.http.post("/photos", data={"chat_id": "4201", "language_code": "ru"},
-                                    files={"file": ("p.png", PNG, "image/png")})
+    async def test_a_document_no_app_reads_gets_the_hint_in_the_users_language(self, bot_app: BotServices,
+                                                                               sandbox: SandboxClient) -> None:
+        # (a photo is a note holding it: tests/integration/items/test_items_messages.py)
+        r = await sandbox.http.post("/documents", data={"chat_id": "4201", "language_code": "ru"},
+                                    files={"file": ("table.xlsx", b"PK not much", "application/octet-stream")})
         r.raise_for_status()
         reply = await sandbox.wait_for_text(4201, HINT_RU)
         assert reply["reply_to_message_id"] == r.json()["message_id"]

@@ -1,0 +1,101 @@
+"""Items made of chat messages: a text, a photo or a whole album becomes one item, an edit of its message changes it,
+a forwarded message keeps where it came from. The chat adapter hands in plain values (core knows no aiogram).
+
+Each message an item was made of is linked to it (``ItemMessage``): the photos of one album (one ``media_group_id``,
+one update each) join the item the first one made, and an edit of any of them re-reads the item's words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.items import questions, repository
+from core.items.models import Item, ItemMessage
+from core.items.questions import Outcome, Result
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a message is: its chat and id, its album, and — when forwarded — whom it came from and when they sent
+    it (``forwarded_from`` is a display name: "Ann", "News (@news)")."""
+
+    chat_id: int
+    message_id: int
+    media_group_id: str | None = None
+    forwarded_from: str | None = None
+    forwarded_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class PhotoOutcome:
+    outcome: Outcome
+    joined: bool  # the photo joined an album's item made before (its reply is edited, not sent again)
+
+
+async def _link(session: AsyncSession, item: Item, origin: Origin) -> None:
+    session.add(ItemMessage(item_id=item.id, chat_id=origin.chat_id, message_id=origin.message_id,
+                            media_group_id=origin.media_group_id))
+    await session.flush()
+
+
+async def _capture(session: AsyncSession, user_id: int, tz: str, text: str, origin: Origin, *, now: dt.datetime,
+                   ttl: int, answers: bool) -> Outcome:
+    """A new item (or, when ``answers``, the answer to a pending question), linked to its message and keeping a
+    forward's source. A forwarded text is someone else's words: it answers no question."""
+    if answers and origin.forwarded_from is None:
+        outcome = await questions.handle_text(session, user_id, tz, text, now=now, ttl=ttl)
+    else:
+        outcome = await questions.capture(session, user_id, tz, text, now=now, ttl=ttl)
+    if outcome.result == Result.CREATED:
+        outcome.item.forwarded_from = origin.forwarded_from
+        outcome.item.forwarded_at = origin.forwarded_at
+        await _link(session, outcome.item, origin)
+    return outcome
+
+
+async def from_text(session: AsyncSession, user_id: int, tz: str, text: str, origin: Origin, *, now: dt.datetime,
+                    ttl: int) -> Outcome:
+    """A text the user sent: the answer to their pending question, or a new item made of it."""
+    return await _capture(session, user_id, tz, text, origin, now=now, ttl=ttl, answers=True)
+
+
+async def from_photo(session: AsyncSession, user_id: int, tz: str, caption: str, file_id: str, origin: Origin, *,
+                     untitled: str, now: dt.datetime, ttl: int) -> PhotoOutcome:
+    """A photo: a new item of its caption (a note titled ``untitled`` without one) holding the photo — or, when an
+    item of its album exists already, one more photo of that item (a caption it brings becomes the item's words)."""
+    album = None
+    if origin.media_group_id is not None:
+        album = await repository.by_media_group(session, user_id, origin.chat_id, origin.media_group_id)
+    if album is None:
+        outcome = await _capture(session, user_id, tz, caption, origin, now=now, ttl=ttl, answers=False)
+        outcome.item.photos = [file_id]
+        outcome.item.title = outcome.item.title or untitled
+        await session.flush()
+        return PhotoOutcome(outcome, joined=False)
+    album.photos = [*album.photos, file_id]  # a new list: the JSON column sees the change
+    await _link(session, album, origin)
+    if caption and not album.text:
+        outcome = await questions.reread(session, album, caption, tz, said_at=now, now=now, ttl=ttl)
+        return PhotoOutcome(outcome, joined=True)
+    await session.flush()
+    question = await repository.pending_for(session, user_id)
+    return PhotoOutcome(Outcome(Result.CREATED, album, question if question and question.item_id == album.id
+                                else None), joined=True)
+
+
+async def edited(session: AsyncSession, user_id: int, tz: str, text: str, chat_id: int, message_id: int, *,
+                 untitled: str, said_at: dt.datetime, now: dt.datetime, ttl: int) -> Outcome | None:
+    """The user edited a message: the item made of it takes the new words (and the date they say, read as of
+    ``said_at``, when the message was first sent; a photo's caption emptied titles it ``untitled``); None when no
+    item of theirs was made of that message."""
+    item = await repository.by_message(session, user_id, chat_id, message_id)
+    if item is None:
+        return None
+    outcome = await questions.reread(session, item, text, tz, said_at=said_at, now=now, ttl=ttl)
+    if not item.title:
+        item.title = untitled
+        await session.flush()
+    return outcome
