@@ -190,5 +190,10 @@ class Proposal(Base):
     status: Mapped[str] = mapped_column(String(16), default=ProposalStatus.OPEN)
     card_outbox_id: Mapped[int | None] = mapped_column(BigInteger)
     entry_ids: Mapped[list[int]] = mapped_column(JSONType, default=list)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)  # the user's message it was read from
+    day: Mapped[date | None]  # the day the message named ("вчера"), else today
+    reminder_text: Mapped[str | None] = mapped_column(Text)  # "вернуть Пете зарядку через неделю": a reminder too
+    note_item_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("items.id", ondelete="SET NULL"))
+    error_code: Mapped[str | None] = mapped_column(String(64))  # the analysis failed (the card offers a retry)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

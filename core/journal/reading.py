@@ -1,0 +1,202 @@
+"""How a chat message reads as journal entries: is it a record of something done, bought, spent or met; which
+clauses are separate entries ("купил хлеб за 60 и молоко за 90" is two); and how one analysis (any provider's
+``EntryAnalysis``) becomes a draft in the semantic core's words. Pure functions, no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from core.ai import local_rules as rules
+from core.ai.types import EntryAnalysis
+from core.journal.semantic import ACTIONS, OBJECTS, PAIRS, is_valid_semantic
+
+_W = r"[^\W\d_]*"
+# (a regex of a verb's forms, the semantic action); the first that matches a word wins
+VERBS: list[tuple[re.Pattern[str], str]] = [(re.compile(rf"^(?:{p}){_W}$", re.IGNORECASE), a) for p, a in [
+    (r"потрат|spent|spend", "spent"),
+    (r"купил|покупал|прикупил|приобрел|приобрёл|bought|buy|purchased", "bought"),
+    (r"заплатил|оплатил|paid|pay", "paid"),
+    (r"заработал|earned", "earned"),
+    (r"получил|received|got", "received"),
+    (r"подарил|gave|gifted", "gave"),
+    (r"одолжил|дал в долг|занял|lent|lend", "lent"),
+    (r"взял|borrowed", "borrowed"),
+    (r"вернул|returned", "returned"),
+    (r"съел|поел|обедал|пообедал|ужинал|поужинал|завтракал|позавтракал|ate|had lunch|had dinner", "ate"),
+    (r"выпил|пил|drank", "drank"),
+    (r"приготовил|испек|испёк|cooked|baked", "cooked"),
+    (r"встрет|встреча|виделся|увиделся|met|meet", "met"),
+    (r"созвонил|звонил|позвонил|called", "called"),
+    (r"сходил|ходил|был|была|побывал|посетил|visited|went|been", "visited"),
+    (r"съездил|ездил|летал|слетал|travelled|traveled|flew|drove", "travelled"),
+    (r"пробежал|бегал|ran|jogged", "ran"),
+    (r"прошел|прошёл|гулял|погулял|walked", "walked"),
+    (r"тренировал|потренировал|занимался|плавал|trained|swam|worked out", "trained"),
+    (r"спал|поспал|выспался|slept", "slept"),
+    (r"прочитал|прочёл|прочел|читал|read", "read"),
+    (r"посмотрел|смотрел|watched|saw", "watched"),
+    (r"послушал|слушал|listened", "listened"),
+    (r"выучил|изучил|учил|прошел курс|learned|learnt|studied", "learned"),
+    (r"сделал|доделал|закончил|made|did|finished|built", "made"),
+    (r"починил|отремонтировал|fixed|repaired", "repaired"),
+]]
+_RETURN_RE = re.compile(r"^(?:(?:надо|нужно|не забыть)\s+)?(?:вернуть|отдать)\b|^(?:return|give back)\b",
+                        re.IGNORECASE)
+# words of an object → the semantic object (checked against the action's allowed objects)
+OBJECT_WORDS: list[tuple[re.Pattern[str], str]] = [(re.compile(rf"\b(?:{p}){_W}", re.IGNORECASE), o) for p, o in [
+    (r"кофе|капучино|латте|чай|сок|пиво|вин|coffee|latte|tea|juice|beer|wine|drink", "drink"),
+    (r"хлеб|молок|продукт|еда|обед|ужин|завтрак|пицц|суш|бургер|салат|сыр|яйц|мяс|фрукт|овощ|groceries|bread|milk|"
+     r"lunch|dinner|breakfast|pizza|sushi|burger|salad|food|meal", "food"),
+    (r"такси|метро|автобус|бензин|заправк|проезд|поезд|taxi|uber|metro|bus|fuel|gas|train ticket", "transport"),
+    (r"подписк|subscription", "subscription"),
+    (r"квартплат|коммунал|электричеств|интернет|счет за|счёт за|bill|rent|utilities", "bill"),
+    (r"стрижк|ремонт|доставк|уборк|массаж|haircut|delivery|service|repair", "service"),
+    (r"книг|book", "book"),
+    (r"фильм|кино|movie|film|cinema", "film"),
+    (r"сериал|series|show", "series"),
+    (r"музык|альбом|концерт|music|album|concert", "music"),
+    (r"подкаст|podcast", "podcast"),
+    (r"стать|article", "article"),
+    (r"курс|урок|course|lesson", "course"),
+    (r"пробежк|тренировк|бассейн|зал|йог|workout|gym|pool|yoga|run\b", "workout"),
+    (r"врач|доктор|анализ|лекарств|таблетк|doctor|dentist|medicine|pills", "health"),
+    (r"подар|gift|present", "gift"),
+    (r"деньг|денег|руб|доллар|евро|зарплат|money|salary|cash", "money"),
+    (r"поездк|путешеств|отпуск|trip|vacation|holiday", "trip"),
+    (r"музе|парк|выставк|театр|museum|park|exhibition|theatre|theater", "place"),
+    (r"праздник|вечеринк|день рождени|свадьб|party|birthday|wedding", "event"),
+    (r"зарядк|зонт|ключ|куртк|телефон|ноутбук|наушник|charger|umbrella|keys|jacket|phone|laptop|headphones|"
+     r"одежд|обув|кроссовк|clothes|shoes|sneakers", "thing"),
+]]
+_FOR_AMOUNT_RE = re.compile(r"(?:\bза|\bfor|\bна сумму)\s+(\d{1,9}(?:[.,]\d{1,2})?)(?![\d:.,])", re.IGNORECASE)
+_SPLIT_RE = re.compile(r"\s*(?:;|,|\bи\b|\band\b|\bа ещё\b|\bа еще\b|\bplus\b)\s*", re.IGNORECASE)
+_PERSON_DATIVE_RE = re.compile(r"\b(?:[A-ZА-ЯЁ][a-zа-яё]+)\b")
+_HAS_MONEY_RE = re.compile(r"\d")
+
+
+def action_of(word: str) -> str | None:
+    for pattern, action in VERBS:
+        if pattern.match(word):
+            return action
+    return None
+
+
+def verb_in(text: str) -> str | None:
+    """The semantic action of the first verb of a record within the first five words ("вчера купил…")."""
+    words = rules.WORD_RE.findall(text)
+    two = [" ".join(words[i:i + 2]) for i in range(len(words))]
+    for word, pair in list(zip(words, two, strict=False))[:5]:
+        action = action_of(pair) if pair.lower() in ("had lunch", "had dinner", "worked out") else None
+        action = action or action_of(word)
+        if action is not None:
+            return action
+    return None
+
+
+def is_return_plan(text: str) -> bool:
+    """"вернуть Пете зарядку через неделю": something borrowed, to give back (an entry and a reminder)."""
+    return bool(_RETURN_RE.search(text.strip()))
+
+
+def looks_like_record(text: str) -> bool:
+    """A record of something done, bought, spent or met: a verb of the kind, or money spent."""
+    return verb_in(text) is not None or rules.find_money(text) is not None
+
+
+def amount_in(text: str) -> tuple[float, str | None] | None:
+    """Money with its currency ("450 ₽"), or an amount "за 60" / "for 60" in the user's currency."""
+    money = rules.find_money(text)
+    if money is not None:
+        return money.amount, money.currency
+    match = _FOR_AMOUNT_RE.search(text)
+    return (rules.parse_number(match.group(1)), None) if match else None
+
+
+def clauses(text: str) -> list[str]:
+    """Parts of a message that are entries of their own: split on "и", commas and semicolons only when every part
+    carries an amount of its own (so "кофе с Машей и Петей" stays one entry)."""
+    parts = [p for p in _SPLIT_RE.split(text.strip()) if p.strip()]
+    if len(parts) > 1 and all(amount_in(p) is not None for p in parts) and len(parts) <= 10:
+        return parts
+    return [text.strip()]
+
+
+def object_of(text: str, action: str) -> str:
+    allowed = PAIRS.get(action, frozenset())
+    for pattern, obj in OBJECT_WORDS:
+        if obj in allowed and pattern.search(text):
+            return obj
+    fallback = {"bought": "product", "spent": "product", "paid": "service", "earned": "money", "received": "money",
+                "gave": "gift", "lent": "thing", "borrowed": "thing", "returned": "thing", "ate": "food",
+                "drank": "drink", "cooked": "food", "met": "person", "called": "person", "visited": "place",
+                "travelled": "trip", "ran": "workout", "walked": "workout", "trained": "workout", "slept": "sleep",
+                "read": "book", "watched": "film", "listened": "music", "learned": "course", "made": "task",
+                "repaired": "thing", "felt": "mood"}
+    return fallback.get(action, "other")
+
+
+def _title(analysis: EntryAnalysis, clause: str, drop: list[str]) -> str:
+    skip = {w.lower() for w in drop}
+    words = " ".join(w for w in (analysis.object or "").split() if w.lower() not in skip)
+    title = words or rules.title_for(clause)
+    return title[:1].upper() + title[1:]
+
+
+def _nominative(name: str) -> str:
+    """Пете → Петя, Маше → Маша, Ивану → Иван: the dative of a Russian first name undone (a guess)."""
+    low = name.lower()
+    if low.endswith("е") and len(name) > 2:
+        return name[:-1] + ("а" if low[-2] in "шжчщкгх" else "я")
+    if low.endswith("у") and len(name) > 3:
+        return name[:-1]
+    return name
+
+
+def _dative_people(clause: str) -> list[tuple[str, str]]:
+    """"одолжил Пете зарядку": a capitalised word after the verb is the person given to (as written, base form)."""
+    words = clause.split()
+    return [(w, _nominative(w)) for w in _PERSON_DATIVE_RE.findall(" ".join(words[1:]))
+            if re.fullmatch(r"[А-ЯЁ][а-яё]+[еуи]", w)][:1]
+
+
+def _people(clause: str, analysis: EntryAnalysis, action: str) -> tuple[list[str], list[str]]:
+    """The people (base forms) and the words that name them in the clause."""
+    if analysis.people:
+        return list(analysis.people), []
+    if action in ("lent", "borrowed", "gave", "returned", "called"):
+        found = _dative_people(clause)
+        return [base for _, base in found], [raw for raw, _ in found]
+    return [], []
+
+
+def draft(clause: str, analysis: EntryAnalysis, *, day: dt.date, context_action: str | None = None,
+          borrowed: bool = False) -> dict[str, Any]:
+    """One entry as the card proposes it (EntryIn's fields), read from the clause and the provider's analysis."""
+    action = ("borrowed" if borrowed else None) or _known(analysis.action, ACTIONS) or verb_in(clause) \
+        or action_of(analysis.action) or context_action
+    money = amount_in(clause)
+    if action is None:
+        action = "spent" if money else "noted"
+    obj = _known(analysis.object, OBJECTS)
+    if obj is None or not is_valid_semantic(action, obj):
+        obj = object_of(f"{clause} {analysis.object}", action)
+    amount = analysis.amount if analysis.amount is not None and analysis.currency else None
+    currency = analysis.currency if amount is not None else None
+    if amount is None and money is not None:
+        amount, currency = money
+    people, raw = _people(clause, analysis, action)
+    skip = {w.lower() for w in raw}
+    tags = [t for t in analysis.tags if not skip & set(t.split())]
+    return {
+        "action": action, "object": obj, "title": _title(analysis, clause, raw)[:200], "note": clause[:1000],
+        "amount": amount, "currency": currency, "people": people[:10],
+        "place": analysis.place, "tags": tags[:6], "date": day.isoformat(),
+        "aiConfidence": 0.5 if analysis.is_heuristic else 0.8,
+    }
+
+
+def _known(word: str, words: dict[str, tuple[str, str]]) -> str | None:
+    low = (word or "").strip().lower()
+    return low if low in words else None
