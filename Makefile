@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 FRONTEND := webapp/frontend
 PG_TEST_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
-APT_PACKAGES := ffmpeg espeak-ng chromium
+APT_PACKAGES := ffmpeg espeak-ng chromium tesseract-ocr tesseract-ocr-rus tesseract-ocr-eng
 UV_VERSION := 0.13.9
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
@@ -57,9 +57,10 @@ upgrade: $(UV)
 	rm -f $(VENV)/.installed
 	$(MAKE) test
 
-# Debian packages used by voice (ffmpeg, espeak-ng for test fixtures) and browser tests (chromium).
+# Debian packages used by voice (ffmpeg, espeak-ng for test fixtures), browser tests (chromium) and the journal's
+# offline receipt reading (tesseract-ocr with Russian and English).
 system-deps:
-	@missing=""; for b in ffmpeg espeak-ng chromium; do command -v $$b >/dev/null || missing="$$missing $$b"; done; \
+	@missing=""; for b in ffmpeg espeak-ng chromium tesseract; do command -v $$b >/dev/null || missing="$$missing $$b"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
 	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \

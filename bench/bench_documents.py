@@ -114,7 +114,8 @@ async def measure_ingest(data: bytes, pages: int) -> tuple[service.ReadResult, d
 
 
 def hit_at_3(result: service.ReadResult, questions: list[tuple[str, int]]) -> float:
-    rows = [(i, 1, b["page"], b["number"], b["kind"], b["text"], b["x0"], b["y0"], b["x1"], b["y1"], b["embedding"])
+    rows = [(i, 1, b["page"], b["number"], b["kind"], b["text"], b["x0"], b["y0"], b["x1"], b["y1"], b["embedding"],
+             None)
             for i, b in enumerate(result.blocks, start=1)]
     index = retrieval.FileIndex(1, "bench.pdf", rows)
     hits = sum(any(c.page == page for c in retrieval.search([index], question, 3)) for question, page in questions)

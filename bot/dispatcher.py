@@ -11,6 +11,7 @@ from bot.calendar import router as calendar
 from bot.documents import router as documents
 from bot.items import commands as items_commands
 from bot.items import router as items
+from bot.journal import router as journal
 from bot.middlewares import UserMiddleware
 from bot.minis import router as minis
 from bot.platform import fallback
@@ -36,6 +37,7 @@ def build_dispatcher() -> Dispatcher:
     dp.include_router(reminders.build_router())
     dp.include_router(topics.build_router())
     dp.include_router(ask.build_router())
+    dp.include_router(journal.build_router())  # before the items: its text handler takes records only
     dp.include_router(items_commands.build_router())
     dp.include_router(items.build_router())  # any text not taken above becomes an item
     dp.include_router(fallback.build_router())  # last: what no app took gets a hint to /help

@@ -159,7 +159,16 @@ def upload(ctx: typer.Context, path: Annotated[Path, typer.Argument(exists=True,
             err.print()
         if file["status"] == "failed":
             raise ApiError(400, file.get("error_code") or "ERR_DOC_BROKEN", f"reading {file['name']} failed")
-        out.print(f"file {file['id']}: {file['name']} — {file['pages']} pages, {file['status']}")
+        out.print(f"file {file['id']}: {file['name']} — {file['pages']} pages, {file['status']}{_scans(file)}")
+
+
+def _scans(file: dict[str, Any]) -> str:
+    """What became of the scanned pages (no text layer): read by OCR, or not searchable."""
+    scanned, ocr = int(file.get("scanned_pages") or 0), int(file.get("ocr_pages") or 0)
+    if not scanned:
+        return ""
+    unread = f", {scanned - ocr} without text" if scanned > ocr else ""
+    return f" ({scanned} scanned: {ocr} read by OCR{unread})"
 
 
 # --- chats -----------------------------------------------------------------------------------------------------

@@ -19,8 +19,20 @@ from core.config import Settings, get_settings
 from core.db import migrate
 from core.runtime import Runtime, build_runtime
 from webapp import admin, telegram_webhook
-from webapp.api import auth, calendar, documents_admin
-from webapp.api.v1 import documents, items, journal, journal_config, me, minis, transcribe
+from webapp.api import auth, calendar, documents_admin, journal_downloads
+from webapp.api.v1 import (
+    documents,
+    items,
+    journal,
+    journal_ai,
+    journal_config,
+    journal_proposals,
+    journal_search,
+    journal_stream,
+    me,
+    minis,
+    transcribe,
+)
 from webapp.errors import install_error_handlers
 from webapp.limits import BodyLimitMiddleware, route_limits
 from webapp.metrics import build_registry, instrument
@@ -76,8 +88,13 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.include_router(documents.router)
     app.include_router(documents_admin.router)
     app.include_router(items.router)
+    app.include_router(journal_stream.router)  # before journal: /entries/stream is not an /entries/{id}
     app.include_router(journal.router)
     app.include_router(journal_config.router)
+    app.include_router(journal_ai.router)
+    app.include_router(journal_search.router)
+    app.include_router(journal_proposals.router)
+    app.include_router(journal_downloads.router)
     app.include_router(transcribe.router)
     app.include_router(calendar.router)
     if FRONTEND_DIST.is_dir():  # the Mini App front end, once built (``make frontend``)

@@ -28,6 +28,8 @@ def route_limits(settings: Settings) -> Limits:
         ("/api/v1/files/upload", settings.documents_max_bytes + UPLOAD_OVERHEAD),  # a file and its multipart wrapping
         ("/api/v1/transcribe", settings.asr_max_bytes + UPLOAD_OVERHEAD),  # core/stt/upload.py counts the file itself
         ("/api/v1/entries/import", settings.journal_import_max_bytes),  # a whole journal export
+        ("/api/v1/ai/analyze", settings.journal_photo_max_bytes + UPLOAD_OVERHEAD),  # a photo (or a text, a link)
+        ("/api/v1/attachments", settings.journal_photo_max_bytes + UPLOAD_OVERHEAD),  # a photo for an entry
     ]
 
 

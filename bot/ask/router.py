@@ -1,14 +1,19 @@
-"""/ask <question>: an answer over the user's own items, streamed into one message by a job."""
+"""/ask <question>: an answer over the user's own entries and notes, streamed into one message by a job; a cited
+entry's button (in a group) shows its card."""
 
 from __future__ import annotations
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.ask.callbacks import AskEntryCb
+from bot.ask.views import entry_card
 from core.ask import service as answers
 from core.i18n import Translator
+from core.journal import service as journal
+from core.journal.errors import EntryNotFound
 from core.runtime import Runtime
 from core.telegram.outbox import Outbox
 from core.users.models import User
@@ -28,7 +33,23 @@ async def ask(message: Message, command: CommandObject, session: AsyncSession, o
                                  max_attempts=runtime.settings.job_max_attempts)
 
 
+async def show_entry(query: CallbackQuery, callback_data: AskEntryCb, session: AsyncSession, outbox: Outbox,
+                     user: User, t: Translator) -> None:
+    """The card of one of the pressing user's own entries (someone else's is not found)."""
+    try:
+        entry = await journal.owned(session, user, callback_data.entry_id)
+    except EntryNotFound:
+        await query.answer(t("ask.entry_gone"), show_alert=True)
+        return
+    if query.message is None or entry.deleted_at is not None:
+        await query.answer(t("ask.entry_gone"), show_alert=True)
+        return
+    await outbox.send_message(query.message.chat.id, entry_card(journal.entry_out(entry), t), parse_mode=None)
+    await query.answer()
+
+
 def build_router() -> Router:
     router = Router(name="ask")
     router.message(Command("ask"))(ask)
+    router.callback_query(AskEntryCb.filter())(show_entry)
     return router

@@ -9,6 +9,7 @@ from aiogram.types import InlineKeyboardMarkup, WebAppInfo
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.items.callbacks import ClarifyCb, ItemCb, ListCb
+from bot.telegram.switches import NoteToEntryCb
 from core.i18n import Translator
 from core.items.models import OPEN_STATUSES, Item
 from core.items.render import clock, part_of_day
@@ -33,6 +34,13 @@ def card_keyboard(item: Item, t: Translator) -> InlineKeyboardMarkup | None:
     for action, key in buttons:
         kb.button(text=t(key), callback_data=ItemCb(action=action, item_id=item.id))
     kb.adjust(2 if item.recurrence else 3)
+    return kb.as_markup()
+
+
+def note_keyboard(item: Item, t: Translator) -> InlineKeyboardMarkup:
+    """Under a new note: "save as entry" (the journal app takes the press)."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("items.button.as_entry"), callback_data=NoteToEntryCb(item_id=item.id))
     return kb.as_markup()
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.items.keyboards import card_keyboard, pager_keyboard, past_keyboard, question_keyboard
+from bot.items.keyboards import card_keyboard, note_keyboard, pager_keyboard, past_keyboard, question_keyboard
 from core.dates.parser import local_now
 from core.db.base import utcnow
 from core.i18n import Translator
@@ -86,7 +86,7 @@ def outcome_reply(outcome: Outcome, t: Translator, tz: str, *, retry: bool = Fal
     if outcome.result == Result.CREATED and item.kind == ItemKind.NOTE:
         if item.photos or item.forwarded_from:  # the card shows them
             return t("note.saved_card", card=render.card(item, t, tz)), None
-        return t("note.saved", number=item.number), None
+        return t("note.saved", number=item.number), note_keyboard(item, t)  # or a journal entry instead
     if outcome.result == Result.EDITED:
         return t("items.edit.updated", card=render.card(item, t, tz)) + _buttons_help(item, t), card_keyboard(item, t)
     if outcome.result == Result.CANCELLED:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup, WebAppInfo
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.platform.callbacks import LanguageCb, TimezoneCb
+from core.i18n import Translator
 
 COMMON_ZONES = ("Europe/Moscow", "Europe/Kaliningrad", "Asia/Yekaterinburg", "Asia/Novosibirsk",
                 "Europe/London", "Europe/Berlin", "America/New_York", "UTC")
@@ -19,4 +20,11 @@ def settings_keyboard(current_language: str) -> InlineKeyboardMarkup:
     for zone in COMMON_ZONES:
         kb.button(text=zone, callback_data=TimezoneCb(zone=zone))
     kb.adjust(2, 2, 2, 2, 2)
+    return kb.as_markup()
+
+
+def help_keyboard(base_url: str, t: Translator) -> InlineKeyboardMarkup:
+    """Under /help in a private chat (Telegram allows Mini App buttons only there): the journal Mini App."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("platform.button.journal"), web_app=WebAppInfo(url=f"{base_url}/app/#/journal"))
     return kb.as_markup()

@@ -8,12 +8,13 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.platform.callbacks import LanguageCb, TimezoneCb
-from bot.platform.keyboards import settings_keyboard
+from bot.platform.keyboards import help_keyboard, settings_keyboard
 from bot.platform.views import help_text, settings_text
 from bot.telegram.filters import Magic
 from core.auth import tokens
 from core.i18n import Translator, translator
 from core.platform.status import user_status
+from core.runtime import Runtime
 from core.telegram.outbox import SECRET_REF, Outbox
 from core.users.models import User
 from core.users.service import set_language, set_timezone
@@ -23,8 +24,10 @@ async def start(message: Message, outbox: Outbox, user: User, t: Translator) -> 
     await outbox.send_message(message.chat.id, t("start.greeting", name=user.first_name or "🙂"), parse_mode=None)
 
 
-async def help_(message: Message, outbox: Outbox, t: Translator) -> None:
-    await outbox.send_message(message.chat.id, help_text(t))
+async def help_(message: Message, outbox: Outbox, t: Translator, runtime: Runtime) -> None:
+    private = message.chat.type == "private"
+    await outbox.send_message(message.chat.id, help_text(t),
+                              reply_markup=help_keyboard(runtime.settings.base_url, t) if private else None)
 
 
 async def settings(message: Message, outbox: Outbox, user: User, t: Translator) -> None:

@@ -41,14 +41,19 @@ def analyze_system(language: str) -> str:
         "action: the verb in infinitive (bought, ate, met, ran...), object: what it was about; "
         "amount with its unit (km, kg, pcs, min...) or its currency as an ISO 4217 code (RUB, USD, EUR); "
         "null when absent; people: names of the people involved; place: where it happened or null; "
-        "tags: up to 5 short lowercase keywords; summary: one short sentence. " + _reply_in(language)
+        "tags: up to 5 short lowercase keywords; summary: one short sentence; "
+        "date: the date printed on a receipt or document in the photo as YYYY-MM-DD, else null; "
+        "items: a receipt's lines (name and amount) when the photo shows one, else []; on a receipt, amount is "
+        "its total and place the merchant. " + _reply_in(language)
     )
 
 
 def answer_system(language: str) -> str:
     return (
-        "Answer the question using only the numbered notes below, which come from the person's own history. "
-        "Cite the notes you used as [1], [2]. If the notes do not contain the answer, say so plainly. "
+        "Answer the question using only the numbered notes below, which come from the person's own history "
+        "(journal entries and notes). Speak to the person as \"you\". Cite the notes you used as [1], [2]. "
+        "A figure given as computed from the database is exact: repeat it, never recompute or guess one. "
+        "If the notes do not contain the answer, say so plainly. "
         + _reply_in(language)
     )
 

@@ -3,6 +3,7 @@ and the pydantic models that validate the answers before anything else sees them
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
@@ -43,6 +44,8 @@ ANALYZE_SCHEMA = _obj({
     "place": _NULL_STR,
     "tags": _STR_LIST,
     "summary": _STR,
+    "date": _NULL_STR,
+    "items": {"type": "array", "items": _obj({"name": _STR, "amount": {"type": ["number", "null"]}})},
 })
 TRANSCRIBE_SCHEMA = _obj({"text": _STR, "language": _NULL_STR})
 
@@ -85,6 +88,11 @@ class RenderOut(BaseModel):
         return _clean_tags(v)
 
 
+class AnalyzeItemOut(BaseModel):
+    name: str
+    amount: float | None
+
+
 class AnalyzeOut(BaseModel):
     action: str
     object: str
@@ -95,6 +103,17 @@ class AnalyzeOut(BaseModel):
     place: str | None
     tags: list[str]
     summary: str
+    date: str | None = None  # asked for, but an answer without it (an older prompt) still fits
+    items: list[AnalyzeItemOut] = Field(default_factory=list)
+
+    @field_validator("date")
+    @classmethod
+    def _date(cls, v: str | None) -> str | None:
+        """A calendar date as YYYY-MM-DD, or nothing (a model's "unknown" or a half date is dropped)."""
+        try:
+            return dt.date.fromisoformat(v.strip()).isoformat() if v else None
+        except ValueError:
+            return None
 
     @field_validator("currency")
     @classmethod

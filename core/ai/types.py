@@ -50,6 +50,13 @@ class RenderedNote(BaseModel):
         return html.escape(self.body_markdown, quote=False)
 
 
+class AnalysisItem(BaseModel):
+    """One line of a receipt: what was bought and what it cost."""
+
+    name: str
+    amount: float | None = None
+
+
 class EntryAnalysis(BaseModel):
     """A life-log journal entry read out of free text (and optionally a photo)."""
 
@@ -62,6 +69,8 @@ class EntryAnalysis(BaseModel):
     place: str | None = None
     tags: list[str] = Field(default_factory=list)
     summary: str = ""
+    date: str | None = None  # YYYY-MM-DD printed on a receipt or a document in the photo
+    items: list[AnalysisItem] = Field(default_factory=list)  # a receipt's lines
     is_heuristic: bool = False
 
 

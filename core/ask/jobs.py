@@ -1,4 +1,9 @@
-"""The /ask job: answer a question over the user's own items, shown while it is generated.
+"""The /ask job: answer a question over the user's own entries and notes, shown while it is generated.
+
+Retrieval first (the question embedded by the user's provider, then ``core.ask.service.retrieve``: an exact figure
+from SQL when the question asks for one, the entries and notes hybrid search finds); the figure leads the answer as
+computed. A cloud provider then writes the answer in the second person from what was found; the offline ``local``
+provider has no model, so the answer says so and lists what was found. The entries used are buttons that open them.
 
 The answer streams from ``AIProvider.answer`` outside any transaction; every ``ASK_STREAM_INTERVAL`` seconds
 (slower in groups) the placeholder message is edited with the text so far, each edit in its own short unit of
@@ -21,7 +26,10 @@ from core.ai.errors import AIProviderError
 from core.ai.factory import build_provider, choose
 from core.ai.provider import UsageCollector
 from core.ai.usage import record_all
+from core.ask import notes
 from core.ask import service as answers
+from core.ask.presenter import ASK
+from core.db.base import utcnow
 from core.errors import error_text
 from core.i18n import translator
 from core.queue.jobs import JobContext, JobRegistry
@@ -49,14 +57,24 @@ async def answer(ctx: JobContext) -> None:
             return
         language = user.language
         choice = await choose(read, settings, user.id, "ai")
-        context = await answers.context_for(read, user.id, question, limit=settings.ask_context_items)
+        await notes.catch_up(read, user.id)
     t = translator(language)
     usage = UsageCollector()
     provider = build_provider(choice, settings, recorder=usage)
     live = live_message(ctx, payload, f"ask:{job.id}:{job.attempts}")
-    text, error = "", None
+    text, error, found = "", None, None
     try:
-        async for piece in provider.answer(question, context, language=language):
+        vector, model = await answers.question_vector(provider, question)
+        async with ctx.units.read_only() as read:
+            found = await answers.retrieve(read, user, question, now=utcnow(), vector=vector, model=model,
+                                           limit=settings.ask_context_items,
+                                           newest_if_none=provider.name != "local")
+        if provider.name == "local":  # no model: it says so, then the figure and what was found
+            stream = answers.offline_answer(found, t)
+        else:  # the figure as computed leads; the model writes the rest
+            text = answers.lead(found, t)
+            stream = provider.answer(question, answers.context_lines(found, t), language=language)
+        async for piece in stream:
             text += piece
             await live.update(text)
     except AIProviderError as exc:
@@ -72,14 +90,22 @@ async def answer(ctx: JobContext) -> None:
         failed = html.escape(error_text(error, t), quote=False)
         final = f"{final}\n\n{failed}" if final else failed
     parts, mode = split_formatted(final or html.escape(t("ask.empty"), quote=False), "HTML")
+    markup = None
+    if error is None and found is not None and text.strip():
+        cited = [{"source": h.source, "id": h.source_id, "number": h.number, "title": h.title} for h in found.cited]
+        filters = found.fact.filters if found.fact is not None else {}
+        markup = ctx.presenters.get(ASK).answer_markup(cited, filters, t, base_url=settings.base_url,
+                                                       private=chat_id > 0)
     outbox = ctx.outbox()
     target = payload.get("placeholder_outbox_id")
+    last = len(parts) - 1
     if target is None:
-        await outbox.send_message(chat_id, parts[0], parse_mode=mode)
+        await outbox.send_message(chat_id, parts[0], parse_mode=mode, reply_markup=markup if last == 0 else None)
     else:
-        await outbox.edit_text(chat_id, parts[0], outbox_id=target, parse_mode=mode)
-    for part in parts[1:]:
-        await outbox.send_message(chat_id, part, parse_mode=mode)
+        await outbox.edit_text(chat_id, parts[0], outbox_id=target, parse_mode=mode,
+                               reply_markup=markup if last == 0 else None)
+    for position, part in enumerate(parts[1:], start=1):
+        await outbox.send_message(chat_id, part, parse_mode=mode, reply_markup=markup if position == last else None)
 
 
 async def on_dead(ctx: JobContext, error: str) -> None:

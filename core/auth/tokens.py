@@ -19,6 +19,7 @@ from core.db.values import is_bigint
 from core.errors import DomainError
 
 ALGORITHM = "HS256"
+JOURNAL_EXPORT = "journal-export"  # the purpose of a journal export's download link
 REUSE_GRACE_SECONDS = 10.0  # a rotated token presented again sooner is the owner's own duplicate request
 
 
@@ -82,6 +83,30 @@ def decode_access_token(token: str, signing_key: str) -> int:
         user_id = None
     if not is_bigint(user_id):  # signed by us, yet no user id a BIGINT can hold
         raise AuthError("access token names no valid user")
+    return user_id
+
+
+def make_link_token(user_id: int, purpose: str, signing_key: str, ttl: int) -> str:
+    """A short-lived token for one purpose (a download link Telegram opens without our headers); never an access
+    token."""
+    now = utcnow()
+    claims = {"sub": str(user_id), "type": "link", "purpose": purpose, "iat": now, "exp": now + timedelta(seconds=ttl)}
+    return jwt.encode(claims, signing_key, algorithm=ALGORITHM)
+
+
+def decode_link_token(token: str, purpose: str, signing_key: str) -> int:
+    try:
+        claims = jwt.decode(token, signing_key, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]})
+    except jwt.PyJWTError as exc:
+        raise AuthError("link is invalid or expired") from exc
+    if claims.get("type") != "link" or claims.get("purpose") != purpose:
+        raise AuthError("not a link for this")
+    try:
+        user_id: int | None = int(claims["sub"])
+    except (TypeError, ValueError):
+        user_id = None
+    if not is_bigint(user_id):
+        raise AuthError("link names no valid user")
     return user_id
 
 

@@ -13,8 +13,9 @@ from typing import Any
 import structlog
 from PIL import Image
 
+from core.ai.base import CloudProvider
 from core.ai.errors import AIProviderError
-from core.ai.factory import build_provider
+from core.ai.factory import CLOUD, build_provider
 from core.ai.provider import UsageCollector
 from core.ai.usage import record_all
 from core.config import Settings
@@ -30,7 +31,7 @@ from core.documents.errors import (
 from core.documents.models import ChatMessage, DocFile
 from core.documents.presenter import DOCUMENTS
 from core.documents.prompts import prompt_set
-from core.documents.retrieval import IndexCache
+from core.documents.retrieval import IndexCache, Query
 from core.documents.storage import storage_for
 from core.documents.stream import EventSink
 from core.errors import DomainError, error_text
@@ -88,7 +89,8 @@ async def _ingest_upload(ctx: JobContext) -> None:
         file = await read.get(DocFile, file_id)
         if file is None or file.status != "processing":
             return
-        kind, key, total = file.kind, file.storage_key, file.pages
+        kind, key, total, user_id = file.kind, file.storage_key, file.pages, file.user_id
+        limits = await system.effective(read, ctx.settings)
     data = await storage_for(ctx.settings).get(key)
 
     async def progress(done: int, _total: int) -> None:
@@ -96,14 +98,62 @@ async def _ingest_upload(ctx: JobContext) -> None:
             await repo.set_progress(session, file_id, done)
 
     try:
-        result = await service.read_file(kind, data, total, progress)
+        result = await service.read_file(kind, data, total, progress, ocr=limits.ocr)
     except DocumentsError as exc:
         await _fail(ctx, file_id, exc.code)
         return
+    await _embed(ctx, user_id, limits, result)
     file = await ctx.session.get(DocFile, file_id)
     if file is not None:
         await service.store_pages(ctx.session, file, result)
         log.info("documents.ingested", file_id=file_id, pages=file.pages, blocks=len(result.blocks))
+
+
+async def _embed(ctx: JobContext, user_id: int, limits: system.SystemSettings, result: service.ReadResult) -> None:
+    """The blocks embedded by the user's own cloud provider (or the platform's, when lent), beside the local vectors;
+    the question is then compared with them by the same model. A provider failing here does not fail the file: it is
+    searched by its text and local vectors only."""
+    if not limits.semantic_search or not result.blocks:
+        return
+    async with ctx.units.read_only() as read:
+        try:
+            choice = await service.provider_choice(read, ctx.settings, user_id)
+        except DomainError:
+            return
+    if choice.provider not in CLOUD:
+        return
+    usage = UsageCollector()
+    provider = build_provider(choice, ctx.settings, recorder=usage)
+    try:
+        if not isinstance(provider, CloudProvider):
+            return
+        vectors = await provider.embed([row["text"] for row in result.blocks])
+        if len(vectors) != len(result.blocks):
+            return
+        for row, vector in zip(result.blocks, vectors, strict=True):
+            row["semantic"] = service.vector_bytes(vector.vector)
+        result.embedding_model = service.embedding_name(choice.provider, provider.embedding_model)
+    except AIProviderError as exc:
+        log.warning("documents.embed_failed", job_id=ctx.job.id, provider=exc.provider, code=exc.code)
+    finally:
+        await provider.aclose()
+        await record_all(ctx.session, user_id, usage.events)
+
+
+async def _question_vector(provider: Any, choice_provider: str, files: list[DocFile], question: str,
+                           enabled: bool) -> Query | None:
+    """The question embedded by the model that embedded a ready file's blocks (None: no such file, or it failed)."""
+    if not enabled or not isinstance(provider, CloudProvider):
+        return None
+    name = service.embedding_name(choice_provider, provider.embedding_model)
+    if not any(f.status == "ready" and f.embedding_model == name for f in files):
+        return None
+    try:
+        (vector,) = await provider.embed([question])
+    except (AIProviderError, ValueError) as exc:
+        log.warning("documents.question_embed_failed", provider=choice_provider, error=type(exc).__name__)
+        return None
+    return Query(name, vector.vector)
 
 
 async def _fail(ctx: JobContext, file_id: int, code: str) -> None:
@@ -137,10 +187,11 @@ async def _ingest_telegram(ctx: JobContext) -> None:
             await message.show(t("documents.progress", name=accepted.name, done=done, total=total), f"p{done}")
 
     try:
-        result = await service.read_file(accepted.kind, data, accepted.pages, progress)
+        result = await service.read_file(accepted.kind, data, accepted.pages, progress, ocr=limits.ocr)
     except DocumentsError as exc:
         await message.final(outbox, error_text(exc, t))
         return
+    await _embed(ctx, job.user_id, limits, result)
     file = service.new_file(job.user_id, accepted, status="ready")
     ctx.session.add(file)
     await ctx.session.flush()
@@ -148,7 +199,7 @@ async def _ingest_telegram(ctx: JobContext) -> None:
     chat = await service.create_chat(ctx.session, job.user_id, accepted.name, tg_chat_id=int(payload["chat_id"]))
     await service.attach(ctx.session, job.user_id, chat.id, file.id)
     await service.activate_chat(ctx.session, job.user_id, chat.id, settings.documents_question_ttl)
-    await message.final(outbox, texts.ready_text(file.name, file.pages, file.scanned_pages, t))
+    await message.final(outbox, texts.ready_text(file.name, file.pages, file.scanned_pages, t, file.ocr_pages))
     log.info("documents.ingested", file_id=file.id, pages=file.pages, blocks=len(result.blocks), source="telegram")
 
 
@@ -264,8 +315,10 @@ async def answer(ctx: JobContext) -> None:
         provider = build_provider(choice, settings, recorder=usage)
         try:
             await sink.emit("phase_started", {"phase": "retrieval"})
+            semantic = await _question_vector(provider, choice.provider, files, question.content,
+                                              limits.semantic_search)
             async with ctx.units.read_only() as read:
-                candidates = await service.search(read, cache, files, question.content, limits.top_k)
+                candidates = await service.search(read, cache, files, question.content, limits.top_k, semantic)
             await sink.emit("phase_progress", {"phase": "retrieval", "blocks": len(candidates),
                                                "pages": sorted({c.page for c in candidates})})
             request = pipeline.Request(

@@ -30,6 +30,9 @@ class DocFile(Base):
     pages: Mapped[int] = mapped_column(default=0)
     pages_done: Mapped[int] = mapped_column(default=0)  # the ingest job's progress
     scanned_pages: Mapped[int] = mapped_column(default=0)  # pages without a text layer (scans)
+    ocr_pages: Mapped[int] = mapped_column(default=0, server_default="0")  # of those, the pages OCR read text on
+    # "<provider>:<model>" that embedded the blocks (``FileBlock.semantic``) at ingest; None: the local vectors only
+    embedding_model: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -65,7 +68,8 @@ class FileBlock(Base):
     y0: Mapped[float] = mapped_column(Float, default=0.0)
     x1: Mapped[float] = mapped_column(Float, default=1.0)
     y1: Mapped[float] = mapped_column(Float, default=1.0)
-    embedding: Mapped[bytes] = mapped_column(LargeBinary)  # float32, little-endian
+    embedding: Mapped[bytes] = mapped_column(LargeBinary)  # float32, little-endian: the local hashed vector
+    semantic: Mapped[bytes | None] = mapped_column(LargeBinary)  # float32: the user's provider's embedding, if any
 
 
 class Chat(Base):
@@ -117,7 +121,8 @@ class ChatEvent(Base):
     SSE event id a client resumes from (Last-Event-ID)."""
 
     __tablename__ = "chat_events"
-    __table_args__ = (Index("ix_chat_events_chat_id_id", "chat_id", "id"),)
+    __table_args__ = (Index("ix_chat_events_chat_id_id", "chat_id", "id"), Index("ix_chat_events_created_at",
+                                                                                   "created_at"))
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("chats.id", ondelete="CASCADE"))

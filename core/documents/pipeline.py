@@ -1,6 +1,8 @@
 """The answer pipelines, by the user's ``model_profile``:
 
-- **simple**: one model (flash) answers from the retrieved blocks, streaming;
+- **simple**: one model (flash) answers from the retrieved blocks; when the chat has a PDF it may first call
+  ``request_images`` / ``zoom`` (spec 7.1: "execute, attach the results, continue"), and its answer is then the text
+  of its last step (sent on as tokens); with text files only, or past its rounds of tools, it answers streaming;
 - **complex**: a Flash stage gets the candidate blocks and the image catalogue and may call ``request_images``
   (page images) and ``zoom`` (a cropped region) before it names the blocks that matter; then Pro answers from those
   blocks and the images, streaming.
@@ -91,8 +93,18 @@ async def run(provider: Any, request: Request, events: Events, images: Images) -
     if isinstance(provider, CloudProvider):
         if request.profile == "complex":
             return await _complex(provider, request, events, images)
+        if request.flash_steps and _pdf_file(request) is not None:
+            return await _simple_with_tools(provider, request, events, images)
         return await _answer(provider, request, request.candidates, [], request.models.flash, events)
     return await _local(request, events, images)
+
+
+def _pdf_file(request: Request) -> int | None:
+    """The file a tool call without a file_id means: the best candidate's, if a PDF, else the first PDF's."""
+    pdfs = [c.file_id for c in request.candidates if request.files.get(c.file_id, ("", 0, ""))[2] == "pdf"]
+    if pdfs:
+        return pdfs[0]
+    return next((file_id for file_id, (_, _, kind) in request.files.items() if kind == "pdf"), None)
 
 
 def citations_of(text: str, blocks: Sequence[Candidate]) -> list[dict[str, Any]]:
@@ -118,6 +130,16 @@ def context_message(question: str, blocks: Sequence[Candidate], *, images_note: 
     return "\n".join(lines)
 
 
+def catalogue(files: dict[int, tuple[str, int, str]]) -> list[str]:
+    """The image catalogue: the PDFs whose pages a model may look at, with the tools to call."""
+    lines = ["Каталог изображений:"]
+    for file_id, (name, pages, kind) in files.items():
+        if kind == "pdf":
+            lines.append(f"- {name} (file_id={file_id}): страницы 1–{pages}; request_images(pages, file_id), "
+                         "zoom(page, x0, y0, x1, y1, file_id)")
+    return lines
+
+
 def flash_message(question: str, blocks: Sequence[Candidate], files: dict[int, tuple[str, int, str]]) -> str:
     """The Flash stage's user turn: the document's candidate blocks, the image catalogue, the question."""
     lines = ["Блоки документа:"]
@@ -125,12 +147,7 @@ def flash_message(question: str, blocks: Sequence[Candidate], files: dict[int, t
         box = ", ".join(f"{v:.2f}" for v in block.box)
         lines.append(f"[B{block.block_id}] {block.file_name} (file_id={block.file_id}), с. {block.page}, "
                      f"рамка {box}: {block.text}")
-    lines += ["", "Каталог изображений:"]
-    for file_id, (name, pages, kind) in files.items():
-        if kind == "pdf":
-            lines.append(f"- {name} (file_id={file_id}): страницы 1–{pages}; request_images(pages, file_id), "
-                         "zoom(page, x0, y0, x1, y1, file_id)")
-    lines += ["", f"Вопрос: {question}"]
+    lines += ["", *catalogue(files), "", f"Вопрос: {question}"]
     return "\n".join(lines)
 
 
@@ -145,6 +162,29 @@ async def _answer(provider: CloudProvider, request: Request, blocks: list[Candid
         text += piece
         await events.emit("llm_token", {"text": piece})
     return Result(text=text.strip(), citations=citations_of(text, blocks), model=model, images=seen or [])
+
+
+async def _simple_with_tools(provider: CloudProvider, request: Request, events: Events, images: Images) -> Result:
+    """Flash answers from the blocks and may first look at pages and zooms (at most ``flash_steps`` rounds); past
+    them it answers streaming with what it has seen."""
+    model, blocks = request.models.flash, request.candidates
+    await events.emit("phase_started", {"phase": "answer", "model": model, "blocks": len(blocks)})
+    note = "\n".join(catalogue(request.files))
+    chat = provider.start_tools(request.prompts.answer_system(),
+                                context_message(request.question, blocks, images_note=note),
+                                tools=[REQUEST_IMAGES, ZOOM], model=model)
+    shown: list[bytes] = []
+    seen: list[dict[str, Any]] = []
+    default_file = _pdf_file(request) or blocks[0].file_id
+    for _ in range(request.flash_steps):
+        step = await chat.step()
+        if not step.calls:
+            for piece in re.findall(r"\s*\S+", step.text):
+                await events.emit("llm_token", {"text": piece})
+            return Result(text=step.text.strip(), citations=citations_of(step.text, blocks), model=model, images=seen)
+        chat.reply([await _run_tool(call, default_file, images, events, shown, seen, phase="answer")
+                    for call in step.calls])
+    return await _answer(provider, request, blocks, shown, model, events, seen)
 
 
 async def _complex(provider: CloudProvider, request: Request, events: Events, images: Images) -> Result:
@@ -180,7 +220,7 @@ def _number(value: Any, default: float = 0.0) -> float:
 
 
 async def _run_tool(call: ToolCall, default_file: int, images: Images, events: Events, shown: list[bytes],
-                    seen: list[dict[str, Any]]) -> ToolResult:
+                    seen: list[dict[str, Any]], *, phase: str = "flash") -> ToolResult:
     args = call.arguments
     try:
         file_id = int(args.get("file_id") or default_file)
@@ -188,7 +228,7 @@ async def _run_tool(call: ToolCall, default_file: int, images: Images, events: E
         file_id = default_file
     if call.name == "request_images":
         pages = [int(p) for p in (args.get("pages") or []) if isinstance(p, int | float)][:MAX_IMAGES]
-        await events.emit("phase_progress", {"phase": "flash", "action": "request_images", "file_id": file_id,
+        await events.emit("phase_progress", {"phase": phase, "action": "request_images", "file_id": file_id,
                                              "pages": pages})
         got = []
         for page in pages:
@@ -205,7 +245,7 @@ async def _run_tool(call: ToolCall, default_file: int, images: Images, events: E
             page = 0
         box = (_number(args.get("x0")), _number(args.get("y0")), _number(args.get("x1"), 1.0),
                _number(args.get("y1"), 1.0))
-        await events.emit("phase_progress", {"phase": "flash", "action": "zoom", "file_id": file_id, "page": page,
+        await events.emit("phase_progress", {"phase": phase, "action": "zoom", "file_id": file_id, "page": page,
                                              "box": list(box)})
         image = await images.zoom(file_id, page, box)
         if image is None:

@@ -1,14 +1,21 @@
 """Reading files: what kind a file is, whether it can be read (limits, encryption, damage), and its pages and
 blocks (paragraphs and table rows with their boxes). PDFs go through PDFium (pypdfium2): text per page, text-line
 boxes grouped into blocks, page images rendered on demand and cropped for zoom. Markdown, HTML and JSON are text,
-cut into pages of about PAGE_CHARS characters at paragraph boundaries.
+cut into pages of about PAGE_CHARS characters at paragraph boundaries. A PDF page with no text layer (a scan) is
+rendered and read by OCR — Tesseract (Debian's tesseract-ocr with its Russian and English data), when installed — its
+words grouped into paragraphs with their boxes, like a text page's; without Tesseract the page stays unread and the
+file says how many such pages it has.
 
 PDFium is not thread-safe: every call into it holds ``_PDFIUM`` (the callers run these functions in a thread)."""
 
 from __future__ import annotations
 
+import csv
+import functools
 import io
 import json
+import shutil
+import subprocess
 import threading
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -37,6 +44,13 @@ BLOCK_CHARS = 1500  # a longer paragraph is cut
 RENDER_SCALE = 2.0  # 144 dpi: small print stays legible in a zoom
 _PDFIUM = threading.Lock()
 _FPDF_ERR_PASSWORD = 4
+OCR_SCALE = 300 / 72  # 300 dpi: what Tesseract reads best
+OCR_LANGUAGES = ("rus", "eng")
+OCR_TIMEOUT = 120.0  # seconds for one page
+OCR_MIN_CONFIDENCE = 30  # words Tesseract is less sure of are noise (a drawing's lines read as letters)
+# scanned pages read by OCR in one file (about a second each): the ingest job stays well within its lease
+# (JOB_LEASE_SECONDS, 300); the pages past it are counted as scans without text
+OCR_MAX_PAGES = 100
 
 
 @dataclass
@@ -54,10 +68,16 @@ class Page:
     width: float = 0.0
     height: float = 0.0
     blocks: list[Block] = field(default_factory=list)
+    text_layer: bool = True  # False: a scan (its text, if any, was read by OCR)
 
     @property
     def has_text(self) -> bool:
         return bool(self.text.strip())
+
+    @property
+    def ocr(self) -> bool:
+        """Text read by OCR from a page without a text layer."""
+        return not self.text_layer and self.has_text
 
 
 def kind_of(name: str, mime_type: str | None, data: bytes) -> str:
@@ -113,16 +133,27 @@ def _pdf_pages(data: bytes) -> int:
             document.close()
 
 
-def read_pages(kind: str, data: bytes, start: int, stop: int) -> list[Page]:
-    """Pages ``start``..``stop-1`` (0-based) with their blocks."""
+def read_pages(kind: str, data: bytes, start: int, stop: int, *, ocr_limit: int = OCR_MAX_PAGES) -> list[Page]:
+    """Pages ``start``..``stop-1`` (0-based) with their blocks; at most ``ocr_limit`` pages without a text layer read
+    by OCR (when Tesseract is installed)."""
     if kind != "pdf":
         return _text_pages(kind, data)[start:stop]
+    languages = ocr_languages() if ocr_limit > 0 else ""
+    scans: list[tuple[Page, Image.Image]] = []
     with _PDFIUM:
         document = _open_pdf(data)
         try:
-            return [_pdf_page(document, index) for index in range(start, min(stop, len(document)))]
+            pages = [_pdf_page(document, index) for index in range(start, min(stop, len(document)))]
+            for page in pages:
+                if not page.has_text:
+                    page.text_layer = False
+                    if languages and len(scans) < ocr_limit:
+                        scans.append((page, _render(document, page.number, OCR_SCALE).convert("L")))
         finally:
             document.close()
+    for page, image in scans:  # outside the lock: Tesseract is a process of its own
+        page.text, page.blocks = _ocr(image, languages)
+    return pages
 
 
 # -- PDF ----------------------------------------------------------------------------------------------------------
@@ -233,13 +264,75 @@ def render_page(data: bytes, number: int, *, scale: float = RENDER_SCALE) -> Ima
         try:
             if not 1 <= number <= len(document):
                 raise IndexError(f"no page {number}")
-            page = document[number - 1]
-            try:
-                return page.render(scale=scale).to_pil().convert("RGB")
-            finally:
-                page.close()
+            return _render(document, number, scale)
         finally:
             document.close()
+
+
+def _render(document: pdfium.PdfDocument, number: int, scale: float) -> Image.Image:
+    page = document[number - 1]
+    try:
+        return page.render(scale=scale).to_pil().convert("RGB")
+    finally:
+        page.close()
+
+
+# -- OCR (Tesseract) -----------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def ocr_languages() -> str:
+    """The Tesseract languages to read with ("rus+eng"), or "" when Tesseract or its language data is missing."""
+    binary = shutil.which("tesseract")
+    if binary is None:
+        return ""
+    try:
+        listed = subprocess.run([binary, "--list-langs"], capture_output=True, text=True, timeout=30, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    have = set(listed.stdout.split())
+    return "+".join(lang for lang in OCR_LANGUAGES if lang in have)
+
+
+def _ocr(image: Image.Image, languages: str) -> tuple[str, list[Block]]:
+    """The page's text and its paragraphs (boxes as fractions of the page) as Tesseract reads them; nothing when it
+    fails (the page stays a scan without text)."""
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    binary = shutil.which("tesseract")
+    if binary is None:
+        return "", []
+    try:
+        done = subprocess.run([binary, "stdin", "stdout", "-l", languages, "tsv"], input=buffer.getvalue(),
+                              capture_output=True, timeout=OCR_TIMEOUT, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return "", []
+    width, height = image.size
+    paragraphs: dict[tuple[str, str], list[tuple[str, int, int, int, int, str]]] = {}
+    rows = csv.DictReader(io.StringIO(done.stdout.decode("utf-8", "replace")), delimiter="\t",
+                          quoting=csv.QUOTE_NONE)
+    for row in rows:
+        word = (row.get("text") or "").strip()
+        try:
+            confidence = float(row.get("conf") or -1)
+            left, top = int(row["left"]), int(row["top"])
+            right, bottom = left + int(row["width"]), top + int(row["height"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if row.get("level") != "5" or not word or confidence < OCR_MIN_CONFIDENCE:
+            continue
+        paragraphs.setdefault((row["block_num"], row["par_num"]), []).append(
+            (row["line_num"], left, top, right, bottom, word))
+    blocks: list[Block] = []
+    texts: list[str] = []
+    for words in paragraphs.values():
+        text = " ".join(word[5] for word in words)
+        texts.append(text)
+        box = (_fraction(min(w[1] for w in words), width), _fraction(min(w[2] for w in words), height),
+               _fraction(max(w[3] for w in words), width), _fraction(max(w[4] for w in words), height))
+        for chunk in _chunks(text):
+            blocks.append(Block(len(blocks) + 1, chunk, "text", box))
+    return "\n\n".join(texts), blocks
 
 
 def png(image: Image.Image) -> bytes:

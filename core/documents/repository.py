@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from core.documents.models import (
     Chat,
@@ -31,6 +32,7 @@ async def file_of(session: AsyncSession, user_id: int, file_id: int) -> DocFile 
 
 
 async def files_of(session: AsyncSession, user_id: int, limit: int = 50) -> list[DocFile]:
+    """The user's files, the latest first."""
     rows = await session.scalars(select(DocFile).where(DocFile.user_id == user_id)
                                  .order_by(DocFile.id.desc()).limit(limit))
     return list(rows.all())
@@ -52,13 +54,14 @@ async def page_of(session: AsyncSession, file_id: int, number: int) -> FilePage 
     return await session.scalar(select(FilePage).where(FilePage.file_id == file_id, FilePage.number == number))
 
 
-BlockRow = tuple[int, int, int, int, str, str, float, float, float, float, bytes]  # id, file, page, n, kind, text, box
+# id, file, page, n, kind, text, box (4), the local vector, the provider's (or None)
+BlockRow = tuple[int, int, int, int, str, str, float, float, float, float, bytes, bytes | None]
 
 
 async def blocks_of(session: AsyncSession, file_ids: Sequence[int]) -> list[BlockRow]:
     rows = await session.execute(
         select(FileBlock.id, FileBlock.file_id, FileBlock.page, FileBlock.number, FileBlock.kind, FileBlock.text,
-               FileBlock.x0, FileBlock.y0, FileBlock.x1, FileBlock.y1, FileBlock.embedding)
+               FileBlock.x0, FileBlock.y0, FileBlock.x1, FileBlock.y1, FileBlock.embedding, FileBlock.semantic)
         .where(FileBlock.file_id.in_(list(file_ids))).order_by(FileBlock.id))
     return [tuple(row) for row in rows.all()]  # type: ignore[misc]
 
@@ -120,6 +123,31 @@ async def attachment(session: AsyncSession, chat_id: int, file_id: int) -> ChatA
                                                              ChatAttachment.file_id == file_id))
 
 
+async def attached_pairs(session: AsyncSession, user_id: int) -> list[tuple[int, int]]:
+    """(chat id, file id) of every attachment in the user's chats, in the order they were attached."""
+    rows = await session.execute(select(ChatAttachment.chat_id, ChatAttachment.file_id)
+                                 .join(Chat, Chat.id == ChatAttachment.chat_id)
+                                 .where(Chat.user_id == user_id).order_by(ChatAttachment.id))
+    return [(chat_id, file_id) for chat_id, file_id in rows.all()]
+
+
+async def answers_in_chats_with(session: AsyncSession, user_id: int, file_id: int, limit: int
+                                ) -> list[tuple[ChatMessage, Chat, str | None]]:
+    """The finished answers, latest first, of the user's chats the file is attached to, each with its chat and its
+    question (the user's message before it in the chat)."""
+    asked = aliased(ChatMessage)
+    question = (select(asked.content).where(asked.chat_id == ChatMessage.chat_id, asked.role == "user",
+                                            asked.id < ChatMessage.id)
+                .order_by(asked.id.desc()).limit(1).correlate(ChatMessage).scalar_subquery())
+    rows = await session.execute(
+        select(ChatMessage, Chat, question).join(Chat, Chat.id == ChatMessage.chat_id)
+        .join(ChatAttachment, ChatAttachment.chat_id == Chat.id)
+        .where(Chat.user_id == user_id, ChatAttachment.file_id == file_id, ChatMessage.role == "assistant",
+               ChatMessage.status == "done")
+        .order_by(ChatMessage.id.desc()).limit(limit))
+    return [(message, chat, text) for message, chat, text in rows.all()]
+
+
 async def attachment_counts(session: AsyncSession, chat_ids: Sequence[int]) -> dict[int, int]:
     rows = await session.execute(select(ChatAttachment.chat_id, func.count()).where(
         ChatAttachment.chat_id.in_(list(chat_ids))).group_by(ChatAttachment.chat_id))
@@ -140,6 +168,18 @@ async def events_after(session: AsyncSession, chat_id: int, after: int, limit: i
     rows = await session.scalars(select(ChatEvent).where(ChatEvent.chat_id == chat_id, ChatEvent.id > after)
                                  .order_by(ChatEvent.id).limit(limit))
     return list(rows.all())
+
+
+async def delete_old_events(session: AsyncSession, before: datetime, limit: int) -> int:
+    """Delete up to ``limit`` events made before ``before``, oldest first, but none of an answer being written;
+    how many."""
+    ids = list((await session.scalars(
+        select(ChatEvent.id).join(ChatMessage, ChatMessage.id == ChatEvent.message_id)
+        .where(ChatEvent.created_at < before, ChatMessage.status != "streaming")
+        .order_by(ChatEvent.id).limit(limit))).all())
+    if ids:
+        await session.execute(delete(ChatEvent).where(ChatEvent.id.in_(ids)))
+    return len(ids)
 
 
 async def drop_events(session: AsyncSession, message_id: int) -> None:

@@ -23,7 +23,9 @@ class FileOut(BaseModel):
     error_code: str | None
     pages: int
     pages_done: int
-    scanned_pages: int = Field(description="pages without a text layer (scans): their text is not searched")
+    scanned_pages: int = Field(description="pages without a text layer (scans); their text is searched only when OCR "
+                                           "read it (ocr_pages)")
+    ocr_pages: int = Field(description="scanned pages whose text was read by OCR (Tesseract)")
     created_at: datetime
     download_url: str
 
@@ -32,6 +34,7 @@ class FileOut(BaseModel):
         return cls(id=file.id, name=file.name, kind=file.kind, mime_type=file.mime_type,  # type: ignore[arg-type]
                    size_bytes=file.size_bytes, status=file.status, error_code=file.error_code,  # type: ignore[arg-type]
                    pages=file.pages, pages_done=file.pages_done, scanned_pages=file.scanned_pages,
+                   ocr_pages=file.ocr_pages,
                    created_at=file.created_at, download_url=f"/api/v1/files/{file.id}/content")
 
 
@@ -118,6 +121,34 @@ class PromptOut(BaseModel):
     def of(cls, prompt: SystemPrompt | RolePrompt) -> PromptOut:
         return cls(id=prompt.id, name=prompt.name, content=prompt.content, version=prompt.version,
                    is_active=prompt.is_active, description=prompt.description, updated_at=prompt.updated_at)
+
+
+class ProjectOut(BaseModel):
+    """A project of the tree: one of the user's chats, with the documents attached to it."""
+
+    id: int = Field(description="the chat's id")
+    title: str
+    updated_at: datetime
+    documents: list[FileOut]
+
+
+class ProjectsTreeOut(BaseModel):
+    projects: list[ProjectOut] = Field(description="the user's chats, the latest used first")
+    documents: list[FileOut] = Field(description="the user's documents attached to no chat yet")
+
+
+class DocumentResultOut(BaseModel):
+    chat_id: int
+    chat_title: str
+    question: str | None
+    answer: MessageOut
+
+
+class DocumentResultsOut(BaseModel):
+    """What the document has answered: the finished answers that cite it, the latest first."""
+
+    document: FileOut
+    results: list[DocumentResultOut]
 
 
 # --- requests -----------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 import array
 import asyncio
 import hashlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import PurePath
@@ -38,7 +38,16 @@ from core.documents.errors import (
 )
 from core.documents.models import Chat, ChatAttachment, ChatMessage, DocFile, RolePrompt, UserDocSettings
 from core.documents.retrieval import Candidate, FileIndex, IndexCache
-from core.documents.schemas import RoleOut, SettingsOut
+from core.documents.schemas import (
+    DocumentResultOut,
+    DocumentResultsOut,
+    FileOut,
+    MessageOut,
+    ProjectOut,
+    ProjectsTreeOut,
+    RoleOut,
+    SettingsOut,
+)
 from core.documents.storage import Storage
 from core.queue.jobs import enqueue_job
 
@@ -118,7 +127,17 @@ async def get_file(session: AsyncSession, user_id: int, file_id: int) -> DocFile
 
 
 def embedding_bytes(text: str) -> bytes:
-    return array.array("f", hashed_vector(text)).tobytes()
+    return vector_bytes(hashed_vector(text))
+
+
+def vector_bytes(vector: Sequence[float]) -> bytes:
+    """A vector as stored: float32, the machine's order (little-endian on every platform we run on)."""
+    return array.array("f", vector).tobytes()
+
+
+def embedding_name(provider: str, model: str) -> str:
+    """Which embeddings these are: a question is compared with a file's blocks only by the same model."""
+    return f"{provider}:{model}"[:128]
 
 
 def _rows(pages: list[reading.Page]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -134,18 +153,25 @@ def _rows(pages: list[reading.Page]) -> tuple[list[dict[str, Any]], list[dict[st
 class ReadResult:
     pages: list[dict[str, Any]]
     blocks: list[dict[str, Any]]
-    scanned: int
+    scanned: int  # pages without a text layer
+    ocr: int = 0  # of those, pages OCR read text on
+    embedding_model: str | None = None  # the provider's model that embedded the blocks ("semantic" in each row)
 
 
-async def read_file(kind: str, data: bytes, total: int, on_progress: Progress | None = None) -> ReadResult:
-    """Every page's text and blocks (with embeddings), a few pages at a time in a thread, reporting progress."""
+async def read_file(kind: str, data: bytes, total: int, on_progress: Progress | None = None, *, ocr: bool = True
+                    ) -> ReadResult:
+    """Every page's text and blocks (with embeddings), a few pages at a time in a thread, reporting progress; the
+    first OCR_MAX_PAGES scanned pages through OCR when ``ocr`` (the operator's setting) and Tesseract is installed."""
     result = ReadResult([], [], 0)
     for start in range(0, total, PAGES_PER_STEP):
-        pages = await asyncio.to_thread(reading.read_pages, kind, data, start, start + PAGES_PER_STEP)
+        budget = reading.OCR_MAX_PAGES - (result.scanned if ocr else reading.OCR_MAX_PAGES)
+        pages = await asyncio.to_thread(reading.read_pages, kind, data, start, start + PAGES_PER_STEP,
+                                        ocr_limit=max(0, budget))
         page_rows, block_rows = await asyncio.to_thread(_rows, pages)
         result.pages += page_rows
         result.blocks += block_rows
-        result.scanned += sum(1 for p in pages if not p.has_text)
+        result.scanned += sum(1 for p in pages if not p.text_layer)
+        result.ocr += sum(1 for p in pages if p.ocr)
         if on_progress is not None:
             await on_progress(min(total, start + PAGES_PER_STEP), total)
     return result
@@ -158,6 +184,8 @@ async def store_pages(session: AsyncSession, file: DocFile, result: ReadResult) 
     file.pages = len(result.pages)
     file.pages_done = len(result.pages)
     file.scanned_pages = result.scanned
+    file.ocr_pages = result.ocr
+    file.embedding_model = result.embedding_model
     file.status = "ready"
     file.error_code = None
     await session.flush()
@@ -362,20 +390,55 @@ def models_for(choice: ProviderChoice, settings: Settings) -> tuple[str, str]:
     return LOCAL_MODEL, LOCAL_MODEL
 
 
-async def search(session: AsyncSession, cache: IndexCache, files: list[DocFile], question: str, top_k: int
-                 ) -> list[Candidate]:
-    """The best blocks of the ready files for the question (each file's index built once per process)."""
+async def search(session: AsyncSession, cache: IndexCache, files: list[DocFile], question: str, top_k: int,
+                 semantic: retrieval.Query | None = None) -> list[Candidate]:
+    """The best blocks of the ready files for the question (each file's index built once per process); with
+    ``semantic``, the files its model embedded are ranked by those embeddings too."""
     indexes = []
     for file in files:
         if file.status != "ready":
             continue
         index = cache.get(file.id)
         if index is None:
-            index = FileIndex(file.id, file.name, await repo.blocks_of(session, [file.id]))
+            index = FileIndex(file.id, file.name, await repo.blocks_of(session, [file.id]), file.embedding_model)
             cache.put(index)
         indexes.append(index)
-    found = retrieval.search(indexes, question, top_k)
+    found = retrieval.search(indexes, question, top_k, semantic)
     return found or retrieval.opening(indexes, top_k)  # no word in common ("what is this about?"): the beginning
+
+
+# --- the projects tree (GET /projects/tree, /projects/documents/{id}/results) ---------------------------------------
+
+MAX_PROJECTS = 100
+MAX_DOCUMENTS = 500
+MAX_RESULTS = 50
+
+
+async def projects_tree(session: AsyncSession, user_id: int) -> ProjectsTreeOut:
+    """The user's chats as projects with their documents, and the documents in none."""
+    chats = await repo.chats_of(session, user_id, limit=MAX_PROJECTS)
+    files = {f.id: FileOut.of(f) for f in await repo.files_of(session, user_id, limit=MAX_DOCUMENTS)}
+    by_chat: dict[int, list[FileOut]] = {}
+    attached: set[int] = set()
+    for chat_id, file_id in await repo.attached_pairs(session, user_id):
+        attached.add(file_id)
+        if file_id in files:
+            by_chat.setdefault(chat_id, []).append(files[file_id])
+    return ProjectsTreeOut(
+        projects=[ProjectOut(id=c.id, title=c.title, updated_at=c.updated_at, documents=by_chat.get(c.id, []))
+                  for c in chats],
+        documents=[f for file_id, f in files.items() if file_id not in attached])
+
+
+async def document_results(session: AsyncSession, user_id: int, file_id: int) -> DocumentResultsOut:
+    """The user's finished answers that cite this document of theirs (404 for another user's)."""
+    file = await get_file(session, user_id, file_id)
+    results = []
+    for answer, chat, question in await repo.answers_in_chats_with(session, user_id, file.id, MAX_RESULTS * 4):
+        if any(c.get("file_id") == file.id for c in answer.citations or []):
+            results.append(DocumentResultOut(chat_id=chat.id, chat_title=chat.title, question=question,
+                                             answer=MessageOut.of(answer)))
+    return DocumentResultsOut(document=FileOut.of(file), results=results[:MAX_RESULTS])
 
 
 @dataclass(frozen=True)

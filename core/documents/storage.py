@@ -1,51 +1,11 @@
-"""Where uploaded files' bytes live: a storage interface, with a local folder (DATA_DIR/documents) by default."""
+"""Where uploaded documents' bytes live: the storage interface of core.storage, a local folder (DATA_DIR/documents)."""
 
 from __future__ import annotations
 
-import asyncio
-import os
-import secrets
-from pathlib import Path
-from typing import Protocol
-
 from core.config import Settings
+from core.storage import LocalStorage, Storage
 
-
-class Storage(Protocol):
-    async def put(self, key: str, data: bytes) -> None: ...
-
-    async def get(self, key: str) -> bytes: ...
-
-    async def delete(self, key: str) -> None: ...
-
-
-class LocalStorage:
-    """Files under a folder; a key is a relative path of safe characters (``<user>/<sha256>.pdf``)."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def _path(self, key: str) -> Path:
-        path = (self.root / key).resolve()
-        if not path.is_relative_to(self.root.resolve()):
-            raise ValueError("storage key outside the storage folder")
-        return path
-
-    async def put(self, key: str, data: bytes) -> None:
-        await asyncio.to_thread(self._write, self._path(key), data)
-
-    @staticmethod
-    def _write(path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        draft = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
-        draft.write_bytes(data)
-        os.replace(draft, path)  # whole or not at all
-
-    async def get(self, key: str) -> bytes:
-        return await asyncio.to_thread(self._path(key).read_bytes)
-
-    async def delete(self, key: str) -> None:
-        self._path(key).unlink(missing_ok=True)
+__all__ = ["LocalStorage", "Storage", "storage_for"]
 
 
 def storage_for(settings: Settings) -> Storage:

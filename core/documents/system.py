@@ -16,7 +16,10 @@ class SystemSettings(BaseModel):
     max_pages: int = Field(ge=1, le=100_000, description="a longer document is refused (ERR_DOC_TOO_MANY_PAGES)")
     platform_key: bool = Field(description="a user without an own key may use the platform's OpenAI/Gemini key")
     top_k: int = Field(ge=1, le=100, description="candidate blocks retrieved for a question")
-    flash_steps: int = Field(ge=0, le=10, description="request_images / zoom rounds of the complex pipeline's Flash")
+    flash_steps: int = Field(ge=0, le=10, description="request_images / zoom rounds a model may take (Flash)")
+    ocr: bool = Field(description="scanned PDF pages are read by OCR (Tesseract, when installed)")
+    semantic_search: bool = Field(description="blocks are also embedded by the user's cloud provider at ingest and "
+                                              "ranked by those embeddings too")
 
 
 class SystemSettingsPatch(BaseModel):
@@ -26,11 +29,13 @@ class SystemSettingsPatch(BaseModel):
     platform_key: bool | None = None
     top_k: int | None = Field(default=None, ge=1, le=100)
     flash_steps: int | None = Field(default=None, ge=0, le=10)
+    ocr: bool | None = None
+    semantic_search: bool | None = None
 
 
 def defaults(settings: Settings) -> dict[str, Any]:
     return {"max_pages": settings.documents_max_pages, "platform_key": settings.documents_platform_key,
-            "top_k": 12, "flash_steps": 3}
+            "top_k": 12, "flash_steps": 3, "ocr": True, "semantic_search": True}
 
 
 async def effective(session: AsyncSession, settings: Settings) -> SystemSettings:

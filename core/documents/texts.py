@@ -21,10 +21,13 @@ def pages_text(n: int, t: Translator) -> str:
     return t(f"documents.pages.{plural_key(n, t.language)}", n=n)
 
 
-def ready_text(name: str, pages: int, scanned: int, t: Translator) -> str:
+def ready_text(name: str, pages: int, scanned: int, t: Translator, ocr: int = 0) -> str:
+    """"Ready", and what became of its scanned pages: read by OCR, or not (no OCR installed, nothing recognised)."""
     text = t("documents.ready", name=name, pages=pages_text(pages, t))
-    if scanned:
-        text += "\n" + t("documents.scanned", n=scanned)
+    if ocr:
+        text += "\n" + t("documents.ocr", n=ocr)
+    if scanned > ocr:
+        text += "\n" + t("documents.scanned" if not ocr else "documents.scanned_unread", n=scanned - ocr)
     return text
 
 

@@ -28,3 +28,48 @@ class RecipeNotFound(DomainError):
 class VersionConflict(ConflictError):
     def __init__(self, current: int) -> None:
         super().__init__("ERR_JOURNAL_VERSION_CONFLICT", "the entry changed meanwhile", current=current)
+
+
+class ProposalNotFound(DomainError):
+    status_code = 404
+
+    def __init__(self) -> None:
+        super().__init__("ERR_JOURNAL_PROPOSAL_NOT_FOUND", "no such proposal among the user's own")
+
+
+class ProposalClosed(ConflictError):
+    """The card was saved, cancelled or kept as a note already: it changes nothing now."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__("ERR_JOURNAL_PROPOSAL_CLOSED", "the proposal is closed already", status=status)
+
+
+class NoEntry(DomainError):
+    """/again #N: the user has no live entry #N."""
+
+    def __init__(self, number: str) -> None:
+        super().__init__("ERR_JOURNAL_NO_SUCH_NUMBER", "no such entry number among the user's own", number=number)
+
+
+class PhotoTooLarge(JournalError):
+    """A photo over JOURNAL_PHOTO_MAX_BYTES (413)."""
+
+    status_code = 413
+
+    def __init__(self, limit_bytes: int) -> None:
+        super().__init__("ERR_JOURNAL_IMAGE_TOO_LARGE", "the photo is too large",
+                         limit_mb=max(1, limit_bytes // (1024 * 1024)))
+
+
+class AnalysisNotFound(DomainError):
+    status_code = 404
+
+    def __init__(self) -> None:
+        super().__init__("ERR_JOURNAL_ANALYSIS_NOT_FOUND", "no such analysis among the user's own")
+
+
+class AttachmentNotFound(DomainError):
+    status_code = 404
+
+    def __init__(self) -> None:
+        super().__init__("ERR_JOURNAL_ATTACHMENT_NOT_FOUND", "no such attachment among the user's own")

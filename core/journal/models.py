@@ -39,6 +39,9 @@ class Entry(Base):
         Index("ix_journal_entries_user_attachments", "user_id", "attachment_count"),
         Index("ix_journal_entries_user_deleted", "user_id", "deleted_at"),
         Index("ix_journal_entries_reminder_item_id", "reminder_item_id"),
+        # the dashboard's scans of a period read this index only (migration 0014)
+        Index("ix_journal_entries_user_day_live", "user_id", "happened_on", "deleted_at", "action", "currency",
+              "amount_minor", "category"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
@@ -102,6 +105,8 @@ class EntryTerm(Base):
     __table_args__ = (
         Index("ix_journal_entry_terms_user_kind_key", "user_id", "kind", "key"),
         Index("ix_journal_entry_terms_entry_id", "entry_id"),
+        # the dashboard's top people/places/tags read this index only (migration 0014)
+        Index("ix_journal_entry_terms_user_kind_key_entry", "user_id", "kind", "key", "entry_id", "value"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
@@ -195,5 +200,51 @@ class Proposal(Base):
     reminder_text: Mapped[str | None] = mapped_column(Text)  # "вернуть Пете зарядку через неделю": a reminder too
     note_item_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("items.id", ondelete="SET NULL"))
     error_code: Mapped[str | None] = mapped_column(String(64))  # the analysis failed (the card offers a retry)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class EntryAttachment(Base):
+    """A photo kept for the journal: analysed (``entry_id`` empty until an entry takes it) or attached to an entry.
+    Its bytes and thumbnail are in the journal's storage under ``key`` and ``thumb_key``."""
+
+    __tablename__ = "journal_attachments"
+    __table_args__ = (
+        Index("ix_journal_attachments_user_entry", "user_id", "entry_id"),
+        Index("ix_journal_attachments_entry_id", "entry_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    entry_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("journal_entries.id", ondelete="SET NULL"))
+    key: Mapped[str] = mapped_column(String(255))
+    thumb_key: Mapped[str | None] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(255), default="")
+    mime_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AnalysisStatus(enum.StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Analysis(Base):
+    """One long analysis (a link, a photo) asked through the API, run as a job: what it read, or why it failed."""
+
+    __tablename__ = "journal_analyses"
+    __table_args__ = (Index("ix_journal_analyses_user_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))  # url, image
+    status: Mapped[str] = mapped_column(String(16), default=AnalysisStatus.PENDING)
+    request: Mapped[dict[str, Any]] = mapped_column(JSONType)  # url or caption, language, day
+    attachment_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("journal_attachments.id", ondelete="SET NULL"))
+    drafts: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONType)
+    error_code: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -13,8 +13,20 @@ from core.ai.types import EntryAnalysis
 from core.journal.semantic import ACTIONS, OBJECTS, PAIRS, is_valid_semantic
 
 _W = r"[^\W\d_]*"
+
+
+def _verb_pattern(forms: str) -> re.Pattern[str]:
+    """Russian stems take any ending ("потрат" → "потратил", "потратила"); English words are whole words with at
+    most -s/-ed ("met" is not "metrics", "ran" not "random", "read" not "ready")."""
+    alts = forms.split("|")
+    stems = "|".join(a for a in alts if not a.isascii())
+    words = "|".join(a for a in alts if a.isascii())
+    parts = ([rf"^(?:{stems}){_W}$"] if stems else []) + ([rf"^(?:{words})(?:s|ed)?$"] if words else [])
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
 # (a regex of a verb's forms, the semantic action); the first that matches a word wins
-VERBS: list[tuple[re.Pattern[str], str]] = [(re.compile(rf"^(?:{p}){_W}$", re.IGNORECASE), a) for p, a in [
+VERBS: list[tuple[re.Pattern[str], str]] = [(_verb_pattern(p), a) for p, a in [
     (r"потрат|spent|spend", "spent"),
     (r"купил|покупал|прикупил|приобрел|приобрёл|bought|buy|purchased", "bought"),
     (r"заплатил|оплатил|paid|pay", "paid"),

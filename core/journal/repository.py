@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, desc, exists, func, select
+from sqlalchemy import ColumnElement, case, delete, desc, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.journal.models import Entry, EntryTerm, EntryVersion, JournalSettings, RecipeSetting, TermKind, UserRecipe
@@ -83,6 +83,17 @@ async def page(session: AsyncSession, user_id: int, f: EntryFilter, *, sort: str
     return list(rows), int(total or 0)
 
 
+async def entries_after(session: AsyncSession, user_id: int, after_id: int, limit: int) -> list[Entry]:
+    """The user's live entries made after the one with ``after_id`` (by id), oldest first: what a stream sends next."""
+    query = (select(Entry).where(Entry.user_id == user_id, Entry.id > after_id, Entry.deleted_at.is_(None))
+             .order_by(Entry.id).limit(limit))
+    return list(await session.scalars(query))
+
+
+async def last_entry_id(session: AsyncSession, user_id: int) -> int:
+    return int(await session.scalar(select(func.max(Entry.id)).where(Entry.user_id == user_id)) or 0)
+
+
 async def search(session: AsyncSession, user_id: int, words: Sequence[str], limit: int) -> list[tuple[Any, ...]]:
     query = (select(Entry.id, Entry.number, Entry.title, Entry.happened_on)
              .where(*conditions(user_id, EntryFilter(words=words)))
@@ -119,6 +130,37 @@ async def by_day(session: AsyncSession, where: Sequence[ColumnElement[bool]]) ->
     query = (select(Entry.happened_on, Entry.currency, func.sum(Entry.amount_minor), func.count())
              .where(*where).group_by(Entry.happened_on, Entry.currency).order_by(Entry.happened_on))
     return [tuple(row) for row in (await session.execute(query)).all()]
+
+
+async def by_day_and_kind(session: AsyncSession, where: Sequence[ColumnElement[bool]], kinds: dict[str, Sequence[str]]
+                          ) -> list[tuple[Any, ...]]:
+    """(day, currency, kind, sum, count): ``kinds`` names groups of actions (the others: kind ""), so one pass over
+    the entries gives the days, the months and the totals of each (the dashboard's single scan)."""
+    kind = case(*[(Entry.action.in_(list(actions)), name) for name, actions in kinds.items()], else_="")
+    query = (select(Entry.happened_on, Entry.currency, kind, func.sum(Entry.amount_minor), func.count())
+             .where(*where).group_by(Entry.happened_on, Entry.currency, kind).order_by(Entry.happened_on))
+    return [tuple(row) for row in (await session.execute(query)).all()]
+
+
+async def top_terms_of_kinds(session: AsyncSession, user_id: int, kinds: Sequence[TermKind], *, limit: int,
+                             date_from: dt.date, date_to: dt.date) -> dict[TermKind, list[tuple[str, int]]]:
+    """The most used terms of several kinds in one query over the user's live entries of the period (their ids as
+    a subquery, not a join: the terms' covering index and the entries' dashboard index answer it): kind → (value,
+    count), most used first, then the most recently added."""
+    live = select(Entry.id).where(Entry.user_id == user_id, Entry.happened_on >= date_from,
+                                  Entry.happened_on <= date_to, Entry.deleted_at.is_(None))
+    n, newest = func.count(), func.max(EntryTerm.entry_id)
+    ranked = (select(EntryTerm.kind.label("kind"), func.max(EntryTerm.value).label("value"), n.label("n"),
+                     func.row_number().over(partition_by=EntryTerm.kind, order_by=(desc(n), desc(newest)))
+                     .label("rank"))
+              .where(EntryTerm.user_id == user_id, EntryTerm.kind.in_(list(kinds)), EntryTerm.entry_id.in_(live))
+              .group_by(EntryTerm.kind, EntryTerm.key).subquery())
+    query = (select(ranked.c.kind, ranked.c.value, ranked.c.n).where(ranked.c.rank <= limit)
+             .order_by(ranked.c.kind, ranked.c.rank))
+    out: dict[TermKind, list[tuple[str, int]]] = {k: [] for k in kinds}
+    for kind, value, count in (await session.execute(query)).all():
+        out[TermKind(kind)].append((str(value), int(count)))
+    return out
 
 
 async def top_terms(session: AsyncSession, user_id: int, kind: TermKind, *, limit: int, prefix: str = "",

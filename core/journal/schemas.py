@@ -227,6 +227,12 @@ class JournalSettingsOut(Camel):
     currency: str
 
 
+class ExportLinkOut(Camel):
+    url: str = Field(description="GET it within five minutes, without the Authorization header")
+    path: str = Field(description="the same link relative to the server (a Mini App resolves it against its origin)")
+    file_name: str
+
+
 class ImportIn(Camel):
     version: Literal[1] = 1
     entries: list[dict[str, Any]] = Field(max_length=20_000)
@@ -234,3 +240,23 @@ class ImportIn(Camel):
 
 class ImportOut(Camel):
     imported: int
+
+
+class ProposalOut(Camel):
+    """Entries read out of a chat message, as the Mini App's form edits them before saving."""
+
+    id: int
+    status: Literal["open", "saved", "cancelled", "noted"]
+    source: str = Field(description="text, voice, photo, url, again, note")
+    text: str = Field(description="the message the entries were read from")
+    drafts: list[dict[str, Any]] = Field(description="entries as POST /entries takes them (camelCase)")
+    entry_ids: list[int] = Field(description="the entries saved from it (once saved)")
+
+
+class ProposalSaveIn(Camel):
+    drafts: list[EntryIn] | None = Field(default=None, min_length=1, max_length=20,
+                                         description="the entries to save instead of the proposed ones")
+
+
+class ProposalSaved(Camel):
+    entry_ids: list[int]

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.dates.parser import local_now
 from core.db.values import storable_json, storable_text
 from core.journal import repository as repo
+from core.journal import search as search_index
 from core.journal.catalog import catalog, category_ids
 from core.journal.errors import EntryNotFound, JournalError, VersionConflict
 from core.journal.fields import check_date, check_extras, check_geo, check_names, check_time
@@ -169,7 +170,7 @@ async def create(session: AsyncSession, user: User, data: EntryIn, *, now: dt.da
                   attachment_count=len(attachments or []), **values.columns)
     await _insert(session, entry)
     await repo.replace_terms(session, entry, terms_of(entry))
-    await session.flush()
+    await search_index.reindex(session, [entry])
     return entry
 
 
@@ -197,7 +198,7 @@ async def update(session: AsyncSession, user: User, entry_id: int, data: EntryUp
         setattr(entry, name, value)
     entry.updated_at = now
     await repo.replace_terms(session, entry, terms_of(entry))
-    await session.flush()
+    await search_index.reindex(session, [entry])
     return entry
 
 
@@ -206,7 +207,7 @@ async def delete(session: AsyncSession, user: User, entry_id: int, *, now: dt.da
     if entry.deleted_at is None:
         await _keep_version(session, entry, "deleted")
         entry.deleted_at = now
-        await session.flush()
+        await search_index.reindex(session, [entry])
     return entry
 
 
@@ -216,7 +217,7 @@ async def restore(session: AsyncSession, user: User, entry_id: int, *, now: dt.d
         await _keep_version(session, entry, "restored")
         entry.deleted_at = None
         entry.updated_at = now
-        await session.flush()
+        await search_index.reindex(session, [entry])
     return entry
 
 
@@ -323,7 +324,7 @@ async def import_entries(session: AsyncSession, user: User, rows: list[dict[str,
     await session.flush()
     for entry in entries:
         await repo.replace_terms(session, entry, terms_of(entry))
-    await session.flush()
+    await search_index.reindex(session, entries)
     return len(entries)
 
 

@@ -64,28 +64,32 @@ async def dashboard(session: AsyncSession, user: User, *, date_from: dt.date | N
     window = repo.conditions(user.id, EntryFilter(date_from=start, date_to=end))
     spent_where = [*window, Entry.action.in_(EXPENSE_ACTIONS)]
     months: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for day, currency, minor, n in await repo.by_day(session, spent_where):
-        if currency is not None and minor is not None:
-            bucket = months[(f"{day:%Y-%m}", str(currency))]
-            bucket[0] += int(minor)
-            bucket[1] += int(n)
     activity: dict[dt.date, int] = defaultdict(int)
-    for day, _currency, _minor, n in await repo.by_day(session, window):
+    totals: dict[str, dict[str, int]] = {"spent": defaultdict(int), "earned": defaultdict(int)}
+    # three queries in all: the days by kind of action (activity, months, totals), the categories, the top terms
+    for day, currency, kind, minor, n in await repo.by_day_and_kind(
+            session, window, {"spent": EXPENSE_ACTIONS, "earned": INCOME_ACTIONS}):
         activity[day] += int(n)
+        if kind in totals and currency is not None and minor is not None:
+            totals[kind][str(currency)] += int(minor)
+            if kind == "spent":
+                bucket = months[(f"{day:%Y-%m}", str(currency))]
+                bucket[0] += int(minor)
+                bucket[1] += int(n)
+    tops = await repo.top_terms_of_kinds(session, user.id, (TermKind.PERSON, TermKind.PLACE, TermKind.TAG),
+                                         limit=TOP, date_from=start, date_to=end)
 
-    async def top(kind: TermKind) -> list[Ranked]:
-        rows = await repo.top_terms(session, user.id, kind, limit=TOP, date_from=start, date_to=end)
-        return [Ranked(name=str(v), count=int(n)) for v, n, _last, _id in rows]
+    def top(kind: TermKind) -> list[Ranked]:
+        return [Ranked(name=v, count=n) for v, n in tops[kind]]
 
     return DashboardStats(
         date_from=start, date_to=end, count=sum(activity.values()),
-        spent=_money(await repo.sums_by_currency(session, spent_where)),
-        earned=_money(await repo.sums_by_currency(session, [*window, Entry.action.in_(INCOME_ACTIONS)])),
+        spent=_money(sorted(totals["spent"].items())), earned=_money(sorted(totals["earned"].items())),
         by_category=_categories(await repo.by_category(session, spent_where)),
         by_month=[MonthSum(month=m, currency=c, amount=s / 100, count=n)
                   for (m, c), (s, n) in sorted(months.items())],
         activity=[DaySum(date=d, count=n) for d, n in sorted(activity.items())],
-        top_people=await top(TermKind.PERSON), top_places=await top(TermKind.PLACE), top_tags=await top(TermKind.TAG),
+        top_people=top(TermKind.PERSON), top_places=top(TermKind.PLACE), top_tags=top(TermKind.TAG),
     )
 
 

@@ -3,13 +3,16 @@
 DONE updates and jobs and SENT outbox messages older than ``RETENTION_DAYS`` are deleted, and so are the voice
 files kept for /retry; DEAD rows (and outbox rows in DOUBT) stay ``RETENTION_DEAD_DAYS``, for the operator. Rows go
 in batches of ``BATCH``, each its own short transaction, so that a big table is never locked for long. Open rows are
-never touched. The sweepers call :meth:`Retention.run_if_due` (the in-process runner's poll, the Celery beat sweep).
+never touched. An app whose rows age out too (the documents' streamed events) adds a purger at start-up
+(``add_purger``, wired in secretary/apps.py); it gets the same cut-off and batch size. The sweepers call
+:meth:`Retention.run_if_due` (the in-process runner's poll, the Celery beat sweep).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -32,6 +35,17 @@ VOICE_DIR = "voice"  # under DATA_DIR: the audio core.voice keeps for /retry (co
 _DONE = {"inbox": (QueueStatus.DONE.value,), "jobs": (QueueStatus.DONE.value,), "outbox": (OutboxStatus.SENT.value,)}
 _DEAD = {"inbox": (QueueStatus.DEAD.value,), "jobs": (QueueStatus.DEAD.value,),
          "outbox": (OutboxStatus.DEAD.value, OutboxStatus.DOUBT.value)}
+
+
+# (units of work, delete what was made before this, rows per batch) -> rows deleted
+Purger = Callable[[UnitsOfWork, datetime, int], Awaitable[int]]
+_PURGERS: dict[str, Purger] = {}
+
+
+def add_purger(name: str, purger: Purger) -> None:
+    """Rows of an app that go after ``RETENTION_DAYS`` too; ``name`` keys them in :class:`Purged` (added again:
+    replaced, so that building several runtimes in one process is harmless)."""
+    _PURGERS[name] = purger
 
 
 @dataclass
@@ -80,6 +94,10 @@ async def purge(units: UnitsOfWork, settings: Settings, *, now: datetime | None 
     for table in repository.PURGEABLE:
         purged.rows[table] = (await _purge_table(units, table, _DONE[table], done_before, batch)
                               + await _purge_table(units, table, _DEAD[table], dead_before, batch))
+    for name, purger in _PURGERS.items():
+        deleted = await purger(units, done_before, batch)
+        if deleted:  # an app's rows are listed when some went
+            purged.rows[name] = deleted
     purged.files = await asyncio.to_thread(_purge_files, settings.data_dir / VOICE_DIR, done_before)
     if purged:
         log.info("retention.purged", files=purged.files, **purged.rows)

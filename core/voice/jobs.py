@@ -30,6 +30,8 @@ from core.stt.service import ProgressCallback, transcribe_file
 from core.telegram.gateway import TelegramGateway
 from core.telegram.outbox import Outbox
 from core.users.models import User
+from core.voice import hooks
+from core.voice.hooks import Spoken
 from core.voice.service import KIND, remember_item
 
 log = structlog.get_logger(__name__)
@@ -110,6 +112,10 @@ async def transcribe(ctx: JobContext) -> None:
         return
     await outbox.edit_text(payload["chat_id"], t("voice.transcript", text=text),
                            outbox_id=payload["progress_outbox_id"], parse_mode=None)
+    spoken = Spoken(ctx.session, settings, ctx.presenters, outbox, user, t, text, payload["chat_id"],
+                    payload.get("message_id"), utcnow())
+    if await hooks.offer(spoken):  # another app's (a journal entry)
+        return
     outcome = await questions.handle_text(ctx.session, user.id, tz, text, now=utcnow(),
                                           ttl=settings.clarification_ttl)
     await send_outcome(ctx.session, outbox, ctx.presenters.get(ITEMS), payload["chat_id"], outcome, t, tz,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
@@ -53,9 +53,10 @@ class FakeGemini(FakeServer):
         if method == "streamGenerateContent":
             return await self._stream(request, model, rec, reply)
         if method == "embedContent":
-            return web.json_response({"embedding": {"values": self._vectors(rec, reply)[0]}})
+            return web.json_response({"embedding": {"values": self._vectors(rec, reply, self.embedder)[0]}})
         if method == "batchEmbedContents":
-            return web.json_response({"embeddings": [{"values": v} for v in self._vectors(rec, reply)]})
+            return web.json_response({"embeddings": [{"values": v}
+                                                     for v in self._vectors(rec, reply, self.embedder)]})
         return web.json_response({"error": {"code": 404, "message": f"unknown method {method}",
                                             "status": "NOT_FOUND"}}, status=404)
 
@@ -113,13 +114,14 @@ class FakeGemini(FakeServer):
         return resp
 
     @staticmethod
-    def _vectors(rec: Recorded, reply: Reply) -> list[list[float]]:
+    def _vectors(rec: Recorded, reply: Reply, embedder: Callable[[str], list[float]] | None = None
+                 ) -> list[list[float]]:
         if reply.content is not None:
             return list(reply.content)
         body = rec.json or {}
         requests = body.get("requests") or [body]
         texts = [" ".join(p.get("text", "") for p in (r.get("content") or {}).get("parts", [])) for r in requests]
-        return [fake_vector(t) for t in texts]
+        return [(embedder or fake_vector)(t) for t in texts]
 
 
 @pytest.fixture

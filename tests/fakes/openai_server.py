@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import io
 import json
 import re
 import struct
@@ -25,6 +26,7 @@ from typing import Any
 
 import pytest
 from aiohttp import web
+from PIL import Image
 
 FAKE_CHAT_TEXT = "This is a fake answer."
 FAKE_TRANSCRIPT = "This is a fake transcript."
@@ -80,6 +82,7 @@ class Recorded:
     json: Any = None
     form: dict[str, str] = field(default_factory=dict)
     files: dict[str, tuple[str, str, bytes]] = field(default_factory=dict)  # name -> (filename, type, data)
+    images: list[bytes] = field(default_factory=list)  # the pictures a (vision) request carries, decoded
 
 
 def example_for_schema(schema: dict[str, Any]) -> Any:
@@ -113,6 +116,35 @@ def content_text(content: Any) -> str:
     return json.dumps(content, ensure_ascii=False)
 
 
+def images_in(body: Any) -> list[bytes]:
+    """The pictures in a request body: OpenAI's ``image_url`` data URLs and Gemini's ``inlineData`` parts."""
+    found: list[bytes] = []
+    if isinstance(body, list):
+        for item in body:
+            found += images_in(item)
+    elif isinstance(body, dict):
+        url = (body.get("image_url") or {}).get("url", "") if isinstance(body.get("image_url"), dict) else ""
+        inline = body.get("inlineData") or body.get("inline_data")
+        if url.startswith("data:image/") and ";base64," in url:
+            found.append(base64.b64decode(url.split(";base64,", 1)[1]))
+        elif isinstance(inline, dict) and str(inline.get("mimeType", inline.get("mime_type", ""))).startswith("image/"):
+            data = str(inline.get("data", ""))  # the google-genai SDK sends it URL-safe
+            found.append(base64.urlsafe_b64decode(data.replace("+", "-").replace("/", "_") + "=" * (-len(data) % 4)))
+        else:
+            for value in body.values():
+                found += images_in(value)
+    return found
+
+
+def is_picture(data: bytes) -> bool:
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+        return True
+    except Exception:  # whatever Pillow cannot decode
+        return False
+
+
 class FakeServer:
     """The aiohttp plumbing shared by the OpenAI and Gemini fakes."""
 
@@ -122,6 +154,11 @@ class FakeServer:
         self.requests: list[Recorded] = []
         self.replies: deque[Reply] = deque()
         self.handler: Callable[[Recorded], Reply | None] | None = None
+        # when set, embedding requests are answered with it (a vector per text) and never take a queued reply
+        self.embedder: Callable[[str], list[float]] | None = None
+        # when set, a request with pictures (and no queued reply) is answered with what it returns for them: the
+        # model's output, as a vision model would read the pictures
+        self.vision: Callable[[list[bytes]], Any] | None = None
         self._release = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -168,6 +205,7 @@ class FakeServer:
         ctype = request.content_type
         if ctype == "application/json":
             rec.json = await request.json()
+            rec.images = images_in(rec.json)
         elif ctype.startswith("multipart/"):
             form = await request.post()
             for name, value in form.items():
@@ -179,9 +217,15 @@ class FakeServer:
         return rec
 
     async def next_reply(self, rec: Recorded) -> Reply:
+        if self.embedder is not None and "mbed" in rec.path:
+            return Reply()
+        if not all(map(is_picture, rec.images)):  # the real APIs refuse an image they cannot decode, with a 400
+            return Reply.error(400, code="invalid_image_format")
         reply: Reply | None = self.replies.popleft() if self.replies else None
         if reply is None and self.handler is not None:
             reply = self.handler(rec)
+        if reply is None and self.vision is not None and rec.images:
+            reply = Reply.ok(self.vision(rec.images))
         reply = reply or Reply()
         if reply.hang:
             await self._release.wait()
@@ -312,7 +356,8 @@ class FakeOpenAI(FakeServer):
         inputs = body.get("input", [])
         if isinstance(inputs, str):
             inputs = [inputs]
-        vectors = reply.content if reply.content is not None else [fake_vector(str(t)) for t in inputs]
+        embed = self.embedder or fake_vector
+        vectors = reply.content if reply.content is not None else [embed(str(t)) for t in inputs]
         as_b64 = body.get("encoding_format") == "base64"
         data = []
         for i, vec in enumerate(vectors):

@@ -83,3 +83,29 @@ def scanned_pdf() -> bytes:
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+SCAN_LINES = ("Гарантийный срок на компрессоры", "составляет 36 месяцев.")
+SCAN_TOP = 0.25  # where the scanned paragraph starts: a fraction of the page from the top
+
+
+def scanned_text_pdf(pages: int = 1) -> bytes:
+    """Pages that are only a picture of a paragraph (SCAN_LINES), no text layer: what OCR is for."""
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.utils import ImageReader
+
+    width, height = 1240, 1754  # A4 at 150 dpi
+    image = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT_FILES[0], 44)
+    y = int(SCAN_TOP * height)
+    for line in SCAN_LINES:
+        draw.text((150, y), line, font=font, fill=0)
+        y += 70
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    for _ in range(pages):
+        pdf.drawImage(ImageReader(image), 0, 0, width=A4[0], height=A4[1])
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import io
 import time
 
 import pytest
 from ai_helpers import GEMINI_KEY, TASK
+from PIL import Image
 
 from core.ai.errors import ERR_AI_AUTH, ERR_AI_BAD_OUTPUT, ERR_AI_UNAVAILABLE, AIProviderError
 from core.ai.gemini_provider import GeminiProvider
@@ -15,7 +17,15 @@ from core.ai.types import Classification
 from tests.fakes.gemini_server import FakeGemini
 from tests.fakes.openai_server import Reply
 
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+
+def _picture(kind: str) -> bytes:
+    """A real 8×8 picture: the fake servers decode what they are sent, as the real ones do."""
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 120, 40)).save(out, kind)
+    return out.getvalue()
+
+
+JPEG = _picture("JPEG")
 
 
 class TestStructuredOutputs:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import io
 import time
 
 import pytest
 from ai_helpers import OPENAI_KEY, TASK
+from PIL import Image
 
 from core.ai.errors import (
     ERR_AI_AUTH,
@@ -24,7 +26,15 @@ from core.errors import error_text
 from core.i18n import translator
 from tests.fakes.openai_server import FakeOpenAI, Reply
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+def _picture(kind: str) -> bytes:
+    """A real 8×8 picture: the fake servers decode what they are sent, as the real ones do."""
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 120, 40)).save(out, kind)
+    return out.getvalue()
+
+
+PNG = _picture("PNG")
 
 
 class TestStructuredOutputs:

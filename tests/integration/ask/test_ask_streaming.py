@@ -14,7 +14,7 @@ from core.ask.service import CURSOR
 from core.runtime import Runtime
 from core.telegram.models import OutboxMessage, OutboxStatus
 from secretary.bot import BotServices
-from tests.fakes.openai_server import Reply
+from tests.fakes.openai_server import Reply, fake_vector
 from tests.integration.topics.topics_helpers import SlowOpenAI, add_notes
 from tests.support.sandbox import SandboxClient
 
@@ -25,6 +25,7 @@ ANSWER = ("You planned to plant tomatoes on the balcony in May [1] and to buy a 
 @pytest.fixture
 async def slow_openai(runtime: Runtime) -> AsyncIterator[SlowOpenAI]:
     server = SlowOpenAI()
+    server.embedder = fake_vector  # embeddings (the question's, the notes') never take a scripted answer
     async with server:
         runtime.settings = runtime.settings.model_copy(update={
             "ai_provider": "openai", "openai_api_key": "sk-test-platform-key", "openai_base_url": server.base_url,

@@ -19,14 +19,24 @@ from core.db import migrate
 from core.db.engine import make_engine
 from core.db.registry import metadata
 
+FULL_TEXT = "search_docs_fts"  # migration 0014's FTS5 table (and its shadow tables) and PostgreSQL's text indexes
+FULL_TEXT_COLUMN = ("search_docs", "tsv")  # migration 0014's stored tsvector on PostgreSQL (no SQLite counterpart)
+
+
+def _not_full_text(name: str | None, type_: str, parent_names: dict[str, Any]) -> bool:
+    if type_ == "column" and (parent_names.get("table_name"), name) == FULL_TEXT_COLUMN:
+        return False
+    return not (name or "").startswith((FULL_TEXT, "ix_search_docs_fts"))
+
 
 def _diff(connection: Connection) -> list[Any]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    context = MigrationContext.configure(connection, opts={"compare_type": True,
+                                                           "include_name": _not_full_text})
     return list(compare_metadata(context, metadata))
 
 
 def _tables(connection: Connection) -> set[str]:
-    return set(inspect(connection).get_table_names()) - {"alembic_version"}
+    return {t for t in inspect(connection).get_table_names() if not t.startswith(FULL_TEXT)} - {"alembic_version"}
 
 
 def _revisions() -> list[str]:

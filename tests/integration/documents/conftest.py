@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -14,6 +15,8 @@ from fastapi import FastAPI
 from core.auth.tokens import make_access_token
 from core.runtime import Runtime
 from core.users.service import ensure_user
+from tests.fakes.gemini_server import FakeGemini
+from tests.fakes.openai_server import FakeOpenAI, fake_vector
 from webapp.app import create_app
 from worker.inprocess import InProcessRunner
 
@@ -55,6 +58,32 @@ async def bob(web_app: FastAPI, runtime: Runtime) -> AsyncIterator[httpx.AsyncCl
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=web_app), base_url="http://test",
                                  headers={"Authorization": f"Bearer {token}"}) as c:
         yield c
+
+
+Fake = TypeVar("Fake", FakeOpenAI, FakeGemini)
+
+
+@asynccontextmanager
+async def serving(runtime: Runtime, server: Fake, provider: str, **settings: Any) -> AsyncIterator[Fake]:
+    """The provider through its real SDK against the local fake; embeddings are answered apart (``embedder``), so the
+    replies a test queues go to the chat requests."""
+    server.embedder = fake_vector
+    async with server:
+        runtime.settings = runtime.settings.model_copy(update={
+            "ai_provider": provider, f"{provider}_base_url": server.base_url, "ai_max_retries": 0, **settings})
+        yield server
+
+
+@pytest.fixture
+async def fake_openai(runtime: Runtime) -> AsyncIterator[FakeOpenAI]:
+    async with serving(runtime, FakeOpenAI(), "openai") as server:
+        yield server
+
+
+@pytest.fixture
+async def fake_gemini(runtime: Runtime) -> AsyncIterator[FakeGemini]:
+    async with serving(runtime, FakeGemini(), "gemini") as server:
+        yield server
 
 
 async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 15.0) -> Any:

@@ -19,7 +19,7 @@ from core.documents.defaults import ROLE_PROMPTS, SYSTEM_PROMPTS
 from core.documents.models import RolePrompt, SystemPrompt
 from core.runtime import Runtime
 from tests.fakes.openai_server import FakeOpenAI, Reply
-from tests.integration.documents.conftest import upload
+from tests.integration.documents.conftest import serving, upload
 from tests.integration.documents.documents_helpers import ask, chat_with
 from tests.support.documents import facts_pdf
 
@@ -60,11 +60,7 @@ class TestSeed:
 
 @pytest.fixture
 async def fake_openai(runtime: Runtime) -> AsyncIterator[FakeOpenAI]:
-    server = FakeOpenAI()
-    async with server:
-        runtime.settings = runtime.settings.model_copy(update={
-            "ai_provider": "openai", "openai_base_url": server.base_url, "openai_api_key": "sk-platform",
-            "ai_max_retries": 0})
+    async with serving(runtime, FakeOpenAI(), "openai", openai_api_key="sk-platform") as server:
         yield server
 
 
@@ -144,10 +140,12 @@ class TestSystemSettings:
                                                                        fake_openai: FakeOpenAI) -> None:
         chat_id, _ = await chat_with(client, facts_pdf())
         body = (await client.get("/admin/settings/system", headers=ADMIN)).json()
-        assert body == {"max_pages": 500, "platform_key": True, "top_k": 12, "flash_steps": 3}
+        assert body == {"max_pages": 500, "platform_key": True, "top_k": 12, "flash_steps": 3, "ocr": True,
+                        "semantic_search": True}
         body = (await client.patch("/admin/settings/system", headers=ADMIN,
                                    json={"max_pages": 4, "platform_key": False})).json()
-        assert body == {"max_pages": 4, "platform_key": False, "top_k": 12, "flash_steps": 3}
+        assert body == {"max_pages": 4, "platform_key": False, "top_k": 12, "flash_steps": 3, "ocr": True,
+                        "semantic_search": True}
         response = await upload(client, facts_pdf())
         assert (response.status_code, response.json()["code"]) == (400, "ERR_DOC_TOO_MANY_PAGES")
         events = await ask(client, chat_id, "Какой гарантийный срок на насосы?")

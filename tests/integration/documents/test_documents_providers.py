@@ -5,10 +5,7 @@ with an `error` event and leaves the answer marked failed."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
-import pytest
 from sqlalchemy import select
 
 from core.ai import secrets
@@ -21,28 +18,10 @@ from tests.fakes.gemini_server import FakeGemini
 from tests.fakes.openai_server import FakeOpenAI, Reply
 from tests.integration.documents.conftest import ALICE, BOB
 from tests.integration.documents.documents_helpers import ask, chat_with, final_of
-from tests.support.documents import facts_pdf
+from tests.support.documents import FACTS, facts_pdf
 
 ANSWER = "Гарантийный срок на насосы — 24 месяца с даты ввода в эксплуатацию [1]."
 QUESTION = "Какой гарантийный срок на насосы?"
-
-
-@pytest.fixture
-async def fake_openai(runtime: Runtime) -> AsyncIterator[FakeOpenAI]:
-    server = FakeOpenAI()
-    async with server:
-        runtime.settings = runtime.settings.model_copy(update={
-            "ai_provider": "openai", "openai_base_url": server.base_url, "ai_max_retries": 0})
-        yield server
-
-
-@pytest.fixture
-async def fake_gemini(runtime: Runtime) -> AsyncIterator[FakeGemini]:
-    server = FakeGemini()
-    async with server:
-        runtime.settings = runtime.settings.model_copy(update={
-            "ai_provider": "gemini", "gemini_base_url": server.base_url, "ai_max_retries": 0})
-        yield server
 
 
 async def own_key(runtime: Runtime, user_id: int, provider: str, key: str) -> None:
@@ -113,7 +92,8 @@ class TestOpenAI:
     async def test_a_provider_failing_mid_stream_ends_the_stream_with_an_error(
             self, client: httpx.AsyncClient, runtime: Runtime, fake_openai: FakeOpenAI) -> None:
         await own_key(runtime, ALICE, "openai", "sk-alice-own")
-        chat_id, _ = await chat_with(client, facts_pdf())
+        # a Markdown document: no page images, so the answer streams from the first token (no tool rounds)
+        chat_id, _ = await chat_with(client, "\n\n".join(FACTS[2]).encode(), "Устав.md")
 
         fake_openai.enqueue(Reply(content="Гарантийный срок — 24 месяца [1].", stream_error="overloaded"))
         events = await ask(client, chat_id, QUESTION)
@@ -123,6 +103,31 @@ class TestOpenAI:
         async with runtime.read_only() as session:
             answer = (await session.scalars(select(ChatMessage).where(ChatMessage.role == "assistant"))).one()
         assert (answer.status, answer.error_code, answer.content) == ("failed", "ERR_AI_UNAVAILABLE", "Гарантийный")
+
+
+class TestSimpleWithTools:
+    async def test_flash_zooms_into_a_page_then_answers_from_it(self, client: httpx.AsyncClient, runtime: Runtime,
+                                                               fake_openai: FakeOpenAI) -> None:
+        await own_key(runtime, ALICE, "openai", "sk-alice-own")
+        chat_id, file = await chat_with(client, facts_pdf())
+        zoom = {"page": 2, "x0": 0.1, "y0": 0.05, "x1": 0.9, "y1": 0.2}
+        fake_openai.enqueue(Reply(tool_calls=[{"name": "zoom", "arguments": zoom}]), Reply.ok(ANSWER))
+        events = await ask(client, chat_id, QUESTION)
+        final = final_of(events)
+        assert final["content"] == ANSWER and final["citations"][0]["page"] == 2
+        assert "".join(e.data["text"] for e in events if e.event == "llm_token").strip() == ANSWER
+        progress = [(e.data["action"], e.data["file_id"], e.data["page"], e.data["box"]) for e in events
+                    if e.event == "phase_progress" and e.data["phase"] == "answer"]
+        assert progress == [("zoom", file["id"], 2, [0.1, 0.05, 0.9, 0.2])]
+        first, second = fake_openai.requests_to("/chat/completions")
+        assert [t["function"]["name"] for t in first.json["tools"]] == ["request_images", "zoom"]
+        assert first.json["model"] == second.json["model"] == "gpt-4o-mini"
+        assert "Каталог изображений:" in first.json["messages"][-1]["content"]
+        image_part = second.json["messages"][-1]["content"][1]
+        assert image_part["image_url"]["url"].startswith("data:image/png;base64,")
+        async with runtime.read_only() as session:
+            answer = (await session.scalars(select(ChatMessage).where(ChatMessage.role == "assistant"))).one()
+        assert answer.images == [{"kind": "zoom", "file_id": file["id"], "page": 2, "box": [0.1, 0.05, 0.9, 0.2]}]
 
 
 class TestGemini:
@@ -135,8 +140,11 @@ class TestGemini:
         fake_gemini.enqueue(Reply.ok("Штраф — 0,1% за каждый день просрочки [1]."))
         final = final_of(await ask(client, chat_id, "Какой штраф за просрочку поставки?"))
         assert final["citations"][0]["page"] == 4 and final["model"] == "gemini-2.5-flash"
-        request = fake_gemini.requests_to(":streamGenerateContent")[-1]
+        # a PDF: Flash may ask for pages and zooms (function calling), and answers in its last step
+        request = fake_gemini.requests_to(":generateContent")[-1]
         assert "gemini-2.5-flash" in request.path and request.headers["x-goog-api-key"] == "gm-alice-own"
+        declared = [f["name"] for tool in request.json["tools"] for f in tool["functionDeclarations"]]
+        assert declared == ["request_images", "zoom"]
         parts = [p["text"] for p in request.json["systemInstruction"]["parts"]]
         assert parts == [ROLE_PROMPTS["экономист"][1], *system_texts()]
         user_parts = request.json["contents"][0]["parts"]

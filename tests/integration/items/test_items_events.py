@@ -39,7 +39,8 @@ class TestListeners:
         async with runtime.unit_of_work() as s:
             await capture(s, user, "UTC", "an idea about the garden", now=NOW, ttl=600)
             await capture(s, user, "UTC", "meeting with Ivan tomorrow at 15:00", now=NOW, ttl=600)
-        assert await job_kinds(runtime.session_factory) == ["topics.file", "calendar.sync", "reminders.fire"]
+        assert await job_kinds(runtime.session_factory) == ["topics.file", "search.embed", "calendar.sync",
+                                                           "reminders.fire"]  # one embedding job per unit of work
 
     async def test_done_takes_the_reminder_away(self, runtime: Runtime, user: int) -> None:
         async with runtime.unit_of_work() as s:

@@ -8,6 +8,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from journal_helpers import SignIn
+from page_server import page_server  # noqa: F401 (a fixture: the local page server of the link tests)
 
 from core.runtime import Runtime
 from core.users.models import User

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from core.documents import reading
+from core.documents import reading, service
 from core.documents.errors import DocumentsError
-from tests.support.documents import FACTS, TABLE, TABLE_PAGE, facts_pdf, scanned_pdf
+from tests.support.documents import (
+    FACTS,
+    SCAN_LINES,
+    SCAN_TOP,
+    TABLE,
+    TABLE_PAGE,
+    facts_pdf,
+    scanned_pdf,
+    scanned_text_pdf,
+)
 
 LIMITS = {"max_bytes": 10 * 1024 * 1024, "max_pages": 100}
 
@@ -88,7 +97,29 @@ class TestPdf:
 
     def test_a_page_without_a_text_layer_is_told_apart(self) -> None:
         (page,) = reading.read_pages("pdf", scanned_pdf(), 0, 1)
-        assert not page.has_text and page.blocks == []
+        assert not page.has_text and page.blocks == [] and not page.text_layer and not page.ocr
+
+
+@pytest.mark.skipif(not reading.ocr_languages(), reason="needs tesseract-ocr with rus and eng (make system-deps)")
+class TestOcr:
+    def test_a_scanned_paragraph_is_read_with_its_box(self) -> None:
+        (page,) = reading.read_pages("pdf", scanned_text_pdf(), 0, 1)
+        assert page.ocr and not page.text_layer
+        (block,) = page.blocks
+        assert block.text == " ".join(SCAN_LINES)
+        x0, y0, x1, y1 = block.box
+        assert y0 == pytest.approx(SCAN_TOP, abs=0.02) and x0 == pytest.approx(150 / 1240, abs=0.02)
+        assert SCAN_TOP + 0.05 < y1 < SCAN_TOP + 0.1 and 0.5 < x1 < 0.95  # two lines, most of the width
+
+    async def test_at_most_ocr_max_pages_are_read_by_ocr(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(reading, "OCR_MAX_PAGES", 1)
+        result = await service.read_file("pdf", scanned_text_pdf(pages=2), 2)
+        assert (result.scanned, result.ocr) == (2, 1)
+        assert [(row["number"], row["has_text"]) for row in result.pages] == [(1, True), (2, False)]
+
+    def test_without_ocr_the_scan_stays_unread(self) -> None:
+        (page,) = reading.read_pages("pdf", scanned_text_pdf(), 0, 1, ocr_limit=0)
+        assert not page.has_text and page.blocks == [] and not page.ocr
 
 
 class TestTextFiles:

@@ -19,9 +19,11 @@ from core.documents.schemas import (
     ChatCreate,
     ChatHistoryOut,
     ChatOut,
+    DocumentResultsOut,
     FileOut,
     MessageCreate,
     MessageOut,
+    ProjectsTreeOut,
     RoleOut,
     SentOut,
     SettingsOut,
@@ -145,8 +147,11 @@ async def _events(runtime: Runtime, chat_id: int, after: int) -> AsyncIterator[s
     quiet_since = loop.time()
     while True:
         async with runtime.read_only() as session:
+            # first whether an answer is being written, then the events: an answer's last events commit with its end,
+            # so once it has ended they are all seen (PostgreSQL reads each statement at a snapshot of its own; read
+            # the other way round, the end could be seen without the events that came with it)
+            writing = await repository.streaming_answer(session, chat_id) is not None
             events = await repository.events_after(session, chat_id, after)
-            writing = not events and await repository.streaming_answer(session, chat_id) is not None
         for event in events:
             after = event.id
             yield f"id: {event.id}\nevent: {event.event}\ndata: {json.dumps(event.data, ensure_ascii=False)}\n\n"
@@ -161,6 +166,19 @@ async def _events(runtime: Runtime, chat_id: int, after: int) -> AsyncIterator[s
             quiet_since = loop.time()
             yield ": keep-alive\n\n"
         await asyncio.sleep(POLL_SECONDS)
+
+
+@router.get("/projects/tree", description="The user's chats as projects, each with the documents attached to it, "
+            "and the documents attached to none.")
+async def projects_tree(user: CurrentUser, session: SessionDep) -> ProjectsTreeOut:
+    return await service.projects_tree(session, user.id)
+
+
+@router.get("/projects/documents/{doc_id}/results", responses=errors(FILE_NOT_FOUND),
+            description="The finished answers that cite the document (its results), the latest first, with their "
+                        "chat and question.")
+async def document_results(doc_id: RowId, user: CurrentUser, session: SessionDep) -> DocumentResultsOut:
+    return await service.document_results(session, user.id, doc_id)
 
 
 @router.patch("/me/settings", tags=["me"], responses=errors({

@@ -4,9 +4,11 @@ export and the all-or-nothing import, the user's journal settings. Thin endpoint
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Response, status
 
+from core.auth import tokens
 from core.db.base import utcnow
 from core.journal import service, stats
 from core.journal.schemas import (
@@ -16,6 +18,7 @@ from core.journal.schemas import (
     EntryPage,
     EntryStats,
     EntryUpdate,
+    ExportLinkOut,
     ImportIn,
     ImportOut,
     JournalSettingsIn,
@@ -25,7 +28,7 @@ from core.journal.schemas import (
     Sort,
     VersionOut,
 )
-from webapp.deps import CurrentUser, SessionDep
+from webapp.deps import CurrentUser, SessionDep, SettingsDep
 from webapp.openapi import errors
 
 router = APIRouter(prefix="/api/v1", tags=["journal"])
@@ -41,6 +44,7 @@ BAD_FILTER = ("ERR_JOURNAL_BAD_DATE (dateFrom, dateTo), ERR_JOURNAL_BAD_RANGE, E
 PerPage = Annotated[int, Query(alias="perPage", ge=1, le=service.MAX_PER_PAGE)]
 Page = Annotated[int, Query(ge=1, le=100_000)]
 Names = Annotated[str | None, Query(description="each of these, separated by commas")]
+EXPORT_LINK_TTL = 300
 
 
 def _names(value: str | None) -> list[str]:
@@ -110,6 +114,17 @@ async def export_entries(user: CurrentUser, session: SessionDep,
     name = f"journal-{now:%Y%m%d}.{fmt}"
     return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"',
                                                      "Cache-Control": "no-store"})
+
+
+@router.post("/entries/export/link")
+async def export_link(user: CurrentUser, settings: SettingsDep,
+                      fmt: Annotated[Literal["json", "csv"], Query(alias="format")] = "json") -> ExportLinkOut:
+    """A link to the same export that works without the Authorization header for five minutes: what a Mini App hands
+    to Telegram's `downloadFile`, which fetches it itself."""
+    token = tokens.make_link_token(user.id, tokens.JOURNAL_EXPORT, settings.jwt_signing_key, EXPORT_LINK_TTL)
+    query = urlencode({"format": fmt, "token": token})
+    path = f"/downloads/journal-export?{query}"
+    return ExportLinkOut(url=f"{settings.base_url}{path}", path=path, file_name=f"journal-{utcnow():%Y%m%d}.{fmt}")
 
 
 @router.post("/entries/import", responses=errors({

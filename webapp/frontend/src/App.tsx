@@ -2,6 +2,7 @@ import { Fragment, useEffect, useState } from "react";
 import { AppRoot, Button, Placeholder } from "@telegram-apps/telegram-ui";
 
 import { agendaRoutes } from "./apps/agenda/routes";
+import { journalRoutes } from "./apps/journal/routes";
 import { minisRoutes } from "./apps/minis/routes";
 import { Screen } from "./components/Screen";
 import { detectLanguage, I18nProvider, useI18n, type Lang } from "./i18n";
@@ -11,7 +12,7 @@ import { getTelegramLanguage, initTelegram } from "./lib/telegram";
 import { useTelegramTheme } from "./lib/useTelegram";
 
 /** Every Mini App registers its screens here. */
-export const ROUTES: readonly RouteDef[] = [...minisRoutes, ...agendaRoutes];
+export const ROUTES: readonly RouteDef[] = [...minisRoutes, ...agendaRoutes, ...journalRoutes];
 export const DEFAULT_PATH = "/minis";
 
 function NotFound(): JSX.Element {

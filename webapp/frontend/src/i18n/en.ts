@@ -1,4 +1,5 @@
 import { agendaEn } from "./agenda";
+import { journalEn } from "./journal";
 
 /** English dictionary. `ru.ts` must have exactly the same keys (checked by a test and by its type). */
 export const en = {
@@ -95,6 +96,7 @@ export const en = {
   "error.ERR_UNKNOWN": "Something went wrong.",
 
   ...agendaEn,
+  ...journalEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

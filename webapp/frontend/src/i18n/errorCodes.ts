@@ -1,5 +1,6 @@
 import { CLIENT_ERROR_CODES } from "../lib/api";
 import { AGENDA_ERROR_CODES } from "./agenda";
+import { JOURNAL_ERROR_CODES } from "./journal";
 
 /** Business error codes the server may send (`{"code": "ERR_…"}`). */
 export const SERVER_ERROR_CODES = [
@@ -17,6 +18,7 @@ export const SERVER_ERROR_CODES = [
   "ERR_UNAUTHORIZED",
   "ERR_VALIDATION",
   ...AGENDA_ERROR_CODES,
+  ...JOURNAL_ERROR_CODES,
 ] as const;
 
 /** Codes raised by the front end itself (network, unreadable file, ...). */

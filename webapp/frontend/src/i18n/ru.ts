@@ -1,4 +1,5 @@
 import { agendaRu } from "./agenda";
+import { journalRu } from "./journal";
 import type { Dictionary } from "./en";
 
 /** Russian dictionary: the same keys as `en.ts`. */
@@ -96,4 +97,5 @@ export const ru: Dictionary = {
   "error.ERR_UNKNOWN": "Что-то пошло не так.",
 
   ...agendaRu,
+  ...journalRu,
 };

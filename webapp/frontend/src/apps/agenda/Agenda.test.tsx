@@ -1,11 +1,8 @@
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
-import { App } from "../../App";
-import type { Lang } from "../../i18n";
-import { initTelegram } from "../../lib/telegram";
-import { installTelegramWebApp } from "../../test/fakeServer";
+import { openApp } from "../../test/openApp";
 import { addDays, byDay, dayIn, partOfDay, type Item } from "./api";
 import { timeRange } from "./format";
 
@@ -79,13 +76,6 @@ class FakeItems {
 
 let server: FakeItems;
 
-function openApp(path: string, lang: Lang = "en"): ReturnType<typeof installTelegramWebApp> {
-  window.history.replaceState(null, "", `/app/#${path}`);
-  const telegram = installTelegramWebApp({ languageCode: lang });
-  initTelegram(true);
-  render(<App />);
-  return telegram;
-}
 
 beforeEach(() => {
   server = new FakeItems().install();

@@ -1,0 +1,27 @@
+"""Inline keyboards of the journal: a proposal's card."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardMarkup, WebAppInfo
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.journal.callbacks import ProposalCb
+from core.i18n import Translator
+from core.journal.models import Proposal
+
+
+def proposal_url(base_url: str, proposal_id: int) -> str:
+    """The Mini App's form of a proposal."""
+    return f"{base_url}/app/#/journal/proposals/{proposal_id}"
+
+
+def card_keyboard(proposal: Proposal, t: Translator, base_url: str) -> InlineKeyboardMarkup:
+    """Save / Edit / Cancel, then "save as note" (the message as it was, a note instead)."""
+    kb = InlineKeyboardBuilder()
+    if proposal.drafts:
+        kb.button(text=t("journal.button.save"), callback_data=ProposalCb(action="save", proposal_id=proposal.id))
+        kb.button(text=t("journal.button.edit"), web_app=WebAppInfo(url=proposal_url(base_url, proposal.id)))
+    kb.button(text=t("journal.button.cancel"), callback_data=ProposalCb(action="cancel", proposal_id=proposal.id))
+    kb.button(text=t("journal.button.as_note"), callback_data=ProposalCb(action="note", proposal_id=proposal.id))
+    kb.adjust(3 if proposal.drafts else 1, 1)
+    return kb.as_markup()

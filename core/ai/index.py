@@ -1,0 +1,353 @@
+"""The search index over a user's own texts (journal entries, notes), shared by the apps that write it and /ask that
+reads it: hybrid retrieval = full text (FTS5 on SQLite; tsvector in Russian and English plus pg_trgm on PostgreSQL)
+blended with the cosine of embeddings from the user's provider.
+
+An app calls ``put``/``drop`` in the unit of work that changes its text (the full text is current at once) and
+``enqueue_embedding``; the ``search.embed`` job then embeds the user's texts whose vector is missing or made by
+another model. Vectors are compared by pgvector's ``<=>`` in the database when the server has the extension (checked
+once per database at run time), else in Python over the user's vectors, kept per process until they change.
+Every query is scoped to one user.
+"""
+
+from __future__ import annotations
+
+import array
+import datetime as dt
+import math
+import re
+import uuid
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, delete, func, or_, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.ai.local_rules import STOPWORDS
+from core.ai.models import SearchDoc
+from core.db.base import utcnow
+from core.queue.jobs import enqueue_job
+
+EMBED_JOB = "search.embed"
+EMBED_BATCH = 200  # texts embedded per unit of work
+CANDIDATES = 50  # taken from each of full text and vectors before blending
+VECTOR_WEIGHT = 0.3  # a cosine of 1 weighs 0.3 of the best full-text score (bench_journal: 0.6, rank fusion worse)
+BODY_CHARS = 1000
+QUERY_TERMS = 12
+CACHED_USERS = 16
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+QUESTION_WORDS = frozenset(
+    ["сколько", "кому", "кого", "чего", "чем", "когда", "какой", "какая", "какие", "каких", "куда", "откуда",
+     "зачем", "почему", "ли", "раз", "всего", "how", "much", "many", "what", "when", "where", "who", "whom", "which",
+     "did", "do", "does", "was", "were", "have", "has", "had", "my", "me", "i", "you", "the", "a", "an", "of", "on",
+     "in", "to", "for", "with", "at", "by", "from", "last", "this", "ever"])
+_ENDINGS = ("ies", "es", "s")
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One text as its owning app gives it."""
+
+    user_id: int
+    source: str  # entry, note
+    source_id: int
+    number: int | None
+    title: str
+    body: str
+    day: dt.date | None
+    keywords: str = ""  # searched, never shown (a category's names in both languages…)
+
+
+@dataclass(frozen=True)
+class Hit:
+    source: str
+    source_id: int
+    number: int | None
+    title: str
+    body: str
+    day: dt.date | None
+    score: float
+    text_score: float = 0.0
+    cosine: float = 0.0
+
+
+@dataclass
+class Fact:
+    """An exact figure an app computed from its tables for a question (sum or count), or just the filters the
+    question names. ``filters`` use the journal list's query names (category, people, dateFrom, dateTo, q…)."""
+
+    kind: str | None  # sum | count | None (no figure: filters only)
+    filters: dict[str, Any] = field(default_factory=dict)
+    count: int = 0
+    totals: list[tuple[str, float]] = field(default_factory=list)  # (currency, amount)
+    source: str = "entry"
+    source_ids: list[int] = field(default_factory=list)  # what the figure is made of, newest first
+    labels: list[str] = field(default_factory=list)  # what the filters mean, in the user's language
+
+
+def content_of(*parts: str) -> str:
+    return " ".join(" ".join(p for p in parts if p).split()).casefold()
+
+
+def terms(question: str) -> list[str]:
+    """The question's searchable word stems (casefolded, stop and question words out, at most QUERY_TERMS)."""
+    out: list[str] = []
+    for word in _WORD.findall(question.casefold()):
+        if word in STOPWORDS or word in QUESTION_WORDS or (len(word) < 3 and not word.isdigit()):
+            continue
+        stem = stem_of(word)
+        if stem not in out:
+            out.append(stem)
+    return out[:QUERY_TERMS]
+
+
+def stem_of(word: str) -> str:
+    """A crude stem both languages survive: numbers whole; English plurals cut; words to their first five letters."""
+    if word.isdigit():
+        return word
+    if word.isascii():
+        for ending in _ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= 3:
+                word = word[: -len(ending)]
+                break
+    return word[:5] if len(word) > 5 else word
+
+
+# --- writing -------------------------------------------------------------------------------------------------------
+
+async def put(session: AsyncSession, doc: Doc) -> None:
+    """Insert or refresh one text; a changed text loses its vector (the embed job makes a new one)."""
+    content = content_of(doc.title, doc.body, doc.keywords)
+    row = await session.scalar(select(SearchDoc).where(SearchDoc.source == doc.source,
+                                                       SearchDoc.source_id == doc.source_id))
+    if row is None:
+        session.add(SearchDoc(user_id=doc.user_id, source=doc.source, source_id=doc.source_id, number=doc.number,
+                              title=doc.title[:500], body=doc.body[:BODY_CHARS], content=content, day=doc.day))
+        return
+    if row.content != content:
+        row.vector, row.vector_model = None, None
+    row.user_id, row.number, row.title, row.body, row.content, row.day = (
+        doc.user_id, doc.number, doc.title[:500], doc.body[:BODY_CHARS], content, doc.day)
+    row.updated_at = utcnow()
+
+
+async def drop(session: AsyncSession, source: str, source_ids: Sequence[int]) -> None:
+    if source_ids:
+        await session.execute(delete(SearchDoc).where(SearchDoc.source == source,
+                                                      SearchDoc.source_id.in_(list(source_ids))))
+
+
+async def enqueue_embedding(session: AsyncSession, user_id: int) -> None:
+    """Once per unit of work and user: the job embeds every text of the user that needs it."""
+    queued: set[int] = session.info.setdefault("search.embed.users", set())
+    if user_id in queued:
+        return
+    queued.add(user_id)
+    await enqueue_job(session, EMBED_JOB, {"user_id": user_id}, key=f"{EMBED_JOB}:{user_id}:{uuid.uuid4().hex}",
+                      user_id=user_id)
+
+
+async def due_for_embedding(session: AsyncSession, user_id: int, model: str, limit: int) -> list[tuple[int, str]]:
+    query = (select(SearchDoc.id, SearchDoc.content).where(
+        SearchDoc.user_id == user_id, or_(SearchDoc.vector_model.is_(None), SearchDoc.vector_model != model))
+        .order_by(SearchDoc.id).limit(limit))
+    return [(int(i), str(c)) for i, c in (await session.execute(query)).all()]
+
+
+async def store_vectors(session: AsyncSession, user_id: int, model: str,
+                        rows: Sequence[tuple[int, str, list[float]]]) -> None:
+    """Save the vectors of texts that did not change meanwhile (``content`` as embedded)."""
+    for doc_id, content, vector in rows:
+        await session.execute(update(SearchDoc).where(SearchDoc.id == doc_id, SearchDoc.user_id == user_id,
+                                                      SearchDoc.content == content)
+                              .values(vector=normalized(vector), vector_model=model, updated_at=utcnow()))
+
+
+def normalized(vector: Sequence[float]) -> list[float]:
+    norm = math.sqrt(sum(v * v for v in vector))
+    return [round(v / norm, 6) for v in vector] if norm else [float(v) for v in vector]
+
+
+# --- full text -----------------------------------------------------------------------------------------------------
+
+async def fulltext(session: AsyncSession, user_id: int, stems: Sequence[str], limit: int = CANDIDATES
+                   ) -> dict[int, float]:
+    """doc id → score (higher is better) of the user's texts holding any of the stems."""
+    if not stems:
+        return {}
+    if session.get_bind().dialect.name == "postgresql":
+        return await _fulltext_postgres(session, user_id, stems, limit)
+    match = " OR ".join(f'"{prefix_of(s)}"*' for s in stems)
+    rows = await session.execute(text(
+        "SELECT d.id, bm25(search_docs_fts) FROM search_docs_fts JOIN search_docs d ON d.id = search_docs_fts.rowid "
+        "WHERE search_docs_fts MATCH :q AND d.user_id = :u ORDER BY bm25(search_docs_fts) LIMIT :n"),
+        {"q": match, "u": user_id, "n": limit})
+    return {int(i): -float(s) for i, s in rows.all()}
+
+
+_RU_ENDINGS = frozenset("аеёиоуыэюяйь")
+
+
+def prefix_of(stem: str) -> str:
+    """What FTS5 (no Russian stemmer) matches a stem as a prefix of: a Russian word's one-letter ending dropped, so
+    that a name or noun in another case still meets its entry ("пете", "маше", "игорю" → "пет*", "маш*", "игор*")."""
+    if len(stem) >= 3 and not stem.isascii() and stem[-1] in _RU_ENDINGS and stem[-2] not in _RU_ENDINGS:
+        return stem[:-1]
+    return stem
+
+
+_TSVECTOR = "tsv"  # search_docs' stored tsvector column in Russian and English, GIN-indexed (migration 0014)
+
+
+async def _fulltext_postgres(session: AsyncSession, user_id: int, stems: Sequence[str], limit: int
+                             ) -> dict[int, float]:
+    """Two queries each an index serves (one with OR across both would read every row of the user): the tsquery
+    through the stored tsvector's GIN index, ranked; the stems as substrings through the pg_trgm index, counted."""
+    query = " | ".join(f"{s}:*" for s in stems)  # stems are letters and digits only: nothing to escape
+    # the tsquery built once (MATERIALIZED): in a prepared statement's generic plan it would be rebuilt per row
+    ranked = await session.execute(text(
+        "WITH query AS MATERIALIZED (SELECT to_tsquery('russian', :q) || to_tsquery('english', :q) AS q) "
+        f"SELECT id, ts_rank_cd({_TSVECTOR}, q) FROM search_docs, query "
+        f"WHERE user_id = :u AND {_TSVECTOR} @@ q ORDER BY 2 DESC, id DESC LIMIT :n"),
+        {"q": query, "u": user_id, "n": CANDIDATES * 4})
+    scores = {int(i): float(r) for i, r in ranked.all()}
+    likes = [s for s in stems if len(s) >= 3]
+    if likes:
+        params: dict[str, Any] = {"u": user_id, "n": CANDIDATES * 4}
+        params.update({f"p{i}": f"%{s}%" for i, s in enumerate(likes)})
+        hits = " + ".join(f"(CASE WHEN content LIKE :p{i} THEN 1 ELSE 0 END)" for i in range(len(likes)))
+        any_like = " OR ".join(f"content LIKE :p{i}" for i in range(len(likes)))
+        counted = await session.execute(text(
+            f"SELECT id, {hits} FROM search_docs WHERE user_id = :u AND ({any_like}) ORDER BY 2 DESC, id DESC "
+            "LIMIT :n"), params)
+        for doc_id, n in counted.all():
+            scores[int(doc_id)] = scores.get(int(doc_id), 0.0) + float(n)
+    best = sorted(scores.items(), key=lambda kv: (-kv[1], -kv[0]))[:limit]
+    return dict(best)
+
+
+# --- vectors -------------------------------------------------------------------------------------------------------
+
+_PGVECTOR: dict[str, bool] = {}
+
+
+def _database_key(session: AsyncSession) -> str:
+    bind = session.get_bind()
+    return repr(bind.engine.url)  # the password is masked; a key in memory only
+
+
+async def has_pgvector(session: AsyncSession) -> bool:
+    """Whether this database has the pgvector extension installed (asked once per database and process)."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return False
+    key = _database_key(session)
+    if key not in _PGVECTOR:
+        found = await session.scalar(text("SELECT 1 FROM pg_extension WHERE extname = 'vector'"))
+        _PGVECTOR[key] = found is not None
+    return _PGVECTOR[key]
+
+
+@dataclass
+class _Vectors:
+    stamp: tuple[Any, ...]
+    ids: list[int]
+    rows: list[array.array[float]]
+
+
+class VectorCache:
+    """A user's vectors of one model, per process, until any of them changes (count, newest change)."""
+
+    def __init__(self) -> None:
+        self._users: OrderedDict[tuple[str, int, str], _Vectors] = OrderedDict()
+
+    async def vectors(self, session: AsyncSession, user_id: int, model: str) -> _Vectors:
+        where = and_(SearchDoc.user_id == user_id, SearchDoc.vector_model == model)
+        stamp = tuple((await session.execute(select(func.count(), func.max(SearchDoc.updated_at),
+                                                           func.max(SearchDoc.id)).where(where))).one())
+        key = (_database_key(session), user_id, model)
+        cached = self._users.get(key)
+        if cached is not None and cached.stamp == stamp:
+            self._users.move_to_end(key)
+            return cached
+        rows = (await session.execute(select(SearchDoc.id, SearchDoc.vector).where(where))).all()
+        found = _Vectors(stamp, [int(i) for i, _ in rows], [array.array("f", v or []) for _, v in rows])
+        self._users[key] = found
+        while len(self._users) > CACHED_USERS:
+            self._users.popitem(last=False)
+        return found
+
+    def clear(self) -> None:
+        self._users.clear()
+
+
+CACHE = VectorCache()
+
+
+async def nearest(session: AsyncSession, user_id: int, model: str, query: Sequence[float],
+                  limit: int = CANDIDATES, *, use_pgvector: bool | None = None) -> dict[int, float]:
+    """doc id → cosine of the user's texts embedded by ``model`` closest to ``query``."""
+    q = normalized(query)
+    if not any(q):
+        return {}
+    if use_pgvector is None:
+        use_pgvector = await has_pgvector(session)
+    if use_pgvector:
+        rows = await session.execute(text(
+            "SELECT id, 1 - (CAST(CAST(vector AS text) AS vector) <=> CAST(:q AS vector)) AS cosine "
+            "FROM search_docs WHERE user_id = :u AND vector_model = :m ORDER BY cosine DESC LIMIT :n"),
+            {"q": "[" + ",".join(repr(v) for v in q) + "]", "u": user_id, "m": model, "n": limit})
+        return {int(i): float(c) for i, c in rows.all()}
+    found = await CACHE.vectors(session, user_id, model)
+    nonzero = [(i, v) for i, v in enumerate(q) if v]  # a hashed bag of words is sparse: only its buckets count
+    size = len(q)
+    scored = [(sum(v * row[i] for i, v in nonzero), doc_id)
+              for doc_id, row in zip(found.ids, found.rows, strict=True) if len(row) == size]
+    scored.sort(reverse=True)
+    return {doc_id: cosine for cosine, doc_id in scored[:limit] if cosine > 0}
+
+
+# --- blending ------------------------------------------------------------------------------------------------------
+
+async def search(session: AsyncSession, user_id: int, question: str, *, query_vector: Sequence[float] | None,
+                 model: str | None, limit: int, sources: Sequence[str] | None = None,
+                 use_pgvector: bool | None = None) -> list[Hit]:
+    """The user's ``limit`` texts best answering the question: full-text scores scaled to the best one, plus
+    VECTOR_WEIGHT × the cosine (texts not embedded yet have text scores only). Ties: the newer day first."""
+    by_text = await fulltext(session, user_id, terms(question))
+    by_vector = (await nearest(session, user_id, model, query_vector, use_pgvector=use_pgvector)
+                 if query_vector is not None and model else {})
+    best = max(by_text.values(), default=0.0)
+    scores: dict[int, float] = {}
+    for doc_id in by_text.keys() | by_vector.keys():
+        text_part = by_text.get(doc_id, 0.0) / best if best > 0 else 0.0
+        scores[doc_id] = text_part + VECTOR_WEIGHT * max(0.0, by_vector.get(doc_id, 0.0))
+    if not scores:
+        return []
+    query = select(SearchDoc).where(SearchDoc.user_id == user_id, SearchDoc.id.in_(list(scores)))
+    if sources:
+        query = query.where(SearchDoc.source.in_(list(sources)))
+    rows = list(await session.scalars(query))
+    rows.sort(key=lambda r: (-scores[r.id], -(r.day or dt.date.min).toordinal(), -r.id))
+    return [Hit(source=r.source, source_id=r.source_id, number=r.number, title=r.title, body=r.body, day=r.day,
+                score=round(scores[r.id], 4), text_score=round(by_text.get(r.id, 0.0), 4),
+                cosine=round(by_vector.get(r.id, 0.0), 4)) for r in rows[:limit]]
+
+
+async def docs(session: AsyncSession, user_id: int, source: str, source_ids: Sequence[int]) -> list[Hit]:
+    """The user's indexed texts of these ids (for a figure's entries), in the order given."""
+    if not source_ids:
+        return []
+    rows = {r.source_id: r for r in await session.scalars(select(SearchDoc).where(
+        SearchDoc.user_id == user_id, SearchDoc.source == source, SearchDoc.source_id.in_(list(source_ids))))}
+    return [Hit(source=r.source, source_id=r.source_id, number=r.number, title=r.title, body=r.body, day=r.day,
+                score=1.0) for i in source_ids if (r := rows.get(i)) is not None]
+
+
+async def latest(session: AsyncSession, user_id: int, limit: int) -> list[Hit]:
+    """The user's newest texts (for a question sharing nothing with any of them: "what did I write last?")."""
+    rows = await session.scalars(select(SearchDoc).where(SearchDoc.user_id == user_id)
+                                 .order_by(SearchDoc.day.desc(), SearchDoc.id.desc()).limit(limit))
+    return [Hit(source=r.source, source_id=r.source_id, number=r.number, title=r.title, body=r.body, day=r.day,
+                score=0.0) for r in rows]
