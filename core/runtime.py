@@ -6,10 +6,9 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
-from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from core.config import Settings
@@ -18,6 +17,9 @@ from core.presenters import Presenters
 from core.queue.jobs import JobClaim, JobContext, JobRegistry, drop_pending_jobs, pop_pending_jobs
 from core.telegram.gateway import NoTelegram, TelegramGateway
 from core.telegram.outbox import WAKE_KEY
+
+if TYPE_CHECKING:  # redis is loaded only by a process that has REDIS_URL
+    from redis.asyncio import Redis
 
 log = structlog.get_logger(__name__)
 
@@ -109,5 +111,11 @@ class Runtime:
 async def build_runtime(settings: Settings, *, null_pool: bool = False) -> Runtime:
     """The process's engine, sessions and Redis, with no app wired in yet (the composition root does that)."""
     engine = make_engine(settings.effective_database_url, pool_size=settings.database_pool_size, null_pool=null_pool)
-    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    redis = _redis(settings.redis_url) if settings.redis_url else None
     return Runtime(settings=settings, engine=engine, session_factory=make_session_factory(engine), redis=redis)
+
+
+def _redis(url: str) -> Redis:
+    from redis.asyncio import Redis
+
+    return Redis.from_url(url)

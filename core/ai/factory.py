@@ -15,9 +15,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.ai import secrets
-from core.ai.gemini_provider import GeminiProvider
 from core.ai.local_provider import LocalProvider
-from core.ai.openai_provider import OpenAIProvider
 from core.ai.provider import AIProvider, UsageRecorder
 from core.ai.retry import RetryPolicy
 from core.config import Settings
@@ -91,9 +89,15 @@ def platform_choice(settings: Settings, purpose: Purpose = "ai", *, user_id: int
 
 def build_provider(choice: ProviderChoice, settings: Settings, *, recorder: UsageRecorder | None = None,
                    retry: RetryPolicy | None = None) -> AIProvider:
+    """The SDKs are imported on first use: a process on the offline provider never loads them (about 100 MB and a
+    second of start-up, bench/bench_start.py)."""
     if choice.provider == "openai":
+        from core.ai.openai_provider import OpenAIProvider
+
         return OpenAIProvider.from_settings(settings, api_key=choice.api_key, recorder=recorder, retry=retry)
     if choice.provider == "gemini":
+        from core.ai.gemini_provider import GeminiProvider
+
         return GeminiProvider.from_settings(settings, api_key=choice.api_key, recorder=recorder, retry=retry)
     return LocalProvider.from_settings(settings, recorder=recorder)
 

@@ -27,11 +27,8 @@ from typing import Any
 
 import httpx
 import structlog
-import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
-from trafilatura.metadata import extract_metadata
-from trafilatura.utils import decode_file
 
 from core.ai.provider import AIProvider
 from core.config import Settings
@@ -221,6 +218,8 @@ async def _read_html(response: httpx.Response) -> str:
         body += chunk
         if len(body) > MAX_BYTES:
             raise _too_large()
+    from trafilatura.utils import decode_file  # trafilatura is loaded by the first page read, not at start-up
+
     return str(decode_file(bytes(body)))
 
 
@@ -266,6 +265,9 @@ class Page:
 
 def read_page(html: str, url: str) -> Page:
     """Title, description, image, site, main text (trafilatura); price, currency, kind, venue (OpenGraph, JSON-LD)."""
+    import trafilatura  # about 25 MB: loaded by the first page read, not by every process at start-up
+    from trafilatura.metadata import extract_metadata
+
     page = Page(url=url)
     meta = extract_metadata(html, default_url=url)
     if meta is not None:
