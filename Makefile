@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 FRONTEND := webapp/frontend
 PG_TEST_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
-APT_PACKAGES := ffmpeg espeak-ng chromium tesseract-ocr tesseract-ocr-rus tesseract-ocr-eng
+APT_PACKAGES := ffmpeg espeak-ng chromium tesseract-ocr tesseract-ocr-rus tesseract-ocr-eng fonts-dejavu-core
 UV_VERSION := 0.13.9
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
@@ -58,9 +58,12 @@ upgrade: $(UV)
 	$(MAKE) test
 
 # Debian packages used by voice (ffmpeg, espeak-ng for test fixtures), browser tests (chromium) and the journal's
-# offline receipt reading (tesseract-ocr with Russian and English).
+# offline receipt reading and scanned pages (tesseract-ocr with Russian and English), the /stats chart's Cyrillic
+# labels (fonts-dejavu-core).
 system-deps:
 	@missing=""; for b in ffmpeg espeak-ng chromium tesseract; do command -v $$b >/dev/null || missing="$$missing $$b"; done; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	tesseract --list-langs 2>/dev/null | grep -qx rus || missing="$$missing tesseract-ocr-rus"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
 	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \

@@ -14,3 +14,9 @@ class ProposalCb(CallbackData, prefix="jp"):
 
     action: Literal["save", "cancel", "note"]
     proposal_id: RowId
+
+
+class RoutingCb(CallbackData, prefix="jr"):
+    """A button under /journal: where the messages that are not plans go."""
+
+    routing: Literal["auto", "journal", "notes"]

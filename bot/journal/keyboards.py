@@ -1,13 +1,13 @@
-"""Inline keyboards of the journal: a proposal's card."""
+"""Inline keyboards of the journal: a proposal's card, /stats' dashboard button, /journal's routing switch."""
 
 from __future__ import annotations
 
 from aiogram.types import InlineKeyboardMarkup, WebAppInfo
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.journal.callbacks import ProposalCb
+from bot.journal.callbacks import ProposalCb, RoutingCb
 from core.i18n import Translator
-from core.journal.models import Proposal
+from core.journal.models import Proposal, Routing
 
 
 def proposal_url(base_url: str, proposal_id: int) -> str:
@@ -24,4 +24,23 @@ def card_keyboard(proposal: Proposal, t: Translator, base_url: str) -> InlineKey
     kb.button(text=t("journal.button.cancel"), callback_data=ProposalCb(action="cancel", proposal_id=proposal.id))
     kb.button(text=t("journal.button.as_note"), callback_data=ProposalCb(action="note", proposal_id=proposal.id))
     kb.adjust(3 if proposal.drafts else 1, 1)
+    return kb.as_markup()
+
+
+def dashboard_keyboard(t: Translator, base_url: str) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("journal.button.dashboard"), web_app=WebAppInfo(url=f"{base_url}/app/#/journal/dashboard"))
+    return kb.as_markup()
+
+
+def routing_keyboard(current: Routing, t: Translator, base_url: str, *, private: bool) -> InlineKeyboardMarkup:
+    """The three routings (the current one ticked), then the journal's Mini App in a private chat."""
+    kb = InlineKeyboardBuilder()
+    for choice in Routing:
+        mark = "✓ " if choice == current else ""
+        kb.button(text=mark + t(f"journal.routing.button.{choice.value}"),
+                  callback_data=RoutingCb(routing=choice.value))
+    if private:
+        kb.button(text=t("journal.button.open"), web_app=WebAppInfo(url=f"{base_url}/app/#/journal"))
+    kb.adjust(3, 1)
     return kb.as_markup()

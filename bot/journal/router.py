@@ -1,6 +1,7 @@
 """The journal in chat: a text that records something done, bought, spent or met becomes a proposal card (before the
 items' catch-all text router, which keeps plans and notes); ``/j text`` forces one; ``/again #ID`` repeats an entry;
-the card's buttons; "save as entry" under a note."""
+the card's buttons; "save as entry" under a note; ``/stats`` (the dashboard's chart as a picture) and ``/journal``
+(where the messages that are not plans go)."""
 
 from __future__ import annotations
 
@@ -10,19 +11,23 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.journal import views
-from bot.journal.callbacks import ProposalCb
+from bot.journal.callbacks import ProposalCb, RoutingCb
 from bot.telegram.filters import ForThisBot, Magic
 from bot.telegram.replies import edit_pressed
 from bot.telegram.switches import NoteToEntryCb
 from core.db.base import utcnow
 from core.i18n import Translator
-from core.journal import capture, chat, proposals, service
+from core.journal import capture, chat, proposals, service, stats_picture
 from core.journal.models import Routing
 from core.runtime import Runtime
 from core.telegram.outbox import Outbox
 from core.users.models import User
 
 PRESENTER = views.JournalViews()
+# /journal's argument: the routing's name, in either language
+ROUTING_WORDS = {"auto": Routing.AUTO, "авто": Routing.AUTO, "journal": Routing.JOURNAL, "дневник": Routing.JOURNAL,
+                 "журнал": Routing.JOURNAL, "notes": Routing.NOTES, "note": Routing.NOTES,
+                 "заметки": Routing.NOTES}
 
 
 def _chat(chat_id: int, message_id: int | None, outbox: Outbox, t: Translator) -> capture.Chat:
@@ -116,12 +121,44 @@ async def on_note_to_entry(query: CallbackQuery, callback_data: NoteToEntryCb, s
                           source="note", now=utcnow(), note_item_id=callback_data.item_id)
 
 
+async def on_stats(message: Message, session: AsyncSession, user: User) -> None:
+    """/stats: the dashboard's key chart as a picture (drawn and sent by a job)."""
+    await stats_picture.request(session, user, message.chat.id, private=message.chat.type == "private",
+                                key=f"{message.chat.id}:{message.message_id}")
+
+
+async def on_journal(message: Message, command: CommandObject, session: AsyncSession, outbox: Outbox, user: User,
+                     t: Translator, runtime: Runtime) -> None:
+    """/journal: where the messages that are not plans go, with buttons to switch; ``/journal notes`` switches."""
+    word = (command.args or "").strip().casefold()
+    if word and word not in ROUTING_WORDS:
+        await outbox.send_message(message.chat.id, t("journal.routing.usage"), parse_mode=None)
+        return
+    if word:
+        await service.update_settings(session, user, routing_name=ROUTING_WORDS[word].value, currency=None)
+    current = await service.routing(session, user)
+    text, markup = views.routing_reply(current, t, runtime.settings.base_url, private=message.chat.type == "private")
+    await outbox.send_message(message.chat.id, text, reply_markup=markup, parse_mode=None)
+
+
+async def on_routing_button(query: CallbackQuery, callback_data: RoutingCb, session: AsyncSession, outbox: Outbox,
+                            user: User, t: Translator, runtime: Runtime) -> None:
+    await service.update_settings(session, user, routing_name=callback_data.routing, currency=None)
+    private = query.message is not None and query.message.chat.type == "private"
+    await query.answer(t("journal.routing.changed"))
+    await edit_pressed(query, outbox, *views.routing_reply(Routing(callback_data.routing), t,
+                                                           runtime.settings.base_url, private=private))
+
+
 def build_router() -> Router:
     """A fresh router; include it before the items' routers (its text handler takes records only)."""
     router = Router(name="journal")
     router.message(Magic(F.photo), ForThisBot(), _is_receipt)(on_photo)  # first: "/j" may be a photo's caption
     router.message(Command("j"))(on_j)
     router.message(Command("again"))(on_again)
+    router.message(Command("stats"))(on_stats)
+    router.message(Command("journal"))(on_journal)
+    router.callback_query(RoutingCb.filter())(on_routing_button)
     router.callback_query(ProposalCb.filter())(on_card_button)
     router.callback_query(NoteToEntryCb.filter())(on_note_to_entry)
     router.message(Magic(F.text), Magic(~F.text.startswith("/")), ForThisBot(), _is_record)(on_record)

@@ -9,10 +9,10 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.journal.keyboards import card_keyboard
+from bot.journal.keyboards import card_keyboard, dashboard_keyboard, routing_keyboard
 from core.i18n import Translator
 from core.items.models import Item
-from core.journal.models import Entry, Proposal
+from core.journal.models import Entry, Proposal, Routing
 from core.journal.semantic import ACTIONS, OBJECTS, label
 
 Reply = tuple[str, InlineKeyboardMarkup | None]
@@ -92,6 +92,12 @@ def noted_reply(item: Item, t: Translator) -> Reply:
     return t("journal.card.noted", number=item.number), None
 
 
+def routing_reply(current: Routing, t: Translator, base_url: str, *, private: bool) -> Reply:
+    """/journal: where the messages that are not plans go now, and the buttons to change it."""
+    text = t("journal.routing.text", current=t(f"journal.routing.{current.value}"))
+    return text, routing_keyboard(current, t, base_url, private=private)
+
+
 class JournalViews:
     """core's JournalPresenter (``core.journal.presenter``)."""
 
@@ -100,3 +106,6 @@ class JournalViews:
 
     def saved(self, proposal: Proposal, entries: Sequence[Entry], t: Translator) -> Reply:
         return saved_reply(proposal, entries, t)
+
+    def dashboard(self, text: str, t: Translator, *, base_url: str, private: bool) -> Reply:
+        return text, dashboard_keyboard(t, base_url) if private else None

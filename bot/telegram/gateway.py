@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import (
@@ -10,6 +12,7 @@ from aiogram.types import (
     ChatMemberMember,
     ChatMemberOwner,
     ChatMemberRestricted,
+    InlineKeyboardMarkup,
 )
 
 from core.telegram.gateway import TelegramRefused
@@ -49,9 +52,12 @@ class BotGateway:
             return member.is_member
         return isinstance(member, ChatMemberOwner | ChatMemberAdministrator | ChatMemberMember)
 
-    async def send_photo(self, chat_id: int, photo: bytes, *, caption: str = "", filename: str = "image.png") -> None:
+    async def send_photo(self, chat_id: int, photo: bytes, *, caption: str = "", filename: str = "image.png",
+                         reply_markup: dict[str, Any] | None = None) -> None:
+        markup = InlineKeyboardMarkup.model_validate(reply_markup) if reply_markup else None
         try:
-            await self.bot.send_photo(chat_id, BufferedInputFile(photo, filename=filename), caption=caption or None)
+            await self.bot.send_photo(chat_id, BufferedInputFile(photo, filename=filename), caption=caption or None,
+                                      reply_markup=markup)
         except (TelegramBadRequest, TelegramForbiddenError) as exc:
             raise TelegramRefused(exc.message) from exc
 

@@ -20,7 +20,7 @@ from core.ai.usage import DbUsageRecorder
 from core.db.base import utcnow
 from core.errors import error_text
 from core.i18n import translator
-from core.journal import chat, pages, receipts, service
+from core.journal import chat, pages, receipts, service, stats_picture
 from core.journal.capture import KIND
 from core.journal.errors import JournalError
 from core.journal.models import Proposal, ProposalStatus
@@ -114,3 +114,4 @@ async def on_dead(ctx: JobContext, error: str) -> None:
 
 def register(registry: JobRegistry) -> None:
     registry.register(KIND, propose, on_dead)
+    stats_picture.register(registry)

@@ -21,5 +21,10 @@ class JournalPresenter(Protocol):
         """The card after Save: the entries' #numbers, no buttons."""
         ...
 
+    def dashboard(self, text: str, t: Translator, *, base_url: str, private: bool) -> Reply:
+        """``/stats``' caption (or text) with a button opening the Mini App's dashboard (in a private chat only:
+        Telegram allows Mini App buttons only there)."""
+        ...
+
 
 JOURNAL = PresenterKey[JournalPresenter]("journal")

@@ -282,17 +282,28 @@ def _portable(entry: Entry) -> dict[str, Any]:
     return out
 
 
+def export_document(entries: list[Entry], now: dt.datetime) -> dict[str, Any]:
+    """The JSON export (what /entries/import takes) of these entries, as a dict (the ZIP export adds file names)."""
+    return {"version": EXPORT_VERSION, "exportedAt": now.isoformat(), "entries": [_portable(e) for e in entries]}
+
+
+def json_bytes(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, ensure_ascii=False, indent=1).encode()
+
+
 async def export_json(session: AsyncSession, user: User, now: dt.datetime) -> bytes:
-    entries = await repo.all_entries(session, user.id)
-    body = {"version": EXPORT_VERSION, "exportedAt": now.isoformat(), "entries": [_portable(e) for e in entries]}
-    return json.dumps(body, ensure_ascii=False, indent=1).encode()
+    return json_bytes(export_document(await repo.all_entries(session, user.id), now))
 
 
 async def export_csv(session: AsyncSession, user: User) -> bytes:
+    return csv_bytes(await repo.all_entries(session, user.id))
+
+
+def csv_bytes(entries: list[Entry]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
-    for e in await repo.all_entries(session, user.id):
+    for e in entries:
         writer.writerow([e.number, e.happened_on.isoformat(), e.time or "", e.action, e.object, e.title, e.note,
                          "" if e.amount_minor is None else f"{e.amount_minor / 100:.2f}", e.currency or "",
                          e.category or "", e.subcategory or "", "; ".join(e.people), e.place or "",

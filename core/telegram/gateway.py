@@ -6,7 +6,7 @@ protocol and :class:`TelegramRefused`, never the client library.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class TelegramRefused(Exception):
@@ -30,9 +30,11 @@ class TelegramGateway(Protocol):
         """Whether the user is in the group now. Raises TelegramRefused when the group itself refuses."""
         ...
 
-    async def send_photo(self, chat_id: int, photo: bytes, *, caption: str = "", filename: str = "image.png") -> None:
-        """Send a picture made by a job (a page region). Not through the outbox, whose rows hold no bytes: a job run
-        again after a crash may send it twice. Raises TelegramRefused."""
+    async def send_photo(self, chat_id: int, photo: bytes, *, caption: str = "", filename: str = "image.png",
+                         reply_markup: dict[str, Any] | None = None) -> None:
+        """Send a picture made by a job (a page region, a chart), with buttons if given (Bot API JSON). Not through
+        the outbox, whose rows hold no bytes: a job run again after a crash may send it twice. Raises
+        TelegramRefused."""
         ...
 
     async def aclose(self) -> None: ...
@@ -50,7 +52,8 @@ class NoTelegram:
     async def is_member(self, chat_id: int, user_id: int) -> bool:
         raise RuntimeError("this process has no Telegram client; jobs run in the bot or worker process")
 
-    async def send_photo(self, chat_id: int, photo: bytes, *, caption: str = "", filename: str = "image.png") -> None:
+    async def send_photo(self, chat_id: int, photo: bytes, *, caption: str = "", filename: str = "image.png",
+                         reply_markup: dict[str, Any] | None = None) -> None:
         raise RuntimeError("this process has no Telegram client; jobs run in the bot or worker process")
 
     async def aclose(self) -> None:

@@ -3,14 +3,17 @@ export and the all-or-nothing import, the user's journal settings. Thin endpoint
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import os
+from collections.abc import Iterator
+from typing import IO, Annotated, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Response, status
+from fastapi.responses import StreamingResponse
 
 from core.auth import tokens
 from core.db.base import utcnow
-from core.journal import service, stats
+from core.journal import archive, attachments, service, stats
 from core.journal.schemas import (
     DashboardStats,
     EntryIn,
@@ -100,25 +103,45 @@ async def entry_stats(
     return await stats.entry_stats(session, user, f)
 
 
+ExportFormat = Annotated[Literal["json", "csv", "zip"], Query(
+    alias="format", description="zip: entries.json, entries.csv and photos/<entry id>/<attachment id>.<ext>")]
+EXPORT_CONTENT = {"application/json": {"schema": {"type": "object"}},
+                  "text/csv": {"schema": {"type": "string"}},
+                  "application/zip": {"schema": {"type": "string", "format": "binary"}}}
+_CHUNK = 64 * 1024
+
+
+def _chunks(spool: IO[bytes]) -> Iterator[bytes]:
+    try:
+        while chunk := spool.read(_CHUNK):
+            yield chunk
+    finally:
+        spool.close()
+
+
 @router.get("/entries/export", response_class=Response, responses={200: {
-    "description": "every live entry: JSON (what /entries/import takes) or CSV",
-    "content": {"application/json": {"schema": {"type": "object"}},
-                "text/csv": {"schema": {"type": "string"}}}}})
-async def export_entries(user: CurrentUser, session: SessionDep,
-                         fmt: Annotated[Literal["json", "csv"], Query(alias="format")] = "json") -> Response:
+    "description": "every live entry: JSON (what /entries/import takes), CSV, or a ZIP of both with the photos",
+    "content": EXPORT_CONTENT}})
+async def export_entries(user: CurrentUser, session: SessionDep, settings: SettingsDep,
+                         fmt: ExportFormat = "json") -> Response:
     now = utcnow()
+    name = f"journal-{now:%Y%m%d}.{fmt}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
+    if fmt == "zip":
+        spool = await archive.export_zip(session, attachments.storage_for(settings), user, now)
+        size = spool.seek(0, os.SEEK_END)
+        spool.seek(0)
+        return StreamingResponse(_chunks(spool), media_type="application/zip",
+                                 headers={**headers, "Content-Length": str(size)})
     if fmt == "csv":
         body, media = await service.export_csv(session, user), "text/csv; charset=utf-8"
     else:
         body, media = await service.export_json(session, user, now), "application/json"
-    name = f"journal-{now:%Y%m%d}.{fmt}"
-    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"',
-                                                     "Cache-Control": "no-store"})
+    return Response(body, media_type=media, headers=headers)
 
 
 @router.post("/entries/export/link")
-async def export_link(user: CurrentUser, settings: SettingsDep,
-                      fmt: Annotated[Literal["json", "csv"], Query(alias="format")] = "json") -> ExportLinkOut:
+async def export_link(user: CurrentUser, settings: SettingsDep, fmt: ExportFormat = "json") -> ExportLinkOut:
     """A link to the same export that works without the Authorization header for five minutes: what a Mini App hands
     to Telegram's `downloadFile`, which fetches it itself."""
     token = tokens.make_link_token(user.id, tokens.JOURNAL_EXPORT, settings.jwt_signing_key, EXPORT_LINK_TTL)

@@ -76,9 +76,10 @@ export const journalEn = {
   "journal.dashboard.places": "Top places",
 
   "journal.export.title": "Export",
-  "journal.export.hint": "Every entry as a JSON file (which import takes back) or a CSV table.",
+  "journal.export.hint": "Every entry as a JSON file (which import takes back), a CSV table, or a ZIP of both with the photos.",
   "journal.export.json": "Download JSON",
   "journal.export.csv": "Download CSV",
+  "journal.export.zip": "ZIP with photos",
   "journal.export.telegram": "Telegram is saving the file.",
   "journal.export.started": "The download has started.",
 
@@ -185,9 +186,10 @@ export const journalRu: Record<keyof typeof journalEn, string> = {
   "journal.dashboard.places": "Чаще всего — места",
 
   "journal.export.title": "Экспорт",
-  "journal.export.hint": "Все записи файлом JSON (его принимает импорт) или таблицей CSV.",
+  "journal.export.hint": "Все записи файлом JSON (его принимает импорт), таблицей CSV или архивом ZIP с ними и фотографиями.",
   "journal.export.json": "Скачать JSON",
   "journal.export.csv": "Скачать CSV",
+  "journal.export.zip": "ZIP с фотографиями",
   "journal.export.telegram": "Telegram сохраняет файл.",
   "journal.export.started": "Загрузка началась.",
 

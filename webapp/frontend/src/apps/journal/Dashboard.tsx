@@ -172,6 +172,8 @@ export function Dashboard(): JSX.Element {
             data-testid="export-json">{t("journal.export.json")}</Button>
           <Button size="m" mode="bezeled" loading={busy === "csv"} onClick={() => void download("csv")}
             data-testid="export-csv">{t("journal.export.csv")}</Button>
+          <Button size="m" mode="bezeled" loading={busy === "zip"} onClick={() => void download("zip")}
+            data-testid="export-zip">{t("journal.export.zip")}</Button>
           <ErrorText error={error} />
           <StatusText status={notice} />
         </div>

@@ -301,6 +301,26 @@ describe("the dashboard", () => {
       file_name: "journal-20300517.csv" });
     expect(await screen.findByTestId("status-text")).toHaveTextContent("Telegram is saving the file.");
   });
+
+  it("offers the ZIP with photos (in Russian too) and downloads it through the signed link", async () => {
+    const user = userEvent.setup();
+    server.dashboard = { dateFrom: "2030-01-01", dateTo: "2030-12-31", count: 0, spent: [], earned: [], byCategory: [],
+      byMonth: [], activity: [], topPeople: [], topPlaces: [], topTags: [] };
+    openApp("/journal/dashboard");
+    const downloadFile = vi.fn();
+    Object.assign(window.Telegram!.WebApp!, { downloadFile, isVersionAtLeast: () => true });
+    await screen.findByTestId("empty-state");
+    expect(screen.getByTestId("export-zip")).toHaveTextContent("ZIP with photos");
+    await user.click(screen.getByTestId("export-zip"));
+    await waitFor(() => expect(downloadFile).toHaveBeenCalledTimes(1));
+    expect(server.calls.find((c) => c.path === "/api/v1/entries/export/link")?.query.get("format")).toBe("zip");
+    expect(downloadFile.mock.calls[0]![0]).toEqual({ url: "http://localhost:3000/downloads/journal-export?format=zip&token=t",
+      file_name: "journal-20300517.zip" });
+    document.body.innerHTML = "";
+    openApp("/journal/dashboard", "ru");
+    await screen.findByTestId("empty-state");
+    expect(screen.getByTestId("export-zip")).toHaveTextContent("ZIP с фотографиями");
+  });
 });
 
 function cleanupAndOpen(path: string): void {

@@ -145,7 +145,7 @@ export interface Proposal {
 }
 
 export interface ExportLink { url: string; path: string; fileName: string }
-export type ExportFormat = "json" | "csv";
+export type ExportFormat = "json" | "csv" | "zip";
 
 export interface JournalApi {
   fields(signal?: AbortSignal): Promise<FieldDef[]>;
