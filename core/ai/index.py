@@ -32,7 +32,7 @@ from core.queue.jobs import enqueue_job
 EMBED_JOB = "search.embed"
 EMBED_BATCH = 200  # texts embedded per unit of work
 CANDIDATES = 50  # taken from each of full text and vectors before blending
-VECTOR_WEIGHT = 0.3  # a cosine of 1 weighs 0.3 of the best full-text score (bench_journal: 0.6, rank fusion worse)
+VECTOR_WEIGHT = 0.6  # a cosine of 1 weighs 0.6 of the best full-text score
 BODY_CHARS = 1000
 QUERY_TERMS = 12
 CACHED_USERS = 16
@@ -254,6 +254,21 @@ class _Vectors:
     stamp: tuple[Any, ...]
     ids: list[int]
     rows: list[array.array[float]]
+    # sparse vectors (the offline provider's hashed bag of words): bucket → [(row, value)], so a query's few buckets
+    # read only the rows that share them; None for dense vectors (a cloud provider's), compared row by row
+    postings: dict[int, list[tuple[int, float]]] | None = None
+
+
+def _postings(rows: list[array.array[float]]) -> dict[int, list[tuple[int, float]]] | None:
+    size = sum(len(r) for r in rows)
+    if not size or sum(1 for r in rows for v in r if v) > size // 4:
+        return None
+    out: dict[int, list[tuple[int, float]]] = {}
+    for n, row in enumerate(rows):
+        for i, v in enumerate(row):
+            if v:
+                out.setdefault(i, []).append((n, v))
+    return out
 
 
 class VectorCache:
@@ -272,7 +287,8 @@ class VectorCache:
             self._users.move_to_end(key)
             return cached
         rows = (await session.execute(select(SearchDoc.id, SearchDoc.vector).where(where))).all()
-        found = _Vectors(stamp, [int(i) for i, _ in rows], [array.array("f", v or []) for _, v in rows])
+        vectors = [array.array("f", v or []) for _, v in rows]
+        found = _Vectors(stamp, [int(i) for i, _ in rows], vectors, _postings(vectors))
         self._users[key] = found
         while len(self._users) > CACHED_USERS:
             self._users.popitem(last=False)
@@ -286,26 +302,46 @@ CACHE = VectorCache()
 
 
 async def nearest(session: AsyncSession, user_id: int, model: str, query: Sequence[float],
-                  limit: int = CANDIDATES, *, use_pgvector: bool | None = None) -> dict[int, float]:
-    """doc id → cosine of the user's texts embedded by ``model`` closest to ``query``."""
+                  limit: int = CANDIDATES, *, use_pgvector: bool | None = None,
+                  also: Sequence[int] = ()) -> dict[int, float]:
+    """doc id → cosine of the user's texts embedded by ``model`` closest to ``query``, plus the cosine of the texts
+    ``also`` names (full text's candidates: a text outside the ``limit`` nearest must not count as a cosine of 0
+    against those inside when the two are blended)."""
     q = normalized(query)
     if not any(q):
         return {}
     if use_pgvector is None:
         use_pgvector = await has_pgvector(session)
     if use_pgvector:
+        cosine = "1 - (CAST(CAST(vector AS text) AS vector) <=> CAST(:q AS vector))"
+        params = {"q": "[" + ",".join(repr(v) for v in q) + "]", "u": user_id, "m": model, "n": limit}
         rows = await session.execute(text(
-            "SELECT id, 1 - (CAST(CAST(vector AS text) AS vector) <=> CAST(:q AS vector)) AS cosine "
-            "FROM search_docs WHERE user_id = :u AND vector_model = :m ORDER BY cosine DESC LIMIT :n"),
-            {"q": "[" + ",".join(repr(v) for v in q) + "]", "u": user_id, "m": model, "n": limit})
-        return {int(i): float(c) for i, c in rows.all()}
+            f"SELECT id, {cosine} AS cosine FROM search_docs WHERE user_id = :u AND vector_model = :m "
+            "ORDER BY cosine DESC LIMIT :n"), params)
+        out = {int(i): float(c) for i, c in rows.all()}
+        rest = [int(i) for i in also if int(i) not in out]
+        if rest:
+            more = await session.execute(text(
+                f"SELECT id, {cosine} FROM search_docs WHERE user_id = :u AND vector_model = :m "
+                "AND id = ANY(:ids)"), {**params, "ids": rest})
+            out.update({int(i): float(c) for i, c in more.all()})
+        return out
     found = await CACHE.vectors(session, user_id, model)
     nonzero = [(i, v) for i, v in enumerate(q) if v]  # a hashed bag of words is sparse: only its buckets count
     size = len(q)
-    scored = [(sum(v * row[i] for i, v in nonzero), doc_id)
-              for doc_id, row in zip(found.ids, found.rows, strict=True) if len(row) == size]
+    if found.postings is not None:
+        sums: dict[int, float] = {}
+        for i, v in nonzero:
+            for n, w in found.postings.get(i, ()):
+                sums[n] = sums.get(n, 0.0) + v * w
+        scored = [(total, found.ids[n]) for n, total in sums.items() if len(found.rows[n]) == size]
+    else:
+        scored = [(sum(v * row[i] for i, v in nonzero), doc_id)
+                  for doc_id, row in zip(found.ids, found.rows, strict=True) if len(row) == size]
+    wanted = set(also)
+    extra = {doc_id: cosine for cosine, doc_id in scored if doc_id in wanted and cosine > 0}
     scored.sort(reverse=True)
-    return {doc_id: cosine for cosine, doc_id in scored[:limit] if cosine > 0}
+    return {**extra, **{doc_id: cosine for cosine, doc_id in scored[:limit] if cosine > 0}}
 
 
 # --- blending ------------------------------------------------------------------------------------------------------
@@ -316,7 +352,7 @@ async def search(session: AsyncSession, user_id: int, question: str, *, query_ve
     """The user's ``limit`` texts best answering the question: full-text scores scaled to the best one, plus
     VECTOR_WEIGHT × the cosine (texts not embedded yet have text scores only). Ties: the newer day first."""
     by_text = await fulltext(session, user_id, terms(question))
-    by_vector = (await nearest(session, user_id, model, query_vector, use_pgvector=use_pgvector)
+    by_vector = (await nearest(session, user_id, model, query_vector, use_pgvector=use_pgvector, also=list(by_text))
                  if query_vector is not None and model else {})
     best = max(by_text.values(), default=0.0)
     scores: dict[int, float] = {}
