@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import structlog
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "change-me"  # the default for every secret; replaced by a generated one (get_settings) or refused
@@ -28,7 +28,9 @@ log = structlog.get_logger(__name__)
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
+    # hide_input_in_errors: a refused setting's message must not echo the other values, secrets among them
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True,
+                                      hide_input_in_errors=True)
 
     environment: Literal["development", "test", "production"] = "development"
     log_level: str = "INFO"
@@ -49,6 +51,14 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(default=20, ge=1)  # PostgreSQL connections kept open per process
     redis_url: str = ""
     data_dir: Path = DEFAULT_DATA_DIR
+    # uploaded files (documents, journal photos): a folder under DATA_DIR, or an S3-compatible bucket
+    storage_backend: Literal["local", "s3"] = "local"
+    s3_bucket: str = ""
+    s3_endpoint_url: str = ""  # MinIO or another S3-compatible server; empty: AWS S3
+    s3_region: str = ""
+    s3_access_key_id: str = ""  # empty: boto3's own chain (AWS_* variables, the instance's role)
+    s3_secret_access_key: SecretStr = SecretStr("")
+    s3_prefix: str = ""  # keys are S3_PREFIX/<app>/<key> (empty: <app>/<key>)
 
     # Web
     web_host: str = "127.0.0.1"
@@ -161,6 +171,9 @@ class Settings(BaseSettings):
                                      "start through `secretary` to have one generated in DATA_DIR")
         if self.environment == "production" and self.webhook_url and not self.webhook_secret:
             raise ValueError("WEBHOOK_SECRET must be set when WEBHOOK_URL is set")
+        if self.storage_backend == "s3" and not self.s3_bucket:
+            raise ValueError("STORAGE_BACKEND=s3 needs S3_BUCKET (and S3_ENDPOINT_URL for MinIO or another "
+                             "S3-compatible server)")
         return self
 
     @property

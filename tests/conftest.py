@@ -24,7 +24,7 @@ from core.db.registry import metadata
 from core.runtime import Runtime
 from secretary.apps import wire
 
-pytest_plugins = ["tests.support.bot"]  # bot_app, sandbox, sandbox_url for every folder
+pytest_plugins = ["tests.support.bot", "tests.support.s3"]  # bot_app, sandbox, sandbox_url; s3_server, s3_bucket
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_BOT_TOKEN = "123456789:TEST-token-for-secretary-tests"

@@ -1,7 +1,9 @@
-"""Where uploaded documents' bytes live: the storage interface of core.storage, a local folder (DATA_DIR/documents)."""
+"""Where uploaded documents' bytes live: the storage of core.storage for the area "documents" (DATA_DIR/documents, or
+S3_PREFIX/documents/ in S3_BUCKET when STORAGE_BACKEND=s3)."""
 
 from __future__ import annotations
 
+from core import storage
 from core.config import Settings
 from core.storage import LocalStorage, Storage
 
@@ -9,4 +11,4 @@ __all__ = ["LocalStorage", "Storage", "storage_for"]
 
 
 def storage_for(settings: Settings) -> Storage:
-    return LocalStorage(settings.data_dir / "documents")
+    return storage.storage_for(settings, "documents")

@@ -1,4 +1,4 @@
-"""The journal's photos: kept in a storage (core.storage: a local folder, DATA_DIR/journal, by default) with a JPEG
+"""The journal's photos: kept in a storage (core.storage: DATA_DIR/journal by default, S3 when configured) with a JPEG
 thumbnail, owned by one user, and attached to at most one of their entries (the entry's ``attachments`` list and
 ``attachment_count`` follow). Every read goes through the owner: another user's photo is "not found"."""
 
@@ -13,12 +13,13 @@ from PIL import Image, ImageOps
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core import storage as storages
 from core.config import Settings
 from core.journal import service
 from core.journal.errors import AttachmentNotFound, EntryNotFound, JournalError
 from core.journal.models import Entry, EntryAttachment
 from core.journal.receipts import check_image
-from core.storage import LocalStorage, Storage
+from core.storage import Storage
 from core.users.models import User
 
 THUMB_SIZE = (320, 320)
@@ -28,7 +29,7 @@ _EXT = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gi
 
 
 def storage_for(settings: Settings) -> Storage:
-    return LocalStorage(settings.data_dir / "journal")
+    return storages.storage_for(settings, "journal")
 
 
 def thumbnail(data: bytes) -> bytes:
