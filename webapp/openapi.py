@@ -5,7 +5,9 @@ cannot see is added here, each from the code that causes it:
 
 - the error body of webapp/errors.py (`Error`), also on the 422 that FastAPI would describe as its own `{"detail"}`;
 - 401 on every operation that takes the API's credentials (the `CurrentUser` dependency of webapp/deps.py);
-- 413 on every operation whose body the body-limit middleware guards (webapp/limits.py).
+- 413 on every operation whose body the body-limit middleware guards (webapp/limits.py);
+- 400 on every operation that takes a multipart body: Starlette's parser refuses a malformed one before the route
+  runs (`ERR_HTTP_400`, "Invalid multipart data").
 
 Errors particular to a route (400, 404, 409, …) are declared with the route: `responses=errors({404: "…"})`.
 """
@@ -22,6 +24,7 @@ from pydantic.json_schema import JsonDict, SkipJsonSchema
 from webapp.deps import USER_SCHEMES
 
 REF = "#/components/schemas/"
+BAD_MULTIPART = "ERR_HTTP_400: the multipart body cannot be parsed (a broken boundary or part header)"
 
 
 def _absent_not_null(schema: JsonDict) -> None:
@@ -84,6 +87,9 @@ def complete(document: dict[str, Any], limit_for: Callable[[str], int | None]) -
                                              "content": {"application/json": {"schema": error_ref}}})
             if "requestBody" in operation and limit_for(path) is not None:
                 responses.setdefault("413", {"description": TOO_LARGE,
+                                             "content": {"application/json": {"schema": error_ref}}})
+            if "multipart/form-data" in operation.get("requestBody", {}).get("content", {}):
+                responses.setdefault("400", {"description": BAD_MULTIPART,
                                              "content": {"application/json": {"schema": error_ref}}})
             operation["responses"] = dict(sorted(responses.items()))
     if Error.__name__ not in schemas:

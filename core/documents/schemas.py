@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from core.documents.models import Chat, ChatMessage, DocFile, RolePrompt, SystemPrompt
 
@@ -163,11 +163,15 @@ class MessageCreate(BaseModel):
 
 
 class AttachmentCreate(BaseModel):
+    model_config = ConfigDict(strict=True)  # an id is a JSON integer: `true` is not file 1
+
     file_id: int = Field(ge=1, le=2**63 - 1)
 
 
 class SettingsPatch(BaseModel):
     """Only these two; a field left out is not changed, `selected_role_prompt_id: null` means no role."""
+
+    model_config = ConfigDict(strict=True)  # an id is a JSON integer: `true` is not role 1
 
     model_profile: Literal["simple", "complex"] | None = None
     selected_role_prompt_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
