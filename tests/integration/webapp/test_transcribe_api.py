@@ -112,7 +112,7 @@ class TestWebApp:
 
     async def test_the_document_lists_the_route_and_its_errors(self, client: httpx.AsyncClient) -> None:
         operation = (await client.get("/openapi.json")).json()["paths"][URL]["post"]
-        assert set(operation["responses"]) == {"200", "401", "413", "422", "500", "503"}
+        assert set(operation["responses"]) == {"200", "400", "401", "413", "422", "500", "503"}
 
 
 @pytest.fixture
