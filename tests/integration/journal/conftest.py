@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
 import pytest
-from fastapi import FastAPI
 from journal_helpers import SignIn
 from page_server import page_server  # noqa: F401 (a fixture: the local page server of the link tests)
 
@@ -14,24 +11,11 @@ from core.runtime import Runtime
 from core.users.models import User
 from tests.conftest import TEST_BOT_TOKEN
 from tests.fakes.initdata import tma_header
-from webapp.app import create_app
+from tests.support.webapi import api, web_app  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
-def web_app(runtime: Runtime) -> FastAPI:
-    app = create_app(runtime.settings, runtime=runtime, run_migrations=False)
-    app.state.runtime = runtime
-    return app
-
-
-@pytest.fixture
-async def api(web_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=web_app), base_url="http://journal.test") as c:
-        yield c
-
-
-@pytest.fixture
-def sign_in(api: httpx.AsyncClient, runtime: Runtime) -> SignIn:
+def sign_in(api: httpx.AsyncClient, runtime: Runtime) -> SignIn:  # noqa: F811 (the imported fixture)
     """``await sign_in(user_id, language="en")``: the headers of a Mini App user who exists (zone UTC)."""
 
     async def make(user_id: int, language: str = "en", tz: str = "UTC") -> dict[str, str]:
