@@ -84,8 +84,8 @@ def outcome_reply(outcome: Outcome, t: Translator, tz: str, *, retry: bool = Fal
         retry = retry and outcome.question.purpose != ClarificationPurpose.PAST  # a passed time is no misreading
         return (f"{t('clarify.retry')}\n{text}" if retry else text), markup
     if outcome.result == Result.CREATED and item.kind == ItemKind.NOTE:
-        if item.photos or item.forwarded_from:  # the card shows them
-            return t("note.saved_card", card=render.card(item, t, tz)), None
+        if item.photos or item.forwarded_from:  # the card shows them; a photo (a receipt?) may be an entry too
+            return t("note.saved_card", card=render.card(item, t, tz)), note_keyboard(item, t) if item.photos else None
         return t("note.saved", number=item.number), note_keyboard(item, t)  # or a journal entry instead
     if outcome.result == Result.EDITED:
         return t("items.edit.updated", card=render.card(item, t, tz)) + _buttons_help(item, t), card_keyboard(item, t)

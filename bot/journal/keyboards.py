@@ -15,15 +15,21 @@ def proposal_url(base_url: str, proposal_id: int) -> str:
     return f"{base_url}/app/#/journal/proposals/{proposal_id}"
 
 
-def card_keyboard(proposal: Proposal, t: Translator, base_url: str) -> InlineKeyboardMarkup:
-    """Save / Edit / Cancel, then "save as note" (the message as it was, a note instead)."""
+def card_keyboard(proposal: Proposal, t: Translator, base_url: str, *, problem: bool = False) -> InlineKeyboardMarkup:
+    """Save / Edit / Cancel, then "save as note" (the message as it was, a note instead; "keep the note" on a card made
+    of a note). A card that tells a ``problem`` has no Save: a note's unread photo offers Edit (the entry, filled in
+    by hand) and "keep the note", a message Cancel and "save as note"."""
     kb = InlineKeyboardBuilder()
-    if proposal.drafts:
+    of_note = proposal.note_item_id is not None
+    if proposal.drafts and not problem:
         kb.button(text=t("journal.button.save"), callback_data=ProposalCb(action="save", proposal_id=proposal.id))
+    if proposal.drafts:
         kb.button(text=t("journal.button.edit"), web_app=WebAppInfo(url=proposal_url(base_url, proposal.id)))
-    kb.button(text=t("journal.button.cancel"), callback_data=ProposalCb(action="cancel", proposal_id=proposal.id))
-    kb.button(text=t("journal.button.as_note"), callback_data=ProposalCb(action="note", proposal_id=proposal.id))
-    kb.adjust(3 if proposal.drafts else 1, 1)
+    if not (problem and of_note and proposal.drafts):  # there, keeping the note is all that Cancel would do
+        kb.button(text=t("journal.button.cancel"), callback_data=ProposalCb(action="cancel", proposal_id=proposal.id))
+    kb.button(text=t("journal.button.keep_note" if of_note else "journal.button.as_note"),
+              callback_data=ProposalCb(action="note", proposal_id=proposal.id))
+    kb.adjust(max(1, len(list(kb.buttons)) - 1), 1)  # the last on a row of its own
     return kb.as_markup()
 
 

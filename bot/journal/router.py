@@ -65,7 +65,7 @@ async def on_photo(message: Message, said: str, session: AsyncSession, outbox: O
     """A receipt (or a product, a place): read in a job from the photo itself."""
     assert message.photo  # the filter
     await capture.propose(session, runtime.settings, user, said, _chat(message.chat.id, message.message_id, outbox, t),
-                          source="photo", now=utcnow(), photo_file_id=message.photo[-1].file_id)
+                          source="photo", now=utcnow(), photo_file_ids=[message.photo[-1].file_id])
 
 
 async def on_j(message: Message, command: CommandObject, session: AsyncSession, outbox: Outbox, user: User,
@@ -109,16 +109,18 @@ async def on_card_button(query: CallbackQuery, callback_data: ProposalCb, sessio
 
 async def on_note_to_entry(query: CallbackQuery, callback_data: NoteToEntryCb, session: AsyncSession,
                            outbox: Outbox, user: User, t: Translator, runtime: Runtime) -> None:
-    """"Save as entry" under a note: a card of the note's words (the note closes once the entries are saved)."""
-    text = await proposals.note_text(session, user, callback_data.item_id)
+    """"Save as entry" under a note: a card of the note's words, or of its photos read as receipts (the note closes
+    once the entries are saved)."""
+    note = await proposals.note_to_propose(session, user, callback_data.item_id)
     message = query.message
     chat_id = message.chat.id if message else user.id
     message_id = message.message_id if message else None
     await query.answer()
     if message_id is not None:
         await outbox.edit_markup(chat_id, message_id=message_id)
-    await capture.propose(session, runtime.settings, user, text, _chat(chat_id, message_id, outbox, t),
-                          source="note", now=utcnow(), note_item_id=callback_data.item_id)
+    await capture.propose(session, runtime.settings, user, note.text, _chat(chat_id, message_id, outbox, t),
+                          source=note.source, now=utcnow(), note_item_id=callback_data.item_id,
+                          photo_file_ids=note.photos)
 
 
 async def on_stats(message: Message, session: AsyncSession, user: User) -> None:

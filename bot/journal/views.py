@@ -51,7 +51,8 @@ def draft_lines(draft: dict[str, Any], t: Translator, index: int | None) -> list
 def card_text(proposal: Proposal, t: Translator, problem: str | None = None) -> str:
     drafts = list(proposal.drafts or [])
     if problem is not None or (not drafts and proposal.error_code):
-        return t("journal.card.problem", problem=problem or t("journal.card.analysis_failed_plain"))
+        key = "journal.card.problem_note" if drafts and proposal.note_item_id is not None else "journal.card.problem"
+        return t(key, problem=problem or t("journal.card.analysis_failed_plain"))
     if not drafts:
         return t("journal.card.reading")
     title = t("journal.card.title") if len(drafts) == 1 else t("journal.card.title_many", count=len(drafts))
@@ -66,7 +67,7 @@ def card_text(proposal: Proposal, t: Translator, problem: str | None = None) -> 
 
 
 def card_reply(proposal: Proposal, t: Translator, base_url: str, problem: str | None = None) -> Reply:
-    return card_text(proposal, t, problem), card_keyboard(proposal, t, base_url)
+    return card_text(proposal, t, problem), card_keyboard(proposal, t, base_url, problem=problem is not None)
 
 
 def saved_reply(proposal: Proposal, entries: Sequence[Entry], t: Translator) -> Reply:

@@ -7,6 +7,7 @@ With the offline provider the entries are read at once (no network); a cloud pro
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,8 +51,9 @@ async def send_card(session: AsyncSession, where: Chat, proposal: Proposal, sett
 
 async def propose(session: AsyncSession, settings: Settings, user: User, text: str, where: Chat, *,
                   source: str, now: dt.datetime, note_item_id: int | None = None,
-                  photo_file_id: str | None = None) -> Proposal:
-    """The proposal of a text (a link, a photo's caption) and its card (read now offline, or by the job)."""
+                  photo_file_ids: Sequence[str] = ()) -> Proposal:
+    """The proposal of a text (a link, a photo's caption: the photos, an album's all, are read in the job) and its
+    card (read now offline, or by the job)."""
     found = chat.read_text(text, now, user.timezone)
     if source in BY_JOB:
         found = chat.Reading([text], found.day, reminder=False)
@@ -66,8 +68,9 @@ async def propose(session: AsyncSession, settings: Settings, user: User, text: s
                                    reminder_text=text.strip() if found.reminder else None)
     await send_card(session, where, proposal, settings)
     if by_job:
+        photos = list(photo_file_ids)
         await enqueue_job(session, KIND, {"proposal_id": proposal.id, "chat_id": where.chat_id,
-                                          "photo_file_id": photo_file_id},
+                                          "photo_file_id": photos[0] if photos else None, "photo_file_ids": photos},
                           key=f"{PROPOSE_KEY}{proposal.id}", user_id=user.id, chat_id=where.chat_id,
                           max_attempts=settings.job_max_attempts)
     return proposal

@@ -3,9 +3,10 @@ provider reading a text, a link's page fetched (``pages``), a photo downloaded a
 as "reading…" is edited to show them.
 
 Read → think → write: the proposal and the provider are read in a short unit of work, the provider (and the page, the
-photo) is asked outside any transaction, and the drafts are written in the job's own unit of work (committed with its
-DONE mark). A link refused or a photo unreadable is told on the card at once (its "save as note" keeps the message);
-a failed provider call is retried, and out of attempts the offline reading is proposed, so nothing is lost."""
+photos) is asked outside any transaction, and the drafts are written in the job's own unit of work (committed with its
+DONE mark). A link refused or a photo unreadable is told on the card at once (its "save as note" keeps the message; a
+note's photo also gets an entry to fill in by hand); a failed provider call is retried, and out of attempts the
+offline reading is proposed, so nothing is lost."""
 
 from __future__ import annotations
 
@@ -67,10 +68,23 @@ async def _drafts(ctx: JobContext, provider: AIProvider, user: User, proposal: P
         return await pages.drafts_from_url(provider, proposal.text.strip(), settings=ctx.settings,
                                            language=user.language, day=day)
     if proposal.source == "photo":
-        image = await ctx.telegram.download_file(ctx.job.payload["photo_file_id"])
-        return await receipts.drafts_from_image(provider, image, language=user.language, day=day,
-                                                caption=proposal.text)
+        images = [await ctx.telegram.download_file(file_id) for file_id in _photos(ctx.job.payload)]
+        return await receipts.drafts_from_images(provider, images, language=user.language, day=day,
+                                                 caption=proposal.text)
     return await _text_drafts(provider, user, proposal, currency)
+
+
+def _photos(payload: dict[str, Any]) -> list[str]:
+    """The photo's file id, or an album note's (a job queued before albums were read has the one only)."""
+    return [str(f) for f in payload.get("photo_file_ids") or [payload["photo_file_id"]]]
+
+
+def _unread(user: User, proposal: Proposal) -> list[dict[str, Any]]:
+    """What a card keeps when its photo could not be read: for a note's photo, the entry to fill in by hand (Edit);
+    for a message, nothing (its "save as note" keeps it)."""
+    if proposal.note_item_id is None:
+        return []
+    return [receipts.starter_draft(proposal.text, day=proposal.day or service.today(user, utcnow()))]
 
 
 async def _text_drafts(provider: AIProvider, user: User, proposal: Proposal, currency: str) -> list[dict[str, Any]]:
@@ -90,7 +104,7 @@ async def propose(ctx: JobContext) -> None:
     try:
         drafts = await _drafts(ctx, provider, user, proposal, currency)
     except JournalError as exc:  # a link refused, a photo unreadable: no retry makes it better
-        await _write(ctx, user, proposal.id, [], error=exc)
+        await _write(ctx, user, proposal.id, _unread(user, proposal), error=exc)
         return
     finally:
         await provider.aclose()
@@ -99,11 +113,15 @@ async def propose(ctx: JobContext) -> None:
 
 async def on_dead(ctx: JobContext, error: str) -> None:
     """Out of attempts: a text gets the offline reading with a line saying the analysis failed; a link or a photo
-    the card's "save as note" (the message is kept)."""
+    the card's "save as note" (the message is kept), a note's photo the entry to fill in by hand too."""
     log.warning("journal.propose.dead", job_id=ctx.job.id, error=error[:200])
     proposal = await ctx.session.get(Proposal, ctx.job.payload["proposal_id"])
     user = await ctx.session.get(User, proposal.user_id) if proposal is not None else None
     if proposal is None or user is None:
+        return
+    if proposal.source == "photo" and proposal.note_item_id is not None:
+        failed = JournalError("ERR_JOURNAL_ANALYSIS_FAILED", "out of attempts")
+        await _write(ctx, user, proposal.id, _unread(user, proposal), error=failed)
         return
     drafts: list[dict[str, Any]] = []
     if proposal.source not in ("url", "photo"):

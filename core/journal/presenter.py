@@ -14,7 +14,8 @@ from core.presenters import PresenterKey, Reply
 class JournalPresenter(Protocol):
     def card(self, proposal: Proposal, t: Translator, *, base_url: str, problem: str | None = None) -> Reply:
         """The proposed entries with Save / Edit (the Mini App form) / Cancel and "save as note"; with ``problem``
-        (a link refused, a photo unreadable: the user's text of the error) that, with Cancel and "save as note"."""
+        (a link refused, a photo unreadable: the user's text of the error) that, with Cancel and "save as note" (a
+        note's photo: Edit, the entry to fill in by hand, and "keep the note")."""
         ...
 
     def saved(self, proposal: Proposal, entries: Sequence[Entry], t: Translator) -> Reply:

@@ -6,6 +6,7 @@ Flushes, never commits."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -141,16 +142,31 @@ def _text_of(proposal: Proposal) -> str:
     return "; ".join(str(d.get("title") or d.get("note") or "") for d in proposal.drafts or []) or "—"
 
 
-async def note_text(session: AsyncSession, user: User, item_id: int) -> str:
-    """The words of a note to propose as an entry; refused when it is no open note or is proposed already (a
-    second tap on "save as entry" would save it twice)."""
+@dataclass(frozen=True)
+class NoteToPropose:
+    """What a note gives its proposal: its words (a photo's caption, empty without one) and its photos (an album's
+    all), read in the photo path of the journal when it has any."""
+
+    text: str
+    photos: list[str]
+
+    @property
+    def source(self) -> str:
+        return "photo" if self.photos else "note"
+
+
+async def note_to_propose(session: AsyncSession, user: User, item_id: int) -> NoteToPropose:
+    """The note to propose as an entry; refused when it is no open note or is proposed already (a second tap on
+    "save as entry" would save it twice)."""
     item = await items.owned_by_id(session, user.id, item_id)
     taken = await session.scalar(select(Proposal.status).where(
         Proposal.user_id == user.id, Proposal.note_item_id == item_id,
         Proposal.status.in_((ProposalStatus.OPEN, ProposalStatus.SAVED))).limit(1))
     if item.kind != ItemKind.NOTE or item.status == "cancelled" or taken is not None:
         raise ProposalClosed(taken or item.status)
-    return item.text or item.title
+    if item.photos:
+        return NoteToPropose(item.text or "", list(item.photos))
+    return NoteToPropose(item.text or item.title, [])
 
 
 async def entry_by_number(session: AsyncSession, user: User, arg: str) -> Entry:

@@ -232,3 +232,34 @@ async def drafts_from_image(provider: AIProvider, image: bytes, *, language: str
     analysis = await provider.analyze_entry(words or caption, language=language)
     analysis = analysis.model_copy(update={"amount": None, "currency": None, "place": None})
     return [receipt_draft(receipt, analysis, day=day)]
+
+
+async def drafts_from_images(provider: AIProvider, images: list[bytes], *, language: str, day: dt.date,
+                             caption: str = "", max_bytes: int = DEFAULT_MAX_BYTES) -> list[dict[str, Any]]:
+    """An album (several photos of one note) → each photo read alone, as ``drafts_from_image`` reads one (an album of
+    receipts: an entry each); a photo that cannot be read is left out. When none of them can be, an album's caption
+    is read with its first photo; without one, the first photo's error is raised."""
+    if len(images) == 1:
+        return await drafts_from_image(provider, images[0], language=language, day=day, caption=caption,
+                                       max_bytes=max_bytes)
+    drafts: list[dict[str, Any]] = []
+    problem: JournalError | None = None
+    for image in images:
+        try:
+            drafts += await drafts_from_image(provider, image, language=language, day=day, max_bytes=max_bytes)
+        except JournalError as exc:
+            problem = problem or exc
+    if drafts or not images:
+        return drafts
+    if caption.strip():
+        return await drafts_from_image(provider, images[0], language=language, day=day, caption=caption,
+                                       max_bytes=max_bytes)
+    assert problem is not None  # every photo failed
+    raise problem
+
+
+def starter_draft(caption: str, *, day: dt.date) -> dict[str, Any]:
+    """The entry a user fills in by hand (the card's Edit) when a note's photo could not be read: a purchase that day,
+    titled by the caption."""
+    return {"action": "bought", "object": "other", "title": caption.strip()[:200], "note": caption.strip()[:1_000],
+            "amount": None, "currency": None, "people": [], "place": None, "tags": [], "date": day.isoformat()}
