@@ -1,6 +1,7 @@
 """How a chat message reads as journal entries: is it a record of something done, bought, spent or met; which
 clauses are separate entries ("купил хлеб за 60 и молоко за 90" is two); and how one analysis (any provider's
-``EntryAnalysis``) becomes a draft in the semantic core's words. Pure functions, no I/O."""
+``EntryAnalysis``) becomes a draft in the semantic core's words; the offline reading's Russian words in their normal
+form (``forms``: "в Шоколаднице" → "Шоколадница"). Pure functions, no I/O."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from core.ai import local_rules as rules
 from core.ai.types import EntryAnalysis
+from core.journal import forms
 from core.journal.semantic import ACTIONS, OBJECTS, PAIRS, is_valid_semantic
 
 _W = r"[^\W\d_]*"
@@ -150,37 +152,71 @@ def object_of(text: str, action: str) -> str:
 
 
 def _title(analysis: EntryAnalysis, clause: str, drop: list[str]) -> str:
+    """The thing the entry is about ("одолжил Пете зарядку" → "Зарядка"), else the clause's first sentence."""
     skip = {w.lower() for w in drop}
     words = " ".join(w for w in (analysis.object or "").split() if w.lower() not in skip)
+    if words and analysis.is_heuristic:
+        words = forms.phrase(_capitals_of(clause, words), forms.OBJECT)
     title = words or rules.title_for(clause)
     return title[:1].upper() + title[1:]
 
 
-def _nominative(name: str) -> str:
-    """Пете → Петя, Маше → Маша, Ивану → Иван: the dative of a Russian first name undone (a guess)."""
-    low = name.lower()
-    if low.endswith("е") and len(name) > 2:
-        return name[:-1] + ("а" if low[-2] in "шжчщкгх" else "я")
-    if low.endswith("у") and len(name) > 3:
-        return name[:-1]
-    return name
+def _capitals_of(clause: str, words: str) -> str:
+    """The offline reading's lower-cased words with the capitals the clause gives them past its first word
+    ("прочитал книгу Дюна": "книгу дюна" → "книгу Дюна")."""
+    written = {w.lower(): w for w in rules.WORD_RE.findall(clause)[1:] if w[:1].isupper()}
+    return " ".join(written.get(w, w) for w in words.split())
 
 
 def _dative_people(clause: str) -> list[tuple[str, str]]:
-    """"одолжил Пете зарядку": a capitalised word after the verb is the person given to (as written, base form)."""
-    words = clause.split()
-    return [(w, _nominative(w)) for w in _PERSON_DATIVE_RE.findall(" ".join(words[1:]))
-            if re.fullmatch(r"[А-ЯЁ][а-яё]+[еуи]", w)][:1]
+    """"одолжил Пете зарядку", "взял у Вани": the first capitalised word after the verb that the dictionary reads as a
+    name given to or taken from (as written, nominative); a word of that shape it does not know, as written."""
+    for word in _PERSON_DATIVE_RE.findall(" ".join(clause.split()[1:])):
+        name = forms.person(word, forms.TO)
+        if name is not None:
+            return [(word, name)]
+        if re.fullmatch(r"[А-ЯЁ][а-яё]+[еуи]", word):
+            return [(word, word)]
+    return []
 
 
 def _people(clause: str, analysis: EntryAnalysis, action: str) -> tuple[list[str], list[str]]:
-    """The people (base forms) and the words that name them in the clause."""
+    """The people (base forms) and the words that name them in the clause. The offline reading's guesses for "с
+    Машей" give way to the dictionary's nominative of the word as written ("Машей" → "Маша")."""
     if analysis.people:
-        return list(analysis.people), []
+        if not analysis.is_heuristic:
+            return list(analysis.people), []
+        nominative = {guess: _person_with(raw) for raw, guess in rules.people_mentions(clause)}
+        return list(dict.fromkeys(nominative.get(p, p) for p in analysis.people)), []
     if action in ("lent", "borrowed", "gave", "returned", "called"):
         found = _dative_people(clause)
         return [base for _, base in found], [raw for raw, _ in found]
     return [], []
+
+
+def _person_with(word: str) -> str:
+    """"с Машей" → "Маша", "с Мамой" → "Мама"; a word the dictionary does not read one way stays as written."""
+    if not forms.is_russian(word):
+        return word
+    return forms.person(word, forms.WITH) or forms.phrase(word, forms.WITH)
+
+
+def _place(analysis: EntryAnalysis) -> str | None:
+    """The place in the nominative when the offline reading took it as written ("в Шоколаднице" → "Шоколадница")."""
+    if not analysis.place or not analysis.is_heuristic:
+        return analysis.place
+    return forms.phrase(analysis.place, forms.PLACE, forms.PLACE_WORDS)
+
+
+def _tags(analysis: EntryAnalysis, clause: str, skip: set[str]) -> list[str]:
+    """The analysis's tags less the words naming a person; the offline reading's words in the nominative (a hashtag
+    as the user wrote it)."""
+    tags = [t for t in analysis.tags if not skip & set(t.split())]
+    if not analysis.is_heuristic:
+        return tags
+    own = set(rules.hashtags(clause))
+    return list(dict.fromkeys(t if t in own else forms.phrase(t, forms.OBJECT if " " in t else forms.ANY,
+                                                              forms.PLACE_WORDS) for t in tags))
 
 
 def draft(clause: str, analysis: EntryAnalysis, *, day: dt.date, context_action: str | None = None,
@@ -199,12 +235,11 @@ def draft(clause: str, analysis: EntryAnalysis, *, day: dt.date, context_action:
     if amount is None and money is not None:
         amount, currency = money
     people, raw = _people(clause, analysis, action)
-    skip = {w.lower() for w in raw}
-    tags = [t for t in analysis.tags if not skip & set(t.split())]
+    tags = _tags(analysis, clause, {w.lower() for w in raw})
     return {
         "action": action, "object": obj, "title": _title(analysis, clause, raw)[:200], "note": clause[:1000],
         "amount": amount, "currency": currency, "people": people[:10],
-        "place": analysis.place, "tags": tags[:6], "date": day.isoformat(),
+        "place": _place(analysis), "tags": tags[:6], "date": day.isoformat(),
         "aiConfidence": 0.5 if analysis.is_heuristic else 0.8,
     }
 
