@@ -15,7 +15,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 EXPORT = $(UV) export --frozen --no-emit-project --no-header --quiet
 
-.PHONY: install system-deps frontend run test lint typecheck imports lock lock-check upgrade test-sqlite test-postgres test-frontend bench clean
+.PHONY: install system-deps pgvector frontend run test lint typecheck imports lock lock-check upgrade test-sqlite test-postgres test-frontend bench clean
 
 install: $(VENV)/.installed frontend
 
@@ -59,8 +59,8 @@ upgrade: $(UV)
 
 # Debian packages used by voice (ffmpeg, espeak-ng for test fixtures), browser tests (chromium) and the journal's
 # offline receipt reading and scanned pages (tesseract-ocr with Russian and English), the /stats chart's Cyrillic
-# labels (fonts-dejavu-core).
-system-deps:
+# labels (fonts-dejavu-core); and pgvector for a local PostgreSQL server.
+system-deps: pgvector
 	@missing=""; for b in ffmpeg espeak-ng chromium tesseract; do command -v $$b >/dev/null || missing="$$missing $$b"; done; \
 	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
 	tesseract --list-langs 2>/dev/null | grep -qx rus || missing="$$missing tesseract-ocr-rus"; \
@@ -69,6 +69,37 @@ system-deps:
 	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
 	  else echo "missing:$$missing (install them with apt-get)"; fi; \
 	fi
+
+# pgvector (the journal's vector search in the database, core/ai/index.py) for each local PostgreSQL server
+# (/usr/lib/postgresql/<major>/bin/postgres) that lacks it: Debian bookworm has no package, so Debian trixie's source
+# tarball, checked, is built against the server's headers and installed into its directories (CREATE EXTENSION needs
+# no restart; migration 0014 and the tests create it). Nothing to do without a local server or when it is there
+# already; a failure is reported, never fatal.
+PGVECTOR_VERSION := 0.8.0
+PGVECTOR_SHA256 := 867a2c328d4928a5a9d6f052cd3bc78c7d60228a9b914ad32aa3db88e9de27b0
+PGVECTOR_URL := http://deb.debian.org/debian/pool/main/p/pgvector/pgvector_$(PGVECTOR_VERSION).orig.tar.gz
+pgvector:
+	@majors=$$(for s in /usr/lib/postgresql/*/bin/postgres; do [ -x "$$s" ] && basename "$$(dirname "$$(dirname "$$s")")"; done); \
+	if [ -z "$$majors" ]; then echo "pgvector: no local PostgreSQL server, skipped"; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then as_root=""; elif command -v sudo >/dev/null; then as_root="sudo"; \
+	else as_root="none"; fi; \
+	for major in $$majors; do \
+	  [ -f /usr/share/postgresql/$$major/extension/vector.control ] && continue; \
+	  if [ "$$as_root" = none ]; then echo "pgvector: missing for PostgreSQL $$major (run make pgvector as root)"; continue; fi; \
+	  pg_config=/usr/lib/postgresql/$$major/bin/pg_config; packages=""; \
+	  [ -f /usr/include/postgresql/$$major/server/postgres.h ] || packages="postgresql-server-dev-$$major"; \
+	  command -v cc >/dev/null && command -v make >/dev/null || packages="$$packages build-essential"; \
+	  work=$$(mktemp -d); log=$$work/build.log; \
+	  if { [ -z "$$packages" ] || { $$as_root apt-get update -qq && \
+	         $$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$packages; }; } >$$log 2>&1 \
+	     && curl -fsSL -o $$work/pgvector.tar.gz $(PGVECTOR_URL) >>$$log 2>&1 \
+	     && echo "$(PGVECTOR_SHA256)  $$work/pgvector.tar.gz" | sha256sum -c --quiet >>$$log 2>&1 \
+	     && tar -xzf $$work/pgvector.tar.gz -C $$work >>$$log 2>&1 \
+	     && make -C $$work/pgvector-$(PGVECTOR_VERSION) PG_CONFIG=$$pg_config >>$$log 2>&1 \
+	     && $$as_root make -C $$work/pgvector-$(PGVECTOR_VERSION) PG_CONFIG=$$pg_config install >>$$log 2>&1; \
+	  then echo "pgvector $(PGVECTOR_VERSION): installed for PostgreSQL $$major"; rm -rf $$work; \
+	  else echo "pgvector: could not be installed for PostgreSQL $$major (see $$log); vectors are compared in Python"; fi; \
+	done
 
 frontend: $(FRONTEND)/dist/index.html
 

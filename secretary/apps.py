@@ -70,6 +70,7 @@ def subscribe_listeners() -> None:
     events.subscribe(file_note, ItemEvent.CREATED)
     events.subscribe(index_note, ItemEvent.CREATED, ItemEvent.CHANGED, ItemEvent.DONE)  # /ask searches notes
     ask_sources.register_reader(journal_search.read_question)  # /ask's figures: the journal's sums and counts
+    ask_sources.register_catch_up(journal_search.catch_up)  # entries written before the search index existed
     voice_hooks.subscribe(journal_takes_voice)
 
 

@@ -204,6 +204,7 @@ async def reply(session: AsyncSession, settings: Settings, user: User, question:
     /ask gives it (the offline provider's lists what was found and says it is no model)."""
     t = translator(user.language)
     await notes.catch_up(session, user.id)
+    await sources.catch_up(session, user.id)
     usage = UsageCollector()
     provider = build_provider(await choose(session, settings, user.id, "ai"), settings, recorder=usage)
     try:

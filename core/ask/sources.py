@@ -1,5 +1,7 @@
 """What /ask reads besides the shared search index: apps that compute exact figures for a question register a
-reader here at start-up (the journal's sums and counts, see ``secretary/apps.py``); /ask knows none of them."""
+reader here at start-up (the journal's sums and counts, see ``secretary/apps.py``), and apps that keep texts in the
+index a catch-up that indexes what the index lacks (the journal's entries written before it existed); /ask knows none
+of them."""
 
 from __future__ import annotations
 
@@ -13,7 +15,10 @@ from core.users.models import User
 
 QuestionReader = Callable[[AsyncSession, User, str, dt.datetime], Awaitable[Fact | None]]
 
+IndexCatchUp = Callable[[AsyncSession, int], Awaitable[int]]
+
 _readers: list[QuestionReader] = []
+_catch_ups: list[IndexCatchUp] = []
 
 
 def register_reader(reader: QuestionReader) -> None:
@@ -31,3 +36,14 @@ async def read_question(session: AsyncSession, user: User, question: str, now: d
             return fact
         found = found or fact
     return found
+
+
+def register_catch_up(catch_up: IndexCatchUp) -> None:
+    """Idempotent, as ``register_reader``."""
+    if catch_up not in _catch_ups:
+        _catch_ups.append(catch_up)
+
+
+async def catch_up(session: AsyncSession, user_id: int) -> int:
+    """Before an answer: every registered app's texts of the user the index lacks, indexed; how many."""
+    return sum([await each(session, user_id) for each in _catch_ups])

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, desc, or_, select
+from sqlalchemy import ColumnElement, Engine, desc, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.ai import index
 from core.ai.local_rules import STOPWORDS
+from core.ai.models import SearchDoc
 from core.dates.daymath import add_months, days_in_month
 from core.dates.lexicon import MONTHS
 from core.dates.parser import local_now
@@ -62,6 +64,27 @@ async def reindex(session: AsyncSession, entries: Sequence[Entry]) -> None:
             users.add(entry.user_id)
     for user_id in sorted(users):
         await index.enqueue_embedding(session, user_id)
+
+
+# users whose every live entry is indexed, per engine (a process's database; the tests' engine per test)
+_caught_up: weakref.WeakKeyDictionary[Engine, set[int]] = weakref.WeakKeyDictionary()
+
+
+async def catch_up(session: AsyncSession, user_id: int, limit: int = 500) -> int:
+    """Index the user's live entries the index lacks (written before migration 0014 made it), newest first, ``limit``
+    per call. Registered with /ask, which calls it before each answer: once a check finds nothing missing, the user
+    is not checked again in this process (the index is kept on every change since)."""
+    done = _caught_up.setdefault(session.get_bind().engine, set())
+    if user_id in done:
+        return 0
+    indexed = exists().where(SearchDoc.source == SOURCE, SearchDoc.source_id == Entry.id)
+    missing = list(await session.scalars(select(Entry).where(
+        Entry.user_id == user_id, Entry.deleted_at.is_(None), ~indexed).order_by(desc(Entry.id)).limit(limit)))
+    if not missing:  # remembered only now: rows indexed by this unit of work may yet be rolled back
+        done.add(user_id)
+        return 0
+    await reindex(session, missing)
+    return len(missing)
 
 
 # --- reading a question ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Questions over the journal: hybrid retrieval (full text + the offline provider's embeddings) finds the right
 entries in Russian and English, follows edits and deletes, never crosses users; figures come from SQL; the vector
-search without pgvector (cosine in Python) ranks as the database would."""
+search without pgvector (cosine in Python) ranks as the database would; entries older than the index are indexed on
+the first question."""
 
 from __future__ import annotations
 
@@ -8,22 +9,14 @@ import datetime as dt
 from typing import Any
 
 import httpx
-from journal_helpers import SignIn, create
+from journal_helpers import SignIn, create, embed_all, history
+from sqlalchemy import event
 
 from core.ai import index
 from core.ai.jobs import model_name
 from core.ai.local_provider import LocalProvider
+from core.journal import search as journal_search
 from core.runtime import Runtime
-
-
-async def embed_all(runtime: Runtime, user_id: int) -> None:
-    """What the ``search.embed`` job does, with the offline provider."""
-    provider = LocalProvider()
-    model = model_name(provider)
-    async with runtime.unit_of_work() as s:
-        due = await index.due_for_embedding(s, user_id, model, 1000)
-        vectors = await provider.embed([c for _, c in due])
-        await index.store_vectors(s, user_id, model, [(i, c, v.vector) for (i, c), v in zip(due, vectors, strict=True)])
 
 
 async def ask(api: httpx.AsyncClient, headers: dict[str, str], query: str, path: str = "search") -> dict[str, Any]:
@@ -33,19 +26,6 @@ async def ask(api: httpx.AsyncClient, headers: dict[str, str], query: str, path:
     out: dict[str, Any] = r.json()
     assert set(out) == {"response", "suggestedFilters", "entryIds"}
     return out
-
-
-async def history(api: httpx.AsyncClient, h: dict[str, str]) -> dict[str, int]:
-    made = {
-        "charger": await create(api, h, action="lent", object="thing", title="Одолжил зарядку от ноутбука",
-                                people=["Петя"]),
-        "coffee": await create(api, h, action="bought", object="drink", title="Coffee at Starbucks",
-                               people=["Anna"], amount="4.5", currency="USD"),
-        "book": await create(api, h, action="read", object="book", title="Прочитал «Мастера и Маргариту»"),
-        "run": await create(api, h, action="ran", object="workout", title="Morning run in the park"),
-        "bread": await create(api, h, action="bought", object="food", title="Купил хлеб и молоко", amount="150"),
-    }
-    return {k: v["id"] for k, v in made.items()}
 
 
 class TestRetrieval:
@@ -139,7 +119,6 @@ class TestVectorsWithoutPgvector:
         provider = LocalProvider()
         query = (await provider.embed(["coffee Starbucks"]))[0].vector
         async with runtime.unit_of_work() as s:
-            assert not await index.has_pgvector(s)  # neither SQLite nor this machine's PostgreSQL has it
             near = await index.nearest(s, 9107, model_name(provider), query, use_pgvector=False)
             doc_ids = list(near)
             first = await index.docs(s, 9107, "entry", [ids["coffee"]])
@@ -148,3 +127,43 @@ class TestVectorsWithoutPgvector:
                                                                  "title": "Green tea"}, headers=h)
         async with runtime.unit_of_work() as s:  # the changed text lost its vector until the job runs again
             assert doc_ids[0] not in await index.nearest(s, 9107, model_name(provider), query, use_pgvector=False)
+
+
+class TestBackfill:
+    async def test_entries_older_than_the_index_are_found_after_the_first_question(
+            self, api: httpx.AsyncClient, sign_in: SignIn, runtime: Runtime) -> None:
+        h = await sign_in(9108, "en")
+        ids = await history(api, h)
+        gone = (await create(api, h, action="ran", object="workout", title="Evening swim in the lake"))["id"]
+        assert (await api.delete(f"/api/v1/entries/{gone}", headers=h)).status_code in (200, 204)
+        async with runtime.unit_of_work() as s:  # as if written before migration 0014 made the index
+            await index.drop(s, "entry", [ids["coffee"], ids["run"]])
+            assert await index.search(s, 9108, "coffee Starbucks", query_vector=None, model=None, limit=5) == []
+        assert (await ask(api, h, "when did I have coffee at Starbucks?"))["entryIds"][0] == ids["coffee"]
+        assert (await ask(api, h, "morning run in the park"))["entryIds"][0] == ids["run"]
+        async with runtime.session_factory() as s:
+            indexed = {d.source_id for d in await index.docs(s, 9108, "entry", [*ids.values(), gone])}
+        assert indexed == set(ids.values())  # a deleted entry stays out
+
+    async def test_a_user_is_checked_once_the_index_holds_all_their_entries(
+            self, api: httpx.AsyncClient, sign_in: SignIn, runtime: Runtime) -> None:
+        h = await sign_in(9109, "en")
+        ids = await history(api, h)
+        async with runtime.unit_of_work() as s:
+            await index.drop(s, "entry", [ids["bread"]])
+        statements: list[str] = []
+
+        def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+            statements.append(statement)
+
+        event.listen(runtime.engine.sync_engine, "before_cursor_execute", seen)
+        try:
+            for expected in (1, 0, 0):  # indexed; then found complete; then not checked
+                statements.clear()
+                async with runtime.unit_of_work() as s:
+                    assert await journal_search.catch_up(s, 9109) == expected
+            assert statements == []
+        finally:
+            event.remove(runtime.engine.sync_engine, "before_cursor_execute", seen)
+        async with runtime.session_factory() as s:
+            assert [d.source_id for d in await index.docs(s, 9109, "entry", [ids["bread"]])] == [ids["bread"]]
