@@ -62,7 +62,9 @@ class Probe:
                 "now": time.monotonic()}
 
     def dump(self) -> dict[str, Any]:
-        return {"inbound": self.inbound, "replies": self.replies, "bot_sent": self.bot_sent, "now": time.monotonic()}
+        # "wall" beside "now": the same moment on the wall clock, which the bot's database rows use
+        return {"inbound": self.inbound, "replies": self.replies, "bot_sent": self.bot_sent, "now": time.monotonic(),
+                "wall": time.time()}
 
 
 def webhook_app() -> FastAPI:
@@ -79,7 +81,8 @@ def timed_sandbox_app() -> FastAPI:
     """sandbox.app.create_standalone_app (in memory), its messages stamped, and the two /bench routes."""
     from sandbox.app import create_standalone_app
 
-    app = create_standalone_app(None)
+    # open chats: bench_outbound writes to chats whose users never wrote to the bot (Telegram: "chat not found")
+    app = create_standalone_app(None, open_chats=True)
     state = app.state.sandbox.state
     probe = Probe()
     add_message = state.add_message

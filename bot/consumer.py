@@ -4,7 +4,6 @@ them to the Dispatcher. The domain changes, the outgoing messages and the DONE m
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 from typing import Any
 
@@ -43,11 +42,41 @@ class InboxConsumer:
         self.lease_seconds = settings.queue_lease_seconds
         self.max_attempts = settings.queue_max_attempts
         self.poll_interval = settings.queue_poll_interval
+        # With a poller in this process (``local_ingress``), every update stored here wakes the consumers (and is
+        # mostly claimed in the poller's own transaction); the poll only finds what other processes or the clock
+        # made ready, so it can be slow.
+        self.local_ingress = False
+        self.local_poll_interval = max(settings.queue_poll_interval, 1.0)
         self.wake = asyncio.Event()
+        # Whether the inbox may hold something claimable that was not claimed yet. A claim that finds less than it
+        # asked for while nothing was in flight clears it; anything that can make an item ready sets it (an update
+        # stored and left unclaimed, a failure's retry time, an expired lease, the poll). An item finishing does not:
+        # so at light load an answered update costs no empty claim transaction after it.
+        self.dirty = True
         self._inflight: dict[int, asyncio.Task[None]] = {}
         self._stopping = False
         self.processed = 0
-        runtime.inbox_listeners.append(self.wake.set)
+        runtime.inbox_listeners.append(self.poke)
+
+    def poke(self) -> None:
+        """Something may be claimable now: claim at the next turn."""
+        self.dirty = True
+        self.wake.set()
+
+    async def claim_in(self, session: Any) -> list[Claim]:
+        """Claim what the free consumers can take, in the caller's transaction (the poller's, which has just stored
+        the updates: one transaction stores and claims them). Hand the result to :meth:`take` after the commit."""
+        free = self.concurrency - len(self._inflight)
+        if free <= 0 or self._stopping:
+            return []
+        return await inbox.claim(session, lease_seconds=self.lease_seconds, limit=free)
+
+    def take(self, claims: list[Claim]) -> None:
+        """Start claims committed by someone else's transaction (see :meth:`claim_in`)."""
+        for claim in claims:
+            self._start(claim)
+        if claims:
+            self.runtime.inbox_idle.clear()
 
     async def run(self) -> None:
         sweep_every = max(1.0, self.lease_seconds / 4)
@@ -61,23 +90,34 @@ class InboxConsumer:
             claims: list[Claim] = []
             # Under load a claim waits until half the consumers are free, so that one claiming transaction serves
             # several updates; an idle consumer set claims at once (no added latency at light load).
-            if free >= self.claim_batch or (free > 0 and not self._inflight):
+            if self.dirty and (free >= self.claim_batch or (free > 0 and not self._inflight)):
+                busy = bool(self._inflight)
+                self.dirty = False  # set again by anything that happens while the claim runs
                 try:
                     claims = await self._claim(free)
                 except Exception:
+                    self.dirty = True
                     log.exception("inbox.claim_failed")
                     await asyncio.sleep(1)
+                if busy or len(claims) >= free:  # more may wait (behind an item in flight, or beyond this claim)
+                    self.dirty = True
             for claim in claims:
-                task = asyncio.create_task(self._process(claim))
-                self._inflight[claim.id] = task
-                task.add_done_callback(functools.partial(self._on_done, claim.id))
+                self._start(claim)
             if self._inflight:
                 self.runtime.inbox_idle.clear()
             if claims and len(self._inflight) < self.concurrency:
                 continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wake.wait(), timeout=self.poll_interval)
+            timeout = self.local_poll_interval if self.local_ingress else self.poll_interval
+            try:
+                await asyncio.wait_for(self.wake.wait(), timeout=timeout)
+            except TimeoutError:
+                self.dirty = True
             self.wake.clear()
+
+    def _start(self, claim: Claim) -> None:
+        task = asyncio.create_task(self._process(claim))
+        self._inflight[claim.id] = task
+        task.add_done_callback(functools.partial(self._on_done, claim.id))
 
     def _on_done(self, item_id: int, _task: asyncio.Task[None]) -> None:
         self._inflight.pop(item_id, None)
@@ -96,6 +136,7 @@ class InboxConsumer:
             async with self.runtime.unit_of_work() as session:
                 n = await inbox.sweep_expired(session)
             if n:
+                self.dirty = True
                 log.warning("inbox.leases_expired", count=n)
         except Exception:
             log.exception("inbox.sweep_failed")
@@ -138,7 +179,7 @@ class InboxConsumer:
         except Exception:
             log.exception("inbox.fail_record_failed", item_id=claim.id)
         loop = asyncio.get_running_loop()
-        loop.call_later(delay, self.wake.set)
+        loop.call_later(delay, self.poke)
 
     async def _tell_user_dead(self, session: Any, claim: Claim) -> None:
         try:

@@ -9,7 +9,7 @@ import structlog
 from aiogram import Bot
 from aiogram.methods import GetUpdates
 
-from core.queue.ingest import QueueFull, ingest
+from core.queue.ingest import QueueFull, Taker, ingest
 from core.runtime import Runtime
 
 log = structlog.get_logger(__name__)
@@ -24,9 +24,11 @@ class RawGetUpdates(GetUpdates):
 
 
 class Poller:
-    def __init__(self, runtime: Runtime, bot: Bot, *, timeout: int = 25, limit: int = 100) -> None:
+    def __init__(self, runtime: Runtime, bot: Bot, *, timeout: int = 25, limit: int = 100,
+                 taker: Taker | None = None) -> None:
         self.runtime = runtime
         self.bot = bot
+        self.taker = taker  # this process's consumers: they claim in the transaction that stores the updates
         self.timeout = timeout
         self.limit = limit
         self.offset: int | None = None
@@ -61,7 +63,7 @@ class Poller:
         delay = 0.5
         while True:
             try:
-                await ingest(self.runtime, batch)
+                await ingest(self.runtime, batch, taker=self.taker)
                 return
             except QueueFull:
                 log.warning("polling.queue_full", waiting=delay)

@@ -14,7 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from core.config import Settings
 from core.db.engine import READ_ONLY, SessionFactory, make_engine, make_session_factory
 from core.presenters import Presenters
-from core.queue.jobs import JobClaim, JobContext, JobRegistry, drop_pending_jobs, pop_pending_jobs
+from core.queue.jobs import (
+    PRECLAIM_KEY,
+    JobClaim,
+    JobContext,
+    JobRegistry,
+    drop_pending_jobs,
+    pop_pending_claims,
+    pop_pending_jobs,
+)
 from core.telegram.gateway import NoTelegram, TelegramGateway
 from core.telegram.outbox import WAKE_KEY
 
@@ -24,6 +32,7 @@ if TYPE_CHECKING:  # redis is loaded only by a process that has REDIS_URL
 log = structlog.get_logger(__name__)
 
 JobDispatch = Callable[[list[int]], Awaitable[None]]
+ClaimDispatch = Callable[[list[JobClaim]], None]
 
 
 async def _no_dispatch(job_ids: list[int]) -> None:
@@ -47,6 +56,9 @@ class Runtime:
     telegram: TelegramGateway = field(default_factory=NoTelegram)
     presenters: Presenters = field(default_factory=Presenters)
     dispatch_jobs: JobDispatch = _no_dispatch
+    # Set by a runner in this process that runs jobs as soon as they are committed (embedded mode): the jobs a unit of
+    # work creates are then inserted already claimed by this process and handed over (jobs.PRECLAIM_KEY).
+    dispatch_claims: ClaimDispatch | None = None
     outbox_listeners: list[Callable[[Collection[int]], None]] = field(default_factory=list)
     inbox_listeners: list[Callable[[], None]] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
@@ -65,6 +77,9 @@ class Runtime:
 
     async def after_commit(self, session: AsyncSession) -> None:
         """Hand over what the committed unit of work produced: jobs to run, messages to send."""
+        claims = pop_pending_claims(session)
+        if claims and self.dispatch_claims is not None:
+            self.dispatch_claims(claims)
         job_ids = pop_pending_jobs(session)
         if job_ids:
             try:
@@ -79,6 +94,8 @@ class Runtime:
     async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
         """One transaction: commit on success (then dispatch), roll back on error (and drop the jobs)."""
         async with self.session_factory() as session:
+            if self.dispatch_claims is not None:
+                session.info[PRECLAIM_KEY] = self.settings.job_lease_seconds
             try:
                 yield session
                 await session.commit()

@@ -9,6 +9,7 @@ import contextlib
 
 import structlog
 
+from core.db.base import utcnow
 from core.queue import jobs
 from core.queue.retention import Retention
 from core.queue.runner import run_claimed, run_job
@@ -25,7 +26,7 @@ class InProcessRunner:
         self.claim_batch = claim_batch
         self.poll_interval = poll_interval
         self.max_defer = max_defer
-        self.queue: asyncio.Queue[int] = asyncio.Queue()
+        self.queue: asyncio.Queue[int | jobs.JobClaim] = asyncio.Queue()
         self._queued: set[int] = set()
         self._tasks: list[asyncio.Task[None]] = []
         self.retention = Retention()
@@ -36,8 +37,15 @@ class InProcessRunner:
                 self._queued.add(job_id)
                 self.queue.put_nowait(job_id)
 
+    def take(self, claims: list[jobs.JobClaim]) -> None:
+        """Jobs a unit of work of this process created already claimed for us (core.queue.jobs.PRECLAIM_KEY)."""
+        for claim in claims:
+            self._queued.add(claim.id)
+            self.queue.put_nowait(claim)
+
     def attach(self) -> None:
         self.runtime.dispatch_jobs = self.dispatch
+        self.runtime.dispatch_claims = self.take
 
     async def run(self) -> None:
         self.attach()
@@ -63,7 +71,7 @@ class InProcessRunner:
 
     async def _work(self) -> None:
         while True:
-            job_ids = [await self.queue.get()]
+            job_ids: list[int | jobs.JobClaim] = [await self.queue.get()]
             # With a backlog (more jobs queued than workers: they wait anyway) a worker claims a few at once, in
             # one transaction, and runs them one after another.
             while len(job_ids) < self.claim_batch and self.queue.qsize() > self.concurrency:
@@ -76,17 +84,23 @@ class InProcessRunner:
             try:
                 await self._run(job_ids)
             except Exception:  # the database was unreachable: the poller picks the jobs up again
-                log.exception("runner.job_crashed", job_ids=job_ids)
+                log.exception("runner.job_crashed",  # ids only: a claim carries its payload (user text)
+                              job_ids=[q.id if isinstance(q, jobs.JobClaim) else q for q in job_ids])
             finally:
-                for job_id in job_ids:
-                    self._queued.discard(job_id)
+                for queued in job_ids:
+                    self._queued.discard(queued.id if isinstance(queued, jobs.JobClaim) else queued)
                     self.queue.task_done()
 
-    async def _run(self, job_ids: list[int]) -> None:
+    async def _run(self, queued: list[int | jobs.JobClaim]) -> None:
+        held = [q for q in queued if isinstance(q, jobs.JobClaim)]
+        job_ids = [q for q in queued if isinstance(q, int)]
         if len(job_ids) == 1:
             await run_job(self.runtime, job_ids[0])
-            return
-        async with self.runtime.unit_of_work() as session:
-            claims = await jobs.claim_jobs(session, job_ids, lease_seconds=self.runtime.settings.job_lease_seconds)
-        for claim in claims:
+        elif job_ids:
+            async with self.runtime.unit_of_work() as session:
+                held += await jobs.claim_jobs(session, job_ids,
+                                              lease_seconds=self.runtime.settings.job_lease_seconds)
+        for claim in held:
+            if claim.lease_expires_at is not None and claim.lease_expires_at <= utcnow():
+                continue  # waited here longer than its lease: the sweep gives it back, another run takes it
             await run_claimed(self.runtime, claim)

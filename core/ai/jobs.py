@@ -1,5 +1,6 @@
 """The ``search.embed`` job: embed a user's indexed texts (``core.ai.index``) with their provider, in batches, outside
-any transaction; each batch is saved in a short unit of work of its own, skipping texts that changed meanwhile."""
+any transaction (the provider may call a remote model); a full batch is saved in a short unit of work of its own, the
+last one with the job's DONE mark, skipping texts that changed meanwhile."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def model_name(provider: AIProvider) -> str:
 
 async def embed(ctx: JobContext) -> None:
     user_id = int(ctx.job.payload["user_id"])
-    async with ctx.units.unit_of_work() as read:
+    async with ctx.units.read_only() as read:
         choice = await choose(read, ctx.settings, user_id, "ai")
     usage = UsageCollector()
     provider = build_provider(choice, ctx.settings, recorder=usage)
@@ -31,15 +32,18 @@ async def embed(ctx: JobContext) -> None:
     done = 0
     try:
         for _ in range(MAX_BATCHES):
-            async with ctx.units.unit_of_work() as read:
+            async with ctx.units.read_only() as read:  # reads take no write lock (SQLite) and wait for no writer
                 due = await index.due_for_embedding(read, user_id, model, index.EMBED_BATCH)
             if not due:
                 break
             vectors = await provider.embed([content for _, content in due])
-            async with ctx.units.unit_of_work() as write:
-                await index.store_vectors(write, user_id, model, [
-                    (doc_id, content, vector.vector) for (doc_id, content), vector in zip(due, vectors, strict=True)])
+            rows = [(doc_id, content, vector.vector) for (doc_id, content), vector in zip(due, vectors, strict=True)]
             done += len(due)
+            if len(due) < index.EMBED_BATCH:  # the last batch: saved with the job's own DONE mark, one transaction
+                await index.store_vectors(ctx.session, user_id, model, rows)
+                break
+            async with ctx.units.unit_of_work() as write:  # a long run saves what it did batch by batch
+                await index.store_vectors(write, user_id, model, rows)
     finally:
         await provider.aclose()
         await record_all(ctx.session, user_id, usage.events)

@@ -85,8 +85,11 @@ async def log_change(session: AsyncSession, item: Item, action: ChangeAction, be
 
 async def new_item(session: AsyncSession, user_id: int, kind: ItemKind, title: str, text: str, *,
                    source: str = "text") -> Item:
+    # the columns set later in the same unit of work start as None here: assigning None again writes nothing (left
+    # unset, each would cost an UPDATE right after the INSERT)
     item = Item(user_id=user_id, number=await repository.next_number(session, user_id), kind=kind,
-                status=ItemStatus.INBOX, title=title, text=text, source=source)
+                status=ItemStatus.INBOX, title=title, text=text, source=source, due_date=None, forwarded_from=None,
+                forwarded_at=None)
     session.add(item)
     await session.flush()
     await log_change(session, item, ChangeAction.CREATE, {})

@@ -81,13 +81,16 @@ async def goes_to_journal(session: AsyncSession, user: User, text: str, now: dt.
     if not text or len(text) > MAX_TEXT:
         return False
     chosen = await service.routing(session, user)
-    if chosen == Routing.NOTES or await answers_a_question(session, user, text, now):
+    if chosen == Routing.NOTES:
         return False
     if reading.is_return_plan(text) or only_url(text):
-        return True
-    if is_plan(text, now, user.timezone):
-        return False
-    return chosen == Routing.JOURNAL or reading.looks_like_record(text)
+        journal = True
+    elif is_plan(text, now, user.timezone):
+        journal = False
+    else:
+        journal = chosen == Routing.JOURNAL or reading.looks_like_record(text)
+    # an answer to the user's pending question goes to the items app (asked last: most texts need not ask)
+    return journal and not await answers_a_question(session, user, text, now)
 
 
 async def analyse(provider: AIProvider, parts: Sequence[str], language: str) -> list[EntryAnalysis]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import bindparam, func, or_, select, update
@@ -23,6 +24,11 @@ from core.telegram.gateway import TelegramGateway
 from core.telegram.outbox import Outbox
 
 PENDING_JOBS_KEY = "pending_jobs"
+PENDING_CLAIMS_KEY = "pending_job_claims"
+# session.info: the lease (seconds) of jobs that this process runs as soon as their unit of work commits (the
+# in-process runner). Such a job is inserted already claimed by this process, which saves the claim's transaction;
+# if the process dies first, the lease expires and the sweep gives the job to another runner.
+PRECLAIM_KEY = "jobs.preclaim"
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,7 @@ class JobClaim:
     attempts: int
     max_attempts: int
     lease_token: str
+    lease_expires_at: datetime | None = None  # known for a job claimed when it was created (PRECLAIM_KEY)
 
 
 class UnitsOfWork(Protocol):
@@ -98,9 +105,10 @@ def _insert_statement(insert: Any) -> Any:
     return (
         insert(Job)
         .values(kind=bindparam("b_kind"), idempotency_key=bindparam("b_key"), payload=bindparam("b_payload"),
-                user_id=bindparam("b_user"), chat_id=bindparam("b_chat"), status=QueueStatus.NEW.value, attempts=0,
-                max_attempts=bindparam("b_max"), available_at=bindparam("b_available"), created_at=bindparam("b_now"),
-                updated_at=bindparam("b_now"))
+                user_id=bindparam("b_user"), chat_id=bindparam("b_chat"), status=bindparam("b_status"),
+                attempts=bindparam("b_attempts"), lease_token=bindparam("b_token"),
+                lease_expires_at=bindparam("b_expires"), max_attempts=bindparam("b_max"),
+                available_at=bindparam("b_available"), created_at=bindparam("b_now"), updated_at=bindparam("b_now"))
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
         .returning(Job.id)
     )
@@ -116,11 +124,24 @@ async def enqueue_job(
     """Create a job in the current unit of work. Idempotent on ``key``; returns the new id or None."""
     now = utcnow()
     stmt = _INSERT[dialect_name(session)]
+    lease = session.info.get(PRECLAIM_KEY) if delay <= 0 else None
+    token = expires = None
+    if lease:
+        token = session.info.setdefault("jobs.lease_token", str(uuid.uuid4()))
+        expires = now + timedelta(seconds=lease)
     job_id = (await execute_core(session, stmt, {
         "b_kind": kind, "b_key": key, "b_payload": payload, "b_user": user_id, "b_chat": chat_id,
         "b_max": max_attempts, "b_available": now + timedelta(seconds=delay), "b_now": now,
+        "b_status": (QueueStatus.CLAIMED if lease else QueueStatus.NEW).value, "b_attempts": 1 if lease else 0,
+        "b_token": token, "b_expires": expires,
     })).scalar_one_or_none()
-    if job_id is not None and delay <= 0:
+    if job_id is None or delay > 0:
+        return job_id
+    if token is not None:  # the handler gets the payload as it was stored (JSON), as it would from a claim
+        claim = JobClaim(job_id, kind, json.loads(json.dumps(payload)), user_id, chat_id, 1, max_attempts, token,
+                         expires)
+        session.info.setdefault(PENDING_CLAIMS_KEY, []).append(claim)
+    else:
         session.info.setdefault(PENDING_JOBS_KEY, []).append(job_id)
     return job_id
 
@@ -130,8 +151,14 @@ def pop_pending_jobs(session: AsyncSession) -> list[int]:
     return list(session.info.pop(PENDING_JOBS_KEY, []))
 
 
+def pop_pending_claims(session: AsyncSession) -> list[JobClaim]:
+    """The jobs created already claimed (PRECLAIM_KEY) in the unit of work that just committed; cleared on read."""
+    return list(session.info.pop(PENDING_CLAIMS_KEY, []))
+
+
 def drop_pending_jobs(session: AsyncSession) -> None:
     session.info.pop(PENDING_JOBS_KEY, None)
+    session.info.pop(PENDING_CLAIMS_KEY, None)
 
 
 _READY_STATUSES = (QueueStatus.NEW.value, QueueStatus.FAILED.value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -16,13 +18,18 @@ async def get(session: AsyncSession, user_id: int) -> User | None:
     return await session.get(User, user_id)
 
 
+LAST_SEEN_EVERY = timedelta(minutes=1)  # how fresh ``last_seen_at`` is kept
+
+
 async def get_or_create(
     session: AsyncSession, user_id: int, *, first_name: str = "", username: str | None = None,
     language: str = "ru", timezone: str = "Europe/Moscow", reminder_minutes: int = 15,
 ) -> tuple[User, bool]:
     user = await session.get(User, user_id)
     if user is not None:
-        user.last_seen_at = utcnow()
+        now = utcnow()
+        if now - user.last_seen_at >= LAST_SEEN_EVERY:  # not one more UPDATE for every message of a conversation
+            user.last_seen_at = now
         return user, False
     # ON CONFLICT DO NOTHING: a new user's first requests may arrive together (Mini App + bot)
     insert = pg_insert if dialect_name(session) == "postgresql" else sqlite_insert
