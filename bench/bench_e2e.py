@@ -70,6 +70,10 @@ from bench.common import (  # noqa: E402
 TARGET_NOTES_PER_S = 300.0
 TARGET_P95_MS = 50.0
 TARGET_RATIO = 0.7
+# issue 17's targets, against the bare bot of the same run
+TARGET_LIGHT_P95_RATIO = 1.5  # light load: our p95 ≤ 1.5× the bare bot's
+TARGET_THROUGHPUT_RATIO = 1.0  # done/s ≥ the bare bot's
+TARGET_CPU_MS = 8.0  # bot CPU per note (reply + filing), throughput phase
 FIRST_CHAT = 500_000
 # plain notes: no dates, times, task or meeting words, so every text is saved as a note with one reply
 NOTES = (
@@ -349,10 +353,35 @@ def report(label: str, results: list[BotFigures], args: argparse.Namespace) -> b
         ok &= met
         print(f"  target ≥ {TARGET_RATIO}× the bare aiogram bot: {ours.throughput:.0f} / {bare.throughput:.0f} = "
               f"{ratio:.2f}×  {verdict(met)}")
+    if ours is not None and bare is not None:
+        ok &= issue17_targets(ours, bare)
     plain = next((f for f in results if f.kind == "bare-nofiling"), None)
     if ours is not None and plain is not None and plain.throughput > 0:
         print(f"  (against the bare bot without filing, which does less work than ours: {ours.throughput:.0f} / "
               f"{plain.throughput:.0f} = {ours.throughput / plain.throughput:.2f}×)")
+    return ok
+
+
+def issue17_targets(ours: BotFigures, bare: BotFigures) -> bool:
+    """Latency at light load, throughput and CPU per note against the bare bot of the same run."""
+    ok = True
+    if "light load" in ours.phases and "light load" in bare.phases:
+        mine, theirs = ours.phases["light load"].latency["p95"], bare.phases["light load"].latency["p95"]
+        met = mine <= TARGET_LIGHT_P95_RATIO * theirs
+        ok &= met
+        print(f"  target light-load p95 ≤ {TARGET_LIGHT_P95_RATIO}× the bare bot's: {mine:.1f} / {theirs:.1f} ms = "
+              f"{mine / theirs:.1f}×  {verdict(met)}")
+    if bare.throughput > 0:
+        ratio = ours.throughput / bare.throughput
+        met = ratio >= TARGET_THROUGHPUT_RATIO
+        ok &= met
+        print(f"  target throughput ≥ {TARGET_THROUGHPUT_RATIO}× the bare bot: {ratio:.2f}×  {verdict(met)}")
+    if "throughput" in ours.phases:
+        cpu, base = ours.phases["throughput"].cpu_ms_per_note("bot"), bare.phases["throughput"].cpu_ms_per_note("bot")
+        met = cpu <= TARGET_CPU_MS
+        ok &= met
+        print(f"  target bot CPU ≤ {TARGET_CPU_MS:.0f} ms/note (reply + filing): {cpu:.1f} ms (the bare bot: "
+              f"{base:.1f} ms)  {verdict(met)}")
     return ok
 
 

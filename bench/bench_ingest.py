@@ -14,7 +14,9 @@ inbox meanwhile, so QUEUE_MAX_NEW/TOTAL are raised for the run (otherwise the "o
 would kick in once the backlog passes 10,000 — the behaviour we want in production, not what this measures).
 At the end the inbox row count must equal the number of 200s: an acknowledged update is a stored update.
 "cpu ms/upd" is CPU time per acknowledged update of the web process(es), of this client and of every PostgreSQL
-process on the machine. Target: ≥ 1,500 updates/s on PostgreSQL.
+process on the machine. Targets: ≥ 1,500 updates/s on PostgreSQL; and, with --app both (what `make bench` runs),
+≥ 0.8× the baseline measured in the same run: a bare FastAPI endpoint (bench/servers.py bare_webhook_app) that
+checks the secret and inserts the same inbox row with the same driver, one transaction per request.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ from core.queue.models import InboxUpdate  # noqa: E402
 
 SECRET = "bench-webhook-secret"
 TARGET_POSTGRES = 1500.0
+TARGET_RATIO = 0.8  # of the bare endpoint, same run
 FIRST_CHAT = 700_000
 
 
@@ -63,6 +66,7 @@ class IngestFigures:
     database: str
     processes: int
     connections: int
+    app: str = "ours"  # ours: the product's web app; bare: the baseline endpoint
     acked: int = 0
     errors: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
@@ -137,20 +141,26 @@ async def count_inbox(url: str) -> int:
         await engine.dispose()
 
 
-def web_child(port: int, env: dict[str, str], workdir: str) -> Child:
+def web_child(port: int, env: dict[str, str], workdir: str, app: str = "ours") -> Child:
+    factory = "servers:webhook_app" if app == "ours" else "servers:bare_webhook_app"
     return Child("web", [sys.executable, "-m", "uvicorn", "--factory", "--app-dir", str(BENCH_DIR),
-                         "servers:webhook_app", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+                         factory, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
                          "--no-access-log"], env=env, cwd=Path(workdir))
 
 
-async def run(server_url: str, args: argparse.Namespace) -> IngestFigures:
-    figures = IngestFigures(engine_label(server_url or "sqlite"), args.processes, args.connections)
+async def run_pair(server_url: str, args: argparse.Namespace) -> list[IngestFigures]:
+    """The product's endpoint and the bare baseline, one after the other, each on a fresh database."""
+    return [await run(server_url, args, app=app) for app in ("ours", "bare")]
+
+
+async def run(server_url: str, args: argparse.Namespace, app: str = "ours") -> IngestFigures:
+    figures = IngestFigures(engine_label(server_url or "sqlite"), args.processes, args.connections, app)
     ports = [free_port() for _ in range(args.processes)]
     async with fresh_database(server_url) as db_url:
         with tempfile.TemporaryDirectory(prefix="secretary-bench-web-") as workdir, contextlib.ExitStack() as stack:
             env = bench_env(db_url, WEBHOOK_SECRET=SECRET, QUEUE_MAX_NEW="100000000",
                             QUEUE_MAX_TOTAL="100000000", DATA_DIR=workdir)
-            servers = [stack.enter_context(web_child(port, env, workdir)) for port in ports]
+            servers = [stack.enter_context(web_child(port, env, workdir, app)) for port in ports]
             for port, server in zip(ports, servers, strict=True):
                 await wait_http(f"http://127.0.0.1:{port}/health", server, within=60)
             sender = Sender([f"http://127.0.0.1:{port}/telegram/webhook" for port in ports], args.connections,
@@ -174,25 +184,33 @@ async def run(server_url: str, args: argparse.Namespace) -> IngestFigures:
 
 def report(results: list[IngestFigures]) -> bool:
     print("\nWebhook ingest (POST /telegram/webhook → inbox row committed → 200)")
-    print(f"  {'database':11} {'procs':>5} {'conns':>6} {'updates/s':>10} {'acked':>7} {'stored':>7} {'p50':>8} "
-          f"{'p95':>8} {'p99':>8} {'| cpu ms/upd: web':>18} {'client':>7} {'pg':>5} {'busy':>5}  errors")
+    print(f"  {'database':11} {'app':5} {'procs':>5} {'conns':>6} {'updates/s':>10} {'acked':>7} {'stored':>7} "
+          f"{'p50':>8} {'p95':>8} {'p99':>8} {'| cpu ms/upd: web':>18} {'client':>7} {'pg':>5} {'busy':>5}  errors")
     ok = True
     for f in results:
         web = f.cpu.get("web", 0) / max(f.acked, 1) * 1000
         client = f.cpu.get("this_process", 0) / max(f.acked, 1) * 1000
         pg = f.cpu.get("postgres", 0) / max(f.acked, 1) * 1000 if f.database == "PostgreSQL" else 0.0
-        print(f"  {f.database:11} {f.processes:5d} {f.connections:6d} {f.rate:10.0f} {f.acked:7d} {f.stored:7d} "
-              + " ".join(f"{f.latency[k]:6.1f}ms" for k in ("p50", "p95", "p99"))
+        print(f"  {f.database:11} {f.app:5} {f.processes:5d} {f.connections:6d} {f.rate:10.0f} {f.acked:7d} "
+              f"{f.stored:7d} " + " ".join(f"{f.latency[k]:6.1f}ms" for k in ("p50", "p95", "p99"))
               + f" {'|':>3} {web:14.2f} {client:7.2f} {pg:5.2f} {f.cpu.get('machine_busy', 0) * 100:4.0f}%  "
               f"{f.errors or '-'}")
         if f.stored != f.acked:
             ok = False
             print(f"  !! {f.acked} updates acknowledged but {f.stored} stored")
-        if f.database == "PostgreSQL":
+        if f.database == "PostgreSQL" and f.app == "ours":
             met = f.rate >= TARGET_POSTGRES
             ok &= met
             procs = f"{f.processes} web process" + ("es" if f.processes > 1 else "")
             print(f"  target ≥ {TARGET_POSTGRES:.0f} updates/s on PostgreSQL ({procs}): {f.rate:.0f}  {verdict(met)}")
+    for f in results:
+        bare = next((b for b in results if b.app == "bare" and b.database == f.database
+                     and b.processes == f.processes), None)
+        if f.app == "ours" and bare is not None and bare.rate:
+            met = f.rate >= TARGET_RATIO * bare.rate
+            ok &= met
+            print(f"  target ≥ {TARGET_RATIO}× the bare endpoint ({f.database}, same run): {f.rate:.0f} / "
+                  f"{bare.rate:.0f} = {f.rate / bare.rate:.2f}×  {verdict(met)}")
     return ok
 
 
@@ -203,6 +221,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-updates", type=int, default=200_000, help="stop earlier after this many")
     parser.add_argument("--warmup", type=int, default=500)
     parser.add_argument("--processes", type=int, default=1, help="web processes (each `secretary web`)")
+    parser.add_argument("--app", choices=("ours", "bare", "both"), default="both",
+                        help="the product's endpoint, the bare baseline, or both (the ratio target)")
 
 
 async def main() -> int:
@@ -211,8 +231,9 @@ async def main() -> int:
     add_arguments(parser)
     args = parser.parse_args()
     print(machine_summary())
-    figures = await run(args.database_url, args)
-    return 0 if report([figures]) else 1
+    apps = ("ours", "bare") if args.app == "both" else (args.app,)
+    figures = [await run(args.database_url, args, app=app) for app in apps]
+    return 0 if report(figures) else 1
 
 
 if __name__ == "__main__":

@@ -147,7 +147,7 @@ def report(title: str, results: list[tuple[str, dict]]) -> bool:
         if target is not None:
             passed = figures["p95"] <= target
             ok &= passed
-            verdict = f"≤ {target:.0f} ms {'OK' if passed else 'MISSED'}"
+            verdict = f"≤ {target:.0f} ms {'MET' if passed else 'MISSED'}"
         print(f"  {label:34} " + " ".join(f"{figures[k]:7.2f}m" for k in ("p50", "p95", "p99", "mean", "cpu"))
               + f"   {verdict}")
     return ok

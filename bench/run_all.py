@@ -3,12 +3,15 @@
     .venv/bin/python bench/run_all.py                       # SQLite + PostgreSQL at 127.0.0.1:5432 if reachable
     .venv/bin/python bench/run_all.py --databases sqlite    # SQLite only
     .venv/bin/python bench/run_all.py --postgres-url postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
-    .venv/bin/python bench/run_all.py --minis               # also bench/bench_minis_api.py
+    .venv/bin/python bench/run_all.py --no-minis --no-start # without the Minis list and the start/memory runs
+    .venv/bin/python bench/run_all.py --start-notes 10000   # memory after the 10,000 notes the target names (slow)
 
-Per database: webhook ingest (bench_ingest.py), end to end through the sandbox against a bare aiogram bot
-(bench_e2e.py), outbound under strict flood limits (bench_outbound.py; the Redis limiter too when Redis answers).
-Each PostgreSQL run uses a fresh database bench_<pid>_<n> that it drops afterwards. The defaults keep a whole run
-to about five minutes on 2 cores; every figure printed here is explained in docs/performance.md.
+Per database: webhook ingest against a bare FastAPI endpoint (bench_ingest.py), end to end through the sandbox
+against a bare aiogram bot (bench_e2e.py: throughput, latency at light load, CPU per note), outbound under strict
+flood limits (bench_outbound.py; the Redis limiter too when Redis answers); then the Minis list
+(bench_minis_api.py) and the start and memory of `secretary run` (bench_start.py, SQLite). Every target is printed
+with MET or MISSED. Each PostgreSQL run uses a fresh database bench_<pid>_<n> that it drops afterwards. A whole run
+takes about ten minutes on 2 cores; every figure printed here is explained in docs/performance.md.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import bench_e2e, bench_ingest, bench_outbound  # noqa: E402
+from bench import bench_e2e, bench_ingest, bench_outbound, bench_start  # noqa: E402
 from bench.common import DEFAULT_PG_URL, fresh_database, machine_summary, postgres_reachable, safe_url  # noqa: E402
 from core.logging import configure_logging  # noqa: E402
 
@@ -42,7 +45,7 @@ async def run_database(url: str, args: argparse.Namespace) -> bool:
 
     ingest_args = defaults(bench_ingest)
     ingest_args.seconds = args.ingest_seconds
-    results = [await bench_ingest.run(url, ingest_args)]
+    results = await bench_ingest.run_pair(url, ingest_args)
     if url and args.ingest_processes > 1:
         ingest_args.processes = args.ingest_processes
         results.append(await bench_ingest.run(url, ingest_args))
@@ -79,7 +82,10 @@ async def main() -> int:
                         help="PostgreSQL ingest is also measured with this many web processes (1: only one run)")
     parser.add_argument("--outbound-messages", type=int, default=300)
     parser.add_argument("--outbound-chats", type=int, default=100)
-    parser.add_argument("--minis", action="store_true", help="also run bench/bench_minis_api.py")
+    parser.add_argument("--no-minis", dest="minis", action="store_false", help="skip bench/bench_minis_api.py")
+    parser.add_argument("--no-start", dest="start", action="store_false", help="skip bench/bench_start.py")
+    parser.add_argument("--start-notes", type=int, default=2000,
+                        help="notes before the second memory reading (the target names 10,000; they take ~6 min)")
     args = parser.parse_args()
     configure_logging("ERROR")  # the sender's 429 warnings are counted, not printed
 
@@ -100,6 +106,11 @@ async def main() -> int:
     if args.minis:
         for name in wanted:
             ok &= await run_minis(args.postgres_url if name == "postgres" else "")
+    if args.start:
+        start_args = defaults(bench_start)
+        start_args.notes = args.start_notes
+        start_ok, _ = await bench_start.run("", start_args)
+        ok &= start_ok
     print(f"\nload average after the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
           f"took {time.monotonic() - started:.0f} s")
     print("all targets met" if ok else "some targets missed (see above and docs/performance.md)")

@@ -10,6 +10,11 @@
         The product's web app (webapp.app.create_app with its settings from the environment, exactly what
         `secretary web` serves), as a factory so that uvicorn can run it with several --workers.
 
+    uvicorn --factory --app-dir bench servers:bare_webhook_app …
+        The ingest baseline: a bare FastAPI endpoint that checks the secret header and inserts the same inbox row
+        with the same driver (the engine from core.db.engine, so the same pool and SQLite settings), one
+        transaction per request, and answers 200 after the commit. No sanitising, no backpressure, no batching.
+
     python bench/servers.py bare-bot --database-url URL --api-base http://127.0.0.1:P
         The baseline: a plain aiogram Dispatcher polling the sandbox; for each text message it does the same
         domain work as the Secretary bot's text handler (ensure_user, then the same items service call and
@@ -75,6 +80,46 @@ def webhook_app() -> FastAPI:
     settings = Settings()
     configure_logging(settings.log_level, settings.log_json)
     return create_app(settings)
+
+
+def bare_webhook_app() -> FastAPI:
+    """The baseline of bench_ingest (see the module's docstring)."""
+    import os
+
+    from fastapi import Request
+    from fastapi.responses import Response
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    from core.db.base import utcnow
+    from core.db.engine import is_sqlite_url, make_engine
+    from core.queue.models import InboxUpdate, QueueStatus
+
+    url, secret = os.environ["DATABASE_URL"], os.environ["WEBHOOK_SECRET"]
+    engine = make_engine(url)
+    insert = sqlite_insert if is_sqlite_url(url) else pg_insert
+    app = FastAPI()
+
+    @app.get("/health")
+    async def health() -> dict[str, bool]:
+        return {"ok": True}
+
+    @app.post("/telegram/webhook")
+    async def webhook(request: Request) -> Response:
+        if request.headers.get("x-telegram-bot-api-secret-token") != secret:
+            return Response(status_code=401)
+        update = await request.json()
+        message = update["message"]
+        now = utcnow()
+        async with engine.begin() as conn:
+            await conn.execute(insert(InboxUpdate).values(
+                source="telegram", chat_id=message["chat"]["id"], user_id=message["from"]["id"],
+                update_id=update["update_id"], payload=update, status=QueueStatus.NEW, attempts=0, available_at=now,
+                created_at=now, updated_at=now,
+            ).on_conflict_do_nothing(index_elements=["source", "chat_id", "update_id"]))
+        return JSONResponse({"ok": True})
+
+    return app
 
 
 def timed_sandbox_app() -> FastAPI:

@@ -55,9 +55,30 @@ class InProcessRunner:
                 await self._poll()
                 await asyncio.sleep(self.poll_interval)
         finally:
+            self.detach()
             for task in self._tasks:
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
+            await self._release_queued()
+
+    def detach(self) -> None:
+        """Units of work committed from now on leave their jobs NEW, for whoever runs jobs next."""
+        if self.runtime.dispatch_claims == self.take:
+            self.runtime.dispatch_claims = None
+
+    async def _release_queued(self) -> None:
+        claims = []
+        while not self.queue.empty():
+            queued = self.queue.get_nowait()
+            if isinstance(queued, jobs.JobClaim):
+                claims.append(queued)
+        if not claims:
+            return
+        try:
+            async with self.runtime.unit_of_work() as session:
+                await jobs.release_jobs(session, claims)
+        except Exception:  # their leases expire and the sweep gives them back
+            log.exception("runner.release_failed", job_ids=[c.id for c in claims])
 
     async def _poll(self) -> None:
         try:

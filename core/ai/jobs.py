@@ -24,16 +24,21 @@ def model_name(provider: AIProvider) -> str:
 
 async def embed(ctx: JobContext) -> None:
     user_id = int(ctx.job.payload["user_id"])
-    async with ctx.units.read_only() as read:
-        choice = await choose(read, ctx.settings, user_id, "ai")
     usage = UsageCollector()
-    provider = build_provider(choice, ctx.settings, recorder=usage)
-    model = model_name(provider)
+    async with ctx.units.read_only() as read:  # reads take no write lock (SQLite) and wait for no writer
+        provider = build_provider(await choose(read, ctx.settings, user_id, "ai"), ctx.settings, recorder=usage)
+        model = model_name(provider)
+        try:
+            due = await index.due_for_embedding(read, user_id, model, index.EMBED_BATCH)
+        except BaseException:
+            await provider.aclose()
+            raise
     done = 0
     try:
-        for _ in range(MAX_BATCHES):
-            async with ctx.units.read_only() as read:  # reads take no write lock (SQLite) and wait for no writer
-                due = await index.due_for_embedding(read, user_id, model, index.EMBED_BATCH)
+        for batch in range(MAX_BATCHES):
+            if batch:
+                async with ctx.units.read_only() as read:
+                    due = await index.due_for_embedding(read, user_id, model, index.EMBED_BATCH)
             if not due:
                 break
             vectors = await provider.embed([content for _, content in due])

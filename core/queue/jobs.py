@@ -210,6 +210,24 @@ async def claim_jobs(session: AsyncSession, job_ids: list[int], *, lease_seconds
     return sorted(claims, key=lambda c: c.id)
 
 
+_RELEASE = (
+    update(Job)
+    .where(Job.id == bindparam("b_id"), Job.lease_token == bindparam("b_token"),
+           Job.status == QueueStatus.CLAIMED.value)
+    .values(status=QueueStatus.NEW.value, lease_token=None, lease_expires_at=None, attempts=Job.attempts - 1,
+            updated_at=bindparam("b_now"))
+)
+
+
+async def release_jobs(session: AsyncSession, claims: list[JobClaim]) -> None:
+    """Give back claims that were never run (a runner stopping with jobs still queued): NEW again, the attempt not
+    counted, so that the next runner takes them at once instead of after their lease."""
+    if claims:
+        now = utcnow()
+        await execute_core(session, _RELEASE, [{"b_id": c.id, "b_token": c.lease_token, "b_now": now}
+                                               for c in claims])
+
+
 async def complete_job(session: AsyncSession, claim: JobClaim) -> bool:
     """DONE if we still hold the lease; False means a late worker: the caller must roll back its work."""
     result = await execute_core(session, _COMPLETE, {"b_id": claim.id, "b_token": claim.lease_token,

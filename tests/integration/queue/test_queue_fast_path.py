@@ -194,3 +194,21 @@ class TestPreclaimedJobs:
             assert jobs.PRECLAIM_KEY not in session.info
         async with runtime.session_factory() as s:
             assert (await s.get(Job, job_id)).status == QueueStatus.NEW.value  # type: ignore[union-attr]
+
+    async def test_a_stopping_runner_gives_back_what_it_did_not_run(self, runtime: Runtime) -> None:
+        runner = InProcessRunner(runtime, concurrency=1)
+        runner._work = asyncio.Event().wait  # type: ignore[method-assign]  # a runner too busy to take anything
+        task = asyncio.create_task(runner.run())
+        await asyncio.sleep(0.05)
+        async with runtime.unit_of_work() as session:
+            job_id = await jobs.enqueue_job(session, "test.fast", {}, key="fast:4")
+        assert runner.queue.qsize() == 1
+
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+        assert runtime.dispatch_claims is None  # later units of work leave their jobs for the next runner
+        async with runtime.session_factory() as s:
+            job = await s.get(Job, job_id)
+            assert job is not None
+            assert (job.status, job.attempts, job.lease_token) == (QueueStatus.NEW.value, 0, None)
