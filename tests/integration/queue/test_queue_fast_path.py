@@ -197,7 +197,7 @@ class TestPreclaimedJobs:
 
     async def test_a_stopping_runner_gives_back_what_it_did_not_run(self, runtime: Runtime) -> None:
         runner = InProcessRunner(runtime, concurrency=1)
-        runner._work = asyncio.Event().wait  # type: ignore[method-assign]  # a runner too busy to take anything
+        runner._work = asyncio.Event().wait  # type: ignore[method-assign,assignment]  # a runner too busy to take anything
         task = asyncio.create_task(runner.run())
         await asyncio.sleep(0.05)
         async with runtime.unit_of_work() as session:
