@@ -4,11 +4,10 @@ blended with the cosine of embeddings from the user's provider.
 
 An app calls ``put``/``drop`` in the unit of work that changes its text (the full text is current at once) and
 ``enqueue_embedding``; the ``search.embed`` job then embeds the user's texts whose vector is missing or made by
-another model. Vectors are compared in Python over the user's vectors, kept per process until they change; pgvector's
-``<=>`` compares them in the database when a caller asks and the server has the extension (checked once per database
-at run time). Not by default: the vectors are JSON, cast per row and query, which makes the database some 25 times
-slower than the cached cosine (10,000 texts: 280 ms against 10 ms; dense 1,536-dimension vectors are slower too); a
-native ``vector`` column, a migration, would make it pay.
+another model. The vectors are stored normalized as JSON; on PostgreSQL with pgvector, migration 0017 adds
+``search_docs.embedding``, a native ``vector`` the database generates from that JSON, and the nearest texts are then
+found with ``<=>`` in the database (the column looked up once per database at run time). Elsewhere the cosine is
+computed in Python over the user's vectors, kept per process until they change.
 Every query is scoped to one user.
 """
 
@@ -25,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.ai.local_rules import STOPWORDS
@@ -39,6 +39,7 @@ VECTOR_WEIGHT = 0.6  # a cosine of 1 weighs 0.6 of the best full-text score
 BODY_CHARS = 1000
 QUERY_TERMS = 12
 CACHED_USERS = 16
+PGVECTOR_BY_DEFAULT = True  # pgvector compares where the database has the native column (docs/performance.md)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 QUESTION_WORDS = frozenset(
     ["сколько", "кому", "кого", "чего", "чем", "когда", "какой", "какая", "какие", "каких", "куда", "откуда",
@@ -120,19 +121,38 @@ def stem_of(word: str) -> str:
 # --- writing -------------------------------------------------------------------------------------------------------
 
 async def put(session: AsyncSession, doc: Doc) -> None:
-    """Insert or refresh one text; a changed text loses its vector (the embed job makes a new one)."""
+    """Insert or refresh one text; a changed text loses its vector (the embed job makes a new one). The insert
+    tolerates the row appearing meanwhile (two first questions of one user back-filling the same text at once): it
+    then refreshes that row."""
     content = content_of(doc.title, doc.body, doc.keywords)
-    row = await session.scalar(select(SearchDoc).where(SearchDoc.source == doc.source,
-                                                       SearchDoc.source_id == doc.source_id))
+    row = await _row_of(session, doc)
     if row is None:
-        session.add(SearchDoc(user_id=doc.user_id, source=doc.source, source_id=doc.source_id, number=doc.number,
-                              title=doc.title[:500], body=doc.body[:BODY_CHARS], content=content, day=doc.day))
-        return
+        if await _insert(session, doc, content):
+            return
+        row = await _row_of(session, doc)
+        if row is None:  # inserted and already gone again (dropped concurrently): nothing to refresh
+            return
     if row.content != content:
         row.vector, row.vector_model = None, None
     row.user_id, row.number, row.title, row.body, row.content, row.day = (
         doc.user_id, doc.number, doc.title[:500], doc.body[:BODY_CHARS], content, doc.day)
     row.updated_at = utcnow()
+
+
+async def _row_of(session: AsyncSession, doc: Doc) -> SearchDoc | None:
+    return await session.scalar(select(SearchDoc).where(SearchDoc.source == doc.source,
+                                                        SearchDoc.source_id == doc.source_id))
+
+
+async def _insert(session: AsyncSession, doc: Doc, content: str) -> bool:
+    """INSERT … ON CONFLICT (source, source_id) DO NOTHING (the table's unique key); whether it inserted."""
+    values = {"user_id": doc.user_id, "source": doc.source, "source_id": doc.source_id, "number": doc.number,
+              "title": doc.title[:500], "body": doc.body[:BODY_CHARS], "content": content, "day": doc.day,
+              "updated_at": utcnow()}
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(SearchDoc).values(values).on_conflict_do_nothing(
+        index_elements=[SearchDoc.source, SearchDoc.source_id]).returning(SearchDoc.id)
+    return (await session.execute(statement)).first() is not None
 
 
 async def drop(session: AsyncSession, source: str, source_ids: Sequence[int]) -> None:
@@ -160,7 +180,8 @@ async def due_for_embedding(session: AsyncSession, user_id: int, model: str, lim
 
 async def store_vectors(session: AsyncSession, user_id: int, model: str,
                         rows: Sequence[tuple[int, str, list[float]]]) -> None:
-    """Save the vectors of texts that did not change meanwhile (``content`` as embedded)."""
+    """Save the vectors of texts that did not change meanwhile (``content`` as embedded), normalized. Where
+    migration 0017 added the native ``embedding`` column, PostgreSQL generates it from this JSON in the same write."""
     for doc_id, content, vector in rows:
         await session.execute(update(SearchDoc).where(SearchDoc.id == doc_id, SearchDoc.user_id == user_id,
                                                       SearchDoc.content == content)
@@ -232,7 +253,8 @@ async def _fulltext_postgres(session: AsyncSession, user_id: int, stems: Sequenc
 
 # --- vectors -------------------------------------------------------------------------------------------------------
 
-_PGVECTOR: dict[str, str | None] = {}  # database → the schema pgvector is installed in (None: not installed)
+EMBEDDING_COLUMN = "embedding"  # search_docs' native pgvector column (migration 0017), not in the model
+_EMBEDDING: dict[str, str | None] = {}  # database → the schema of the column's vector type (None: no such column)
 
 
 def _database_key(session: AsyncSession) -> str:
@@ -241,19 +263,22 @@ def _database_key(session: AsyncSession) -> str:
 
 
 async def pgvector_schema(session: AsyncSession) -> str | None:
-    """The schema of this database's pgvector extension, None without it (asked once per database and process: an
-    extension created later is used after a restart)."""
+    """The schema (quoted as needed) of pgvector's type when this database's ``search_docs`` has the native
+    ``embedding`` column, else None. Asked once per database and process: a column added later is used after a
+    restart."""
     if session.get_bind().dialect.name != "postgresql":
         return None
     key = _database_key(session)
-    if key not in _PGVECTOR:
-        _PGVECTOR[key] = await session.scalar(text(
-            "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'vector'"))
-    return _PGVECTOR[key]
+    if key not in _EMBEDDING:
+        _EMBEDDING[key] = await session.scalar(text(
+            "SELECT t.typnamespace::regnamespace::text FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+            "WHERE a.attrelid = to_regclass('search_docs') AND a.attname = :c AND NOT a.attisdropped "
+            "AND t.typname = 'vector'"), {"c": EMBEDDING_COLUMN})
+    return _EMBEDDING[key]
 
 
 async def has_pgvector(session: AsyncSession) -> bool:
-    """Whether this database has the pgvector extension installed."""
+    """Whether this database compares the vectors with pgvector (it has the native column)."""
     return await pgvector_schema(session) is not None
 
 
@@ -310,11 +335,12 @@ CACHE = VectorCache()
 
 
 async def nearest(session: AsyncSession, user_id: int, model: str, query: Sequence[float],
-                  limit: int = CANDIDATES, *, use_pgvector: bool = False,
+                  limit: int = CANDIDATES, *, use_pgvector: bool = PGVECTOR_BY_DEFAULT,
                   also: Sequence[int] = ()) -> dict[int, float]:
     """doc id → cosine of the user's texts embedded by ``model`` closest to ``query``, plus the cosine of the texts
     ``also`` names (full text's candidates: a text outside the ``limit`` nearest must not count as a cosine of 0
-    against those inside when the two are blended). ``use_pgvector``: in the database, when it has the extension."""
+    against those inside when the two are blended). ``use_pgvector``: with pgvector's ``<=>`` in the database when
+    it has the native column; False: in Python always."""
     q = normalized(query)
     if not any(q):
         return {}
@@ -339,44 +365,31 @@ async def nearest(session: AsyncSession, user_id: int, model: str, query: Sequen
     return {**extra, **{doc_id: cosine for cosine, doc_id in scored[:limit] if cosine > 0}}
 
 
-def _pgvector_cosine(schema: str) -> str:
-    """SQL of the cosine between a row's stored vector (JSON, cast at query time: the column stays portable, no
-    migration) and the query ``:q``, by pgvector's ``<=>`` named in its schema (a quoted identifier, as
-    ``regnamespace`` prints it: the search path may not hold it)."""
-    return (f"1 - (CAST(CAST(vector AS text) AS {schema}.vector) OPERATOR({schema}.<=>) "
-            f"CAST(CAST(:q AS text) AS {schema}.vector))")
-
-
 async def _nearest_pgvector(session: AsyncSession, schema: str, user_id: int, model: str, q: list[float],
                             limit: int, also: Sequence[int]) -> dict[int, float]:
-    """``nearest`` in the database, giving what the Python path gives: rows of the query's size only (``<=>``
-    refuses two sizes), positive cosines only (a zero vector's NaN, an unrelated text's 0 are no match), ties by the
-    newer id."""
-    scored = (f"SELECT id, {_pgvector_cosine(schema)} AS cosine FROM search_docs "
-              "WHERE user_id = :u AND vector_model = :m "
-              "AND CASE WHEN jsonb_typeof(vector) = 'array' THEN jsonb_array_length(vector) END = :d")
-    params: dict[str, Any] = {"q": "[" + ",".join(repr(v) for v in q) + "]", "u": user_id, "m": model, "d": len(q),
-                              "n": limit}
+    """``nearest`` in the database over the native column, giving what the Python path gives: the user's rows of
+    this model and of the query's size only (``<=>`` refuses two sizes), positive cosines only (a zero vector's NaN,
+    an unrelated text's 0 are no match), ties by the newer id. Type, function and operator are named in pgvector's
+    schema (the search path may not hold it); the query vector is cast once (MATERIALIZED: in a prepared statement's
+    generic plan the cast would be repeated per row) and each row's cosine computed once."""
     matching = "cosine > 0 AND cosine <> 'NaN'"
-    # MATERIALIZED: each row's cosine computed once (a subquery would be flattened, repeating it in every clause)
     rows = await session.execute(text(
-        f"WITH scored AS MATERIALIZED ({scored}) "
-        f"SELECT id, cosine FROM scored WHERE {matching} ORDER BY cosine DESC, id DESC LIMIT :n"), params)
-    out = {int(i): float(c) for i, c in rows.all()}
-    rest = [int(i) for i in also if int(i) not in out]
-    if rest:
-        more = await session.execute(text(
-            f"WITH scored AS MATERIALIZED ({scored} AND id = ANY(:ids)) SELECT id, cosine FROM scored "
-            f"WHERE {matching}"), {**params, "ids": rest})
-        out.update({int(i): float(c) for i, c in more.all()})
-    return out
+        f"WITH query AS MATERIALIZED (SELECT CAST(CAST(:q AS text) AS {schema}.vector) AS q), "
+        f"scored AS MATERIALIZED (SELECT id, 1 - ({EMBEDDING_COLUMN} OPERATOR({schema}.<=>) q) AS cosine "
+        f"FROM search_docs, query WHERE user_id = :u AND vector_model = :m "
+        f"AND {schema}.vector_dims({EMBEDDING_COLUMN}) = :d) "
+        f"(SELECT id, cosine FROM scored WHERE {matching} ORDER BY cosine DESC, id DESC LIMIT :n) "
+        f"UNION SELECT id, cosine FROM scored WHERE {matching} AND id = ANY(:ids)"),
+        {"q": "[" + ",".join(repr(v) for v in q) + "]", "u": user_id, "m": model, "d": len(q), "n": limit,
+         "ids": [int(i) for i in also]})
+    return {int(i): float(c) for i, c in rows.all()}
 
 
 # --- blending ------------------------------------------------------------------------------------------------------
 
 async def search(session: AsyncSession, user_id: int, question: str, *, query_vector: Sequence[float] | None,
                  model: str | None, limit: int, sources: Sequence[str] | None = None,
-                 use_pgvector: bool = False) -> list[Hit]:
+                 use_pgvector: bool = PGVECTOR_BY_DEFAULT) -> list[Hit]:
     """The user's ``limit`` texts best answering the question: full-text scores scaled to the best one, plus
     VECTOR_WEIGHT × the cosine (texts not embedded yet have text scores only). Ties: the newer day first."""
     await session.flush()  # texts this unit of work indexed (a catch-up): the SQL below does not autoflush

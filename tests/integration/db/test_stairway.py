@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.db import migrate
-from core.db.engine import make_engine
 from core.db.registry import metadata
 
 FULL_TEXT = "search_docs_fts"  # migration 0014's FTS5 table (and its shadow tables) and PostgreSQL's text indexes
-FULL_TEXT_COLUMN = ("search_docs", "tsv")  # migration 0014's stored tsvector on PostgreSQL (no SQLite counterpart)
+# PostgreSQL's generated columns with no SQLite counterpart: migration 0014's stored tsvector and 0017's pgvector
+UNMODELLED_COLUMNS = {("search_docs", "tsv"), ("search_docs", "embedding")}
 
 
 def _not_full_text(name: str | None, type_: str, parent_names: dict[str, Any]) -> bool:
-    if type_ == "column" and (parent_names.get("table_name"), name) == FULL_TEXT_COLUMN:
+    if type_ == "column" and (parent_names.get("table_name"), name) in UNMODELLED_COLUMNS:
         return False
     return not (name or "").startswith((FULL_TEXT, "ix_search_docs_fts"))
 
@@ -44,27 +41,9 @@ def _revisions() -> list[str]:
     return [rev.revision for rev in reversed(list(script.walk_revisions()))]
 
 
-@pytest.fixture
-async def scratch_engine(engine: AsyncEngine, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    """An empty database: a SQLite file, or a fresh PostgreSQL schema next to the test one."""
-    if engine.dialect.name != "postgresql":
-        scratch = make_engine(f"sqlite+aiosqlite:///{(tmp_path / 'stairway.db').as_posix()}", null_pool=True)
-        yield scratch
-        await scratch.dispose()
-        return
-    schema = f"stairway_{uuid.uuid4().hex[:8]}"
-    async with engine.begin() as conn:
-        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    scratch = create_async_engine(engine.url, connect_args={"server_settings": {"search_path": schema}})
-    try:
-        yield scratch
-    finally:
-        await scratch.dispose()
-        async with engine.begin() as conn:
-            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-
-
 class TestSchema:
+    # reflection knows no pgvector type: the column (0017's, left out of the comparison) is read as NullType
+    @pytest.mark.filterwarnings("ignore:Did not recognize type '(public\\.)?vector'")
     async def test_migrated_schema_matches_all_models(self, engine: AsyncEngine) -> None:
         async with engine.connect() as conn:
             assert await conn.run_sync(_tables) == set(metadata.tables)

@@ -5,12 +5,13 @@ the first question."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any
 
 import httpx
 from journal_helpers import SignIn, create, embed_all, history
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from core.ai import index
 from core.ai.jobs import model_name
@@ -129,6 +130,22 @@ class TestVectorsWithoutPgvector:
             assert doc_ids[0] not in await index.nearest(s, 9107, model_name(provider), query, use_pgvector=False)
 
 
+async def _blocked(runtime: Runtime, task: asyncio.Task[Any]) -> None:
+    """Until the task waits for another transaction's lock on PostgreSQL (or is done: then it did not need to).
+    SQLite's writer waits in its first statement, which a moment lets it reach."""
+    if runtime.engine.dialect.name != "postgresql":
+        await asyncio.sleep(0.2)
+        return
+    for _ in range(200):
+        if task.done():
+            return
+        async with runtime.engine.connect() as conn:
+            if await conn.scalar(text("SELECT count(*) FROM pg_locks WHERE NOT granted")):
+                return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the second back-fill never waited for the first")
+
+
 class TestBackfill:
     async def test_entries_older_than_the_index_are_found_after_the_first_question(
             self, api: httpx.AsyncClient, sign_in: SignIn, runtime: Runtime) -> None:
@@ -144,6 +161,27 @@ class TestBackfill:
         async with runtime.session_factory() as s:
             indexed = {d.source_id for d in await index.docs(s, 9108, "entry", [*ids.values(), gone])}
         assert indexed == set(ids.values())  # a deleted entry stays out
+
+    async def test_two_first_questions_at_once_index_each_entry_once(
+            self, api: httpx.AsyncClient, sign_in: SignIn, runtime: Runtime) -> None:
+        """Both back-fill the same entries: the second waits for the first's rows (PostgreSQL) and refreshes them
+        instead of failing on the index's unique (source, source_id); SQLite runs the two one after the other."""
+        h = await sign_in(9110, "en")
+        ids = await history(api, h)
+        async with runtime.unit_of_work() as s:
+            await index.drop(s, "entry", list(ids.values()))
+        async with runtime.session_factory() as first, runtime.session_factory() as second:
+            assert await journal_search.catch_up(first, 9110) == len(ids)  # not committed yet
+            racing = asyncio.create_task(journal_search.catch_up(second, 9110))
+            await _blocked(runtime, racing)
+            await first.commit()
+            indexed_again = await racing
+            await second.commit()
+        if runtime.engine.dialect.name == "postgresql":
+            assert indexed_again == len(ids)  # it did not see the first's rows: it raced, and got through
+        async with runtime.session_factory() as s:
+            found = await index.docs(s, 9110, "entry", list(ids.values()))
+        assert sorted(d.source_id for d in found) == sorted(ids.values())
 
     async def test_a_user_is_checked_once_the_index_holds_all_their_entries(
             self, api: httpx.AsyncClient, sign_in: SignIn, runtime: Runtime) -> None:

@@ -1,10 +1,12 @@
-"""The vector half of the journal's search in the database: asked to, with pgvector in PostgreSQL, ``<=>`` is what
-ranks (the SQL says so) and it ranks as the cosine in Python does over the same vectors; without the extension the
-Python path answers. PostgreSQL only; with CI=true and a local server (``make pgvector`` builds the extension for it)
-a missing extension fails the run instead of skipping."""
+"""The vector half of the journal's search in the database: where migration 0017 gave ``search_docs`` its native
+pgvector column, ``embedding <=>`` is what ranks by default (the SQL says so) and it ranks as the cosine in Python
+does over the same vectors; without the column the Python path answers. PostgreSQL only; with CI=true and a local
+server (``make pgvector`` builds the extension for it) a missing column fails the run instead of skipping."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -13,7 +15,6 @@ import pytest
 from journal_helpers import SignIn, embed_all, history
 from sqlalchemy import event, select, text, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.ai import index
@@ -23,6 +24,7 @@ from core.ai.models import SearchDoc
 from core.runtime import Runtime
 from tests.conftest import IN_CI
 
+NATIVE = re.compile(r"\bembedding OPERATOR\((\w+\.)?<=>\)")
 QUESTIONS = ["coffee Starbucks", "Кому я одолжил зарядку?", "morning run park", "хлеб молоко", "book"]
 
 
@@ -36,20 +38,16 @@ async def _local_server(session: AsyncSession, url: str) -> bool:
 
 @pytest.fixture
 async def pgvector(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
-    """The extension in the test database (migration 0014 creates it when the server has it), detected afresh."""
+    """The native column (migration 0017 adds it when the server has pgvector), detected afresh."""
     if runtime.engine.dialect.name != "postgresql":
         pytest.skip("pgvector is a PostgreSQL extension")
+    monkeypatch.setattr(index, "_EMBEDDING", {})
     async with runtime.session_factory() as s:
-        try:
-            await s.execute(text("CREATE EXTENSION IF NOT EXISTS vector"))
-            await s.commit()
-        except DBAPIError as exc:
-            await s.rollback()
-            reason = f"pgvector cannot be created here ({type(exc.orig).__name__}); `make pgvector` builds it"
+        if not await index.has_pgvector(s):
+            reason = "search_docs has no pgvector column: the server had no pgvector; `make pgvector` builds it"
             if IN_CI and await _local_server(s, runtime.settings.database_url):
                 pytest.fail(reason)
             pytest.skip(reason)
-    monkeypatch.setattr(index, "_PGVECTOR", {})
     index.CACHE.clear()
     yield
     index.CACHE.clear()
@@ -70,6 +68,11 @@ def statements(runtime: Runtime) -> Iterator[list[str]]:
 
 async def _query(question: str) -> list[float]:
     return (await LocalProvider().embed([question]))[0].vector
+
+
+def _native(statements: list[str]) -> bool:
+    """Some statement compared the native column with pgvector's (schema-qualified) ``<=>``."""
+    return any(NATIVE.search(q) for q in statements)
 
 
 def _ranked(found: dict[int, float]) -> list[int]:
@@ -103,26 +106,44 @@ class TestWithPgvector:
         await embed_all(runtime, 9201)
         model = model_name(LocalProvider())
         async with runtime.session_factory() as s:
-            assert await index.has_pgvector(s)
             docs = await _doc_ids(s, ids)
             for question in QUESTIONS:
                 query = await _query(question)
                 statements.clear()
-                in_sql = await index.nearest(s, 9201, model, query, limit=3, also=[docs["book"]], use_pgvector=True)
-                assert any("<=>" in q for q in statements), question  # the database compared the vectors
+                in_sql = await index.nearest(s, 9201, model, query, limit=3, also=[docs["book"]])
+                assert _native(statements), question  # unasked, the database compared the native column
+                statements.clear()
                 in_python = await index.nearest(s, 9201, model, query, limit=3, also=[docs["book"]],
                                                 use_pgvector=False)
+                assert not any("<=>" in q for q in statements), question
                 assert in_sql, question
                 assert _ranked(in_sql) == _ranked(in_python), question
                 assert in_sql == pytest.approx(in_python, abs=1e-4), question
-                by_sql = await index.search(s, 9201, question, query_vector=query, model=model, limit=5,
-                                            use_pgvector=True)
-                by_python = await index.search(s, 9201, question, query_vector=query, model=model, limit=5)
+                by_sql = await index.search(s, 9201, question, query_vector=query, model=model, limit=5)
+                by_python = await index.search(s, 9201, question, query_vector=query, model=model, limit=5,
+                                               use_pgvector=False)
                 assert [h.source_id for h in by_sql] == [h.source_id for h in by_python], question
                 assert [h.score for h in by_sql] == pytest.approx([h.score for h in by_python], abs=1e-3)
-            statements.clear()  # unasked, the cached cosine in Python answers (the JSON cast makes the database slower)
-            await index.search(s, 9201, "coffee", query_vector=await _query("coffee"), model=model, limit=5)
-            assert statements and not any("<=>" in q for q in statements)
+
+    async def test_the_column_holds_the_stored_vector(self, api: httpx.AsyncClient, sign_in: SignIn,
+                                                      runtime: Runtime) -> None:
+        """The database generates it from the JSON ``store_vectors`` writes; a changed text loses both."""
+        h = await sign_in(9204, "en")
+        ids = await history(api, h)
+        await embed_all(runtime, 9204)
+        async with runtime.unit_of_work() as s:
+            rows = (await s.execute(text(
+                "SELECT source_id, CAST(vector AS text), CAST(embedding AS text) FROM search_docs "
+                "WHERE user_id = 9204"))).all()
+            assert len(rows) == len(ids)
+            for _, stored, native in rows:
+                assert json.loads(native) == pytest.approx(json.loads(stored), abs=1e-6)
+            await index.put(s, index.Doc(user_id=9204, source="entry", source_id=ids["run"], number=None,
+                                         title="Evening swim", body="", day=None))
+        async with runtime.session_factory() as s:
+            assert (await s.execute(text(
+                "SELECT vector, embedding FROM search_docs WHERE source = 'entry' AND source_id = :i"),
+                {"i": ids["run"]})).one() == (None, None)
 
     async def test_edge_vectors_count_as_in_python(self, sign_in: SignIn, runtime: Runtime,
                                                    statements: list[str]) -> None:
@@ -141,16 +162,20 @@ class TestWithPgvector:
             for use_pgvector in (True, False):
                 statements.clear()
                 near = await index.nearest(s, 9202, "test:dense", query, limit=3, use_pgvector=use_pgvector)
-                assert any("<=>" in q for q in statements) is use_pgvector
+                assert _native(statements) is use_pgvector
                 assert _ranked(near) == [best, same[1], same[0]], use_pgvector
+                tie = await index.nearest(s, 9202, "test:dense", query, limit=2, use_pgvector=use_pgvector)
+                assert set(tie) == {best, same[1]}, use_pgvector  # of two equal cosines, the newer text is kept
                 wide = await index.nearest(s, 9202, "test:dense", query, limit=1, use_pgvector=use_pgvector,
                                            also=[far, *nothing])
                 assert _ranked(wide) == [best, far], use_pgvector
                 assert wide[far] == pytest.approx(0.06 / (1.01 ** 0.5), abs=1e-4)
+                assert await index.nearest(s, 9202, "test:dense", [0.0, 0.0, 0.0, 1.0], use_pgvector=use_pgvector,
+                                           also=[best]) == pytest.approx({nothing[0]: 1.0})
 
-    async def test_without_the_extension_python_answers(self, api: httpx.AsyncClient, sign_in: SignIn,
-                                                        runtime: Runtime, statements: list[str],
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    async def test_without_the_column_python_answers(self, api: httpx.AsyncClient, sign_in: SignIn,
+                                                     runtime: Runtime, statements: list[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
         h = await sign_in(9203, "en")
         ids = await history(api, h)
         await embed_all(runtime, 9203)
@@ -158,15 +183,15 @@ class TestWithPgvector:
         query = await _query("coffee Starbucks")
         async with runtime.session_factory() as s:
             docs = await _doc_ids(s, ids)
-            with_it = await index.nearest(s, 9203, model, query, use_pgvector=True)
-            await s.execute(text("DROP EXTENSION vector"))  # rolled back below: the other tests keep it
-            monkeypatch.setattr(index, "_PGVECTOR", {})
+            with_it = await index.nearest(s, 9203, model, query)
+            # as on a server without pgvector (migration 0017 then adds nothing); rolled back: other tests keep it
+            await s.execute(text(f"ALTER TABLE search_docs DROP COLUMN {index.EMBEDDING_COLUMN}"))
+            monkeypatch.setattr(index, "_EMBEDDING", {})
             statements.clear()
             assert not await index.has_pgvector(s)
-            without = await index.nearest(s, 9203, model, query, use_pgvector=True)
-            hits = await index.search(s, 9203, "coffee Starbucks", query_vector=query, model=model, limit=3,
-                                      use_pgvector=True)
-            assert not any("<=>" in q for q in statements)
+            without = await index.nearest(s, 9203, model, query)
+            hits = await index.search(s, 9203, "coffee Starbucks", query_vector=query, model=model, limit=3)
+            assert statements and not any("<=>" in q for q in statements)
             await s.rollback()
         assert _ranked(without) == _ranked(with_it) and _ranked(without)[0] == docs["coffee"]
         assert hits[0].source_id == ids["coffee"] and hits[0].cosine > 0.3
