@@ -37,8 +37,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import uvicorn  # noqa: E402
-from fastapi import APIRouter, FastAPI  # noqa: E402
-from fastapi.responses import JSONResponse  # noqa: E402
+from fastapi import APIRouter, FastAPI, Request  # noqa: E402
+from fastapi.responses import JSONResponse, Response  # noqa: E402
 
 from bench.common import BOT_TOKEN  # noqa: E402
 from core import aio  # noqa: E402
@@ -86,8 +86,6 @@ def bare_webhook_app() -> FastAPI:
     """The baseline of bench_ingest (see the module's docstring)."""
     import os
 
-    from fastapi import Request
-    from fastapi.responses import Response
     from sqlalchemy.dialects.postgresql import insert as pg_insert
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
