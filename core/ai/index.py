@@ -125,13 +125,11 @@ async def put(session: AsyncSession, doc: Doc) -> None:
     tolerates the row appearing meanwhile (two first questions of one user back-filling the same text at once): it
     then refreshes that row."""
     content = content_of(doc.title, doc.body, doc.keywords)
+    if await _insert(session, doc, content):  # most texts are new: one statement for them
+        return
     row = await _row_of(session, doc)
-    if row is None:
-        if await _insert(session, doc, content):
-            return
-        row = await _row_of(session, doc)
-        if row is None:  # inserted and already gone again (dropped concurrently): nothing to refresh
-            return
+    if row is None:  # inserted and already gone again (dropped concurrently): nothing to refresh
+        return
     if row.content != content:
         row.vector, row.vector_model = None, None
     row.user_id, row.number, row.title, row.body, row.content, row.day = (
