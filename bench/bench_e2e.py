@@ -25,7 +25,8 @@ Phases per bot, each waiting until every note has its reply (bounded):
               at most --notes): replies/s = notes / (last reply - first post);
   fixed rate  --rate notes/s offered for --seconds s, chats in rotation: latency p50/p95/p99/max (cut to 3 s
               when the bot's throughput is below the rate: the backlog would only grow);
-  light load  --light-rate notes/s (or half the bot's throughput, if lower): the pipeline's own latency.
+  light load  --light-rate notes/s (or half the bot's throughput, if lower): the pipeline's own latency, started
+              once the bot has no job left from the phases before (its embedding jobs trail the filing).
 "replies/s" counts replies; "done/s" counts notes with all their work done, the reply sent and the note filed
 (our bot files in a job after the reply, the bare bot in its handler after the reply): the throughput targets and
 the ratio use done/s, the rate a bot can sustain. "cpu ms/note" is CPU time of the bot process (and of the sandbox)
@@ -137,6 +138,22 @@ class FilingWatch:
         if last.tzinfo is None:  # SQLite gives the stored UTC time back naive
             last = last.replace(tzinfo=dt.UTC)
         return int(n), last.timestamp() - (time.time() - time.monotonic())
+
+    async def settle(self, within: float) -> int:
+        """Wait until the bot has no job left to run (the search index's embedding jobs trail the filing); returns
+        how many were still open at the deadline. A phase then starts on an idle bot, not on the last one's work."""
+        from sqlalchemy import func, select
+
+        from core.queue.models import Job, QueueStatus
+
+        open_ = (QueueStatus.NEW.value, QueueStatus.CLAIMED.value, QueueStatus.FAILED.value)
+        deadline = time.monotonic() + within
+        while True:
+            async with self.engine.connect() as conn:
+                left = int((await conn.execute(select(func.count()).where(Job.status.in_(open_)))).scalar() or 0)
+            if not left or time.monotonic() >= deadline:
+                return left
+            await asyncio.sleep(0.2)
 
     async def wait(self, expected: int, within: float) -> float | None:
         """When (monotonic) the ``expected``-th note was filed, taken from the rows; None if not within."""
@@ -313,6 +330,8 @@ async def run_bot(kind: str, server_url: str, args: argparse.Namespace) -> BotFi
                     seconds = args.seconds if top.rate >= args.rate else min(args.seconds, 3.0)
                     await phase("fixed rate", driver.post_paced(chats, args.rate, seconds), 90)
                     await asyncio.sleep(0.5)
+                    if left := await filings.settle(60):  # the light load starts on an idle bot
+                        print(f"  {kind}: {left} jobs still open before the light-load phase")
                     light = max(1.0, min(args.light_rate, top.rate / 2))
                     await phase("light load", driver.post_paced(chats, light, args.light_seconds), 60)
                 finally:
