@@ -6,8 +6,7 @@
 The sandbox (bench/servers.py sandbox) stamps when each user message is posted and when the bot's reply to it is
 stored; the bot's own rows say when the update was stored in the inbox (``inbox_updates.created_at``), when its
 handling finished (``processed_at``: the DONE mark, the last statement of the handler's transaction, just before
-its commit), when the reply was written (``outbox_messages.created_at``, inside that transaction) and when the
-sender recorded it sent (``sent_at``). All are wall-clock times of processes on this one machine. Per note:
+its commit). All are wall-clock times of processes on this one machine. Per note:
 
   delivered   posted → stored in the inbox   getUpdates returning it, and the transaction that stores (and
                                              claims) it
@@ -45,13 +44,12 @@ from bench.common import (  # noqa: E402
 STAGES = ("delivered", "handled", "sent", "total")
 
 
-async def bot_rows(db_url: str) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
-    """Per "chat:message_id": the inbox stamps; and per replied-to "chat:message_id": the reply's stamps (epoch s)."""
+async def bot_rows(db_url: str) -> dict[str, dict[str, float]]:
+    """Per "chat:message_id": when the update was stored in the inbox and when it was marked DONE (epoch s)."""
     from sqlalchemy import select
 
     from core.db.engine import make_engine, make_session_factory
     from core.queue.models import InboxUpdate
-    from core.telegram.models import OutboxMessage
 
     engine = make_engine(db_url)
     try:
@@ -63,13 +61,7 @@ async def bot_rows(db_url: str) -> tuple[dict[str, dict[str, float]], dict[str, 
                 if row.processed_at is not None and "message_id" in message:
                     inbox[f"{row.chat_id}:{message['message_id']}"] = {
                         "stored": row.created_at.timestamp(), "done": row.processed_at.timestamp()}
-            sent: dict[str, float] = {}
-            for row in (await session.execute(select(OutboxMessage.chat_id, OutboxMessage.payload,
-                                                     OutboxMessage.sent_at))).all():
-                reply_to = ((row.payload or {}).get("reply_parameters") or {}).get("message_id")
-                if reply_to is not None and row.sent_at is not None:
-                    sent[f"{row.chat_id}:{reply_to}"] = row.sent_at.timestamp()
-            return inbox, sent
+            return inbox
     finally:
         await engine.dispose()
 
@@ -107,7 +99,7 @@ async def run(server_url: str, args: argparse.Namespace) -> tuple[bool, dict[str
             finally:
                 await driver.close()
             timings = await sandbox_json(sandbox.url, "/bench/timings")
-        inbox, _ = await bot_rows(db_url)
+        inbox = await bot_rows(db_url)
     per_stage = stages_of(keys, timings, inbox)
     figures = {stage: quantiles_ms(values) for stage, values in per_stage.items()}
     print(f"\nStages of a reply at light load — {engine_label(server_url)}  ({args.rate:g} notes/s for "

@@ -26,8 +26,8 @@ from core.ai.errors import AIProviderError
 from core.ai.factory import build_provider, choose
 from core.ai.provider import UsageCollector
 from core.ai.usage import record_all
-from core.ask import notes, sources
 from core.ask import service as answers
+from core.ask import sources
 from core.ask.presenter import ASK
 from core.db.base import utcnow
 from core.errors import error_text
@@ -57,7 +57,6 @@ async def answer(ctx: JobContext) -> None:
             return
         language = user.language
         choice = await choose(read, settings, user.id, "ai")
-        await notes.catch_up(read, user.id)
         await sources.catch_up(read, user.id)
     t = translator(language)
     usage = UsageCollector()

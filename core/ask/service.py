@@ -20,7 +20,7 @@ from core.ai.jobs import model_name
 from core.ai.local_provider import rank_by_overlap
 from core.ai.provider import AIProvider, UsageCollector
 from core.ai.usage import record_all
-from core.ask import notes, sources
+from core.ask import sources
 from core.config import Settings
 from core.i18n import Translator, translator
 from core.items import repository
@@ -203,7 +203,6 @@ async def reply(session: AsyncSession, settings: Settings, user: User, question:
     """Search: the figure and what was found, no model call beyond the question's embedding. Chat: the answer as
     /ask gives it (the offline provider's lists what was found and says it is no model)."""
     t = translator(user.language)
-    await notes.catch_up(session, user.id)
     await sources.catch_up(session, user.id)
     usage = UsageCollector()
     provider = build_provider(await choose(session, settings, user.id, "ai"), settings, recorder=usage)

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.ai.index import Fact
+from core.ask import notes
 from core.users.models import User
 
 QuestionReader = Callable[[AsyncSession, User, str, dt.datetime], Awaitable[Fact | None]]
@@ -45,5 +46,6 @@ def register_catch_up(catch_up: IndexCatchUp) -> None:
 
 
 async def catch_up(session: AsyncSession, user_id: int) -> int:
-    """Before an answer: every registered app's texts of the user the index lacks, indexed; how many."""
-    return sum([await each(session, user_id) for each in _catch_ups])
+    """Before an answer: the user's texts the index lacks — /ask's own notes, then every registered app's — indexed;
+    how many."""
+    return await notes.catch_up(session, user_id) + sum([await each(session, user_id) for each in _catch_ups])
