@@ -21,6 +21,7 @@ from webapp.app import StartHook, Stop, create_app
 
 log = structlog.get_logger(__name__)
 GRACEFUL_SHUTDOWN_SECONDS = 1  # what a request still running at Ctrl-C gets; the long polls end before (Serving)
+JOBS_GRACE_SECONDS = 5  # what a job still running at Ctrl-C gets to finish (then its lease runs out, it reruns)
 
 
 class Serving:
@@ -82,8 +83,8 @@ def run_bot_and_jobs(serving: Serving) -> StartHook:
 
         async def stop() -> None:
             await services.stop()
-            if runner_task is not None:
-                runner_task.cancel()
+            if runner is not None and runner_task is not None:
+                await runner.stop(grace=JOBS_GRACE_SECONDS)
                 await asyncio.gather(runner_task, return_exceptions=True)
 
         return stop

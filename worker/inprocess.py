@@ -30,6 +30,12 @@ class InProcessRunner:
         self._queued: set[int] = set()
         self._tasks: list[asyncio.Task[None]] = []
         self.retention = Retention()
+        self._stopping = asyncio.Event()
+        self._grace = 0.0
+        self._in_flight = 0
+        self._drained = asyncio.Event()
+        self._drained.set()
+        self._running: asyncio.Task[None] | None = None
 
     async def dispatch(self, job_ids: list[int]) -> None:
         for job_id in job_ids:
@@ -48,18 +54,33 @@ class InProcessRunner:
         self.runtime.dispatch_claims = self.take
 
     async def run(self) -> None:
+        """Until stop() (or a cancel): run what is dispatched, poll for the rest."""
+        self._running = asyncio.current_task()
         self.attach()
         self._tasks = [asyncio.create_task(self._work()) for _ in range(self.concurrency)]
         try:
-            while True:
+            while not self._stopping.is_set():
                 await self._poll()
-                await asyncio.sleep(self.poll_interval)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), self.poll_interval)
         finally:
             self.detach()
+            if self._stopping.is_set() and self._in_flight:  # the jobs running finish, within the grace
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._drained.wait(), self._grace)
             for task in self._tasks:
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
             await self._release_queued()
+
+    async def stop(self, grace: float = 10.0) -> None:
+        """Take no more jobs; let those running finish (for at most ``grace`` seconds, then they are cancelled and
+        their leases run out); give back the claimed ones not started. A job is not cut halfway through a statement
+        on a normal stop."""
+        self._grace = grace
+        self._stopping.set()
+        if self._running is not None:
+            await asyncio.gather(self._running, return_exceptions=True)
 
     def detach(self) -> None:
         """Units of work committed from now on leave their jobs NEW, for whoever runs jobs next."""
@@ -92,22 +113,32 @@ class InProcessRunner:
 
     async def _work(self) -> None:
         while True:
-            job_ids: list[int | jobs.JobClaim] = [await self.queue.get()]
+            first = await self.queue.get()
+            if self._stopping.is_set():  # left for _release_queued
+                self.queue.put_nowait(first)
+                self.queue.task_done()
+                return
+            self._in_flight += 1
+            self._drained.clear()
+            job_ids: list[int | jobs.JobClaim] = [first]
             # With a backlog (more jobs queued than workers: they wait anyway) a worker claims a few at once, in
             # one transaction, and runs them one after another.
             while len(job_ids) < self.claim_batch and self.queue.qsize() > self.concurrency:
                 job_ids.append(self.queue.get_nowait())
-            # Replies first: while the bot's consumers are busy a job waits (at most max_defer, so that jobs never
-            # starve). The work is the same; on a saturated core it moves from the user's reply to the job.
-            if not self.runtime.inbox_idle.is_set():
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.runtime.inbox_idle.wait(), self.max_defer)
             try:
+                # Replies first: while the bot's consumers are busy a job waits (at most max_defer, so that jobs
+                # never starve). The work is the same; on a saturated core it moves from the user's reply to the job.
+                if not self.runtime.inbox_idle.is_set():
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self.runtime.inbox_idle.wait(), self.max_defer)
                 await self._run(job_ids)
             except Exception:  # the database was unreachable: the poller picks the jobs up again
                 log.exception("runner.job_crashed",  # ids only: a claim carries its payload (user text)
                               job_ids=[q.id if isinstance(q, jobs.JobClaim) else q for q in job_ids])
             finally:
+                self._in_flight -= 1
+                if not self._in_flight:
+                    self._drained.set()
                 for queued in job_ids:
                     self._queued.discard(queued.id if isinstance(queued, jobs.JobClaim) else queued)
                     self.queue.task_done()

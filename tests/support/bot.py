@@ -51,7 +51,7 @@ async def running_bot(runtime: Runtime, sandbox_url: str) -> AsyncIterator[BotSe
         yield services
     finally:
         await services.stop()
-        task.cancel()
+        await runner.stop(grace=5)  # a job running finishes, as on a normal stop
         await asyncio.gather(task, return_exceptions=True)
         runtime.outbox_listeners.clear()
 

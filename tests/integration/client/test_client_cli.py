@@ -43,7 +43,7 @@ async def _run_jobs(runtime: Runtime) -> object:
     task = asyncio.create_task(runner.run())
 
     async def stop() -> None:
-        task.cancel()
+        await runner.stop(grace=5)
         await asyncio.gather(task, return_exceptions=True)
 
     return stop

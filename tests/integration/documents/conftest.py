@@ -31,7 +31,7 @@ async def web_app(runtime: Runtime) -> AsyncIterator[FastAPI]:
     runner = InProcessRunner(runtime, poll_interval=0.1)
     task = asyncio.create_task(runner.run())
     yield app
-    task.cancel()
+    await runner.stop()  # a job still reading a file finishes: no transaction is cut halfway at teardown
     await asyncio.gather(task, return_exceptions=True)
 
 

@@ -212,3 +212,57 @@ class TestPreclaimedJobs:
             job = await s.get(Job, job_id)
             assert job is not None
             assert (job.status, job.attempts, job.lease_token) == (QueueStatus.NEW.value, 0, None)
+
+    async def test_a_stopped_runner_lets_the_job_running_finish_and_gives_back_the_rest(self, runtime: Runtime) -> None:
+        started, release = asyncio.Event(), asyncio.Event()
+        seen: list[str] = []
+
+        async def slow(ctx: jobs.JobContext) -> None:
+            started.set()
+            await release.wait()
+            seen.append(ctx.job.kind)
+
+        runtime.jobs.register("test.running", slow)
+        runner = InProcessRunner(runtime, concurrency=1)
+        task = asyncio.create_task(runner.run())
+        await asyncio.sleep(0.05)
+        async with runtime.unit_of_work() as session:
+            running = await jobs.enqueue_job(session, "test.running", {}, key="stop:1")
+        await asyncio.wait_for(started.wait(), 5)
+        async with runtime.unit_of_work() as session:
+            waiting = await jobs.enqueue_job(session, "test.running", {}, key="stop:2")
+
+        stopping = asyncio.create_task(runner.stop(grace=5))
+        await asyncio.sleep(0.1)
+        assert not stopping.done()  # it waits for the job running
+        release.set()
+        await asyncio.wait_for(stopping, 5)
+        await asyncio.gather(task, return_exceptions=True)
+
+        assert seen == ["test.running"]  # finished, not cut
+        async with runtime.session_factory() as s:
+            assert (await s.get(Job, running)).status == QueueStatus.DONE.value  # type: ignore[union-attr]
+            job = await s.get(Job, waiting)
+            assert job is not None
+            assert (job.status, job.attempts, job.lease_token) == (QueueStatus.NEW.value, 0, None)  # for the next run
+
+    async def test_past_the_grace_the_job_is_cancelled_and_its_lease_left_to_run_out(self, runtime: Runtime) -> None:
+        started = asyncio.Event()
+
+        async def stuck(ctx: jobs.JobContext) -> None:
+            started.set()
+            await asyncio.Event().wait()
+
+        runtime.jobs.register("test.stuck", stuck)
+        runner = InProcessRunner(runtime, concurrency=1)
+        task = asyncio.create_task(runner.run())
+        await asyncio.sleep(0.05)
+        async with runtime.unit_of_work() as session:
+            job_id = await jobs.enqueue_job(session, "test.stuck", {}, key="stop:3")
+        await asyncio.wait_for(started.wait(), 5)
+
+        await asyncio.wait_for(runner.stop(grace=0.2), 5)
+        assert task.done()
+        async with runtime.session_factory() as s:
+            job = await s.get(Job, job_id)
+            assert job is not None and job.status == QueueStatus.CLAIMED.value  # the sweep gives it back later
