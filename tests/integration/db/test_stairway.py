@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -48,6 +49,29 @@ class TestSchema:
         async with engine.connect() as conn:
             assert await conn.run_sync(_tables) == set(metadata.tables)
             assert await conn.run_sync(_diff) == []
+
+
+class TestHeadCheck:
+    async def test_every_script_is_named_by_its_revision_and_the_newest_is_alembics_head(self) -> None:
+        script = ScriptDirectory.from_config(migrate.alembic_config())
+        for rev in script.walk_revisions():
+            assert Path(rev.path).name.startswith(f"{rev.revision}_"), rev.path
+        assert [migrate.head_revision()] == list(script.get_heads())
+
+    async def test_a_database_at_head_is_left_alone_and_an_older_one_upgraded(
+            self, scratch_engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+        assert await migrate.current_revision(scratch_engine) is None
+        await migrate.upgrade(scratch_engine, "0016")
+        assert await migrate.current_revision(scratch_engine) == "0016"
+        await migrate.upgrade(scratch_engine)  # from 0016: through Alembic
+        assert await migrate.current_revision(scratch_engine) == migrate.head_revision()
+        monkeypatch.setattr("alembic.command.upgrade", _no_alembic)
+        await migrate.upgrade(scratch_engine)  # at head: the version is read, Alembic is not run (nor imported)
+        assert await migrate.current_revision(scratch_engine) == migrate.head_revision()
+
+
+def _no_alembic(*_args: Any) -> None:
+    raise AssertionError("Alembic was run on a database at head")
 
 
 class TestStairway:
