@@ -83,8 +83,10 @@ def build() -> str:
     objects: dict[str, Any] = {}
     for name in dir(types_module):
         obj = getattr(types_module, name)
-        if inspect.isclass(obj) and issubclass(obj, TelegramObject) and obj.model_fields and name != "InputFile":
-            objects[obj.__name__] = obj
+        if inspect.isclass(obj) and issubclass(obj, TelegramObject) and name != "InputFile":
+            obj.model_rebuild()  # a model built lazily (the product's core.lazy_models) has its annotations resolved
+            if obj.model_fields:
+                objects[obj.__name__] = obj
     out = [_HEADER.format(version=aiogram.__api_version__), "TYPES: dict[str, str] = {"]
     for name in sorted(objects):
         fields = []
@@ -102,6 +104,8 @@ def build() -> str:
              if inspect.isclass(obj := getattr(methods_module, name))
              and isinstance(getattr(obj, "__api_method__", None), str)]
     found.sort(key=lambda m: m.__api_method__)
+    for method in found:
+        method.model_rebuild()
     out.append("METHOD_PARAMS: dict[str, str] = {")
     for method in found:
         out.extend(_wrapped(method.__api_method__, [_field_name(f, i) for f, i in method.model_fields.items()]))
