@@ -6,7 +6,8 @@ import asyncio
 import gc
 import json
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -30,10 +31,23 @@ def _settings(port: int | None = None) -> Settings:
     return settings
 
 
-def _serve(settings: Settings, *, embedded: bool, on_ready: Callable[[], None] = lambda: None) -> None:
-    from secretary.web import WebServer, create_web_app
+@contextmanager
+def _importing() -> Iterator[None]:
+    """The product's modules imported with the cyclic GC paused: they allocate much and free little, and the GC
+    passes over them took a sixth of the imports (2.5 → 2.1 s). The start-up then collects and freezes them once."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
-    WebServer(create_web_app(settings, embedded=embedded), settings, on_ready).run()
+
+def _serve(settings: Settings, *, embedded: bool, on_ready: Callable[[], None] = lambda: None) -> None:
+    with _importing():
+        from secretary.web import WebServer, create_web_app
+
+        app = create_web_app(settings, embedded=embedded)
+    WebServer(app, settings, on_ready).run()
 
 
 @app.command()
@@ -81,10 +95,11 @@ def bot(no_ingress: Annotated[bool, typer.Option(
         raise typer.Exit(2)
 
     async def main() -> None:
-        from core.db import migrate
-        from secretary import metrics
-        from secretary.bot import BotServices
-        from secretary.runtime import attach_job_dispatch, build_runtime
+        with _importing():
+            from core.db import migrate
+            from secretary import metrics
+            from secretary.bot import BotServices
+            from secretary.runtime import JOBS_GRACE_SECONDS, attach_job_dispatch, build_runtime
 
         metrics.serve(settings.web_host, settings.bot_metrics_port)
         runtime = await build_runtime(settings)
@@ -93,8 +108,7 @@ def bot(no_ingress: Annotated[bool, typer.Option(
         runner = attach_job_dispatch(runtime)
         services = BotServices(runtime, ingress=not no_ingress)
         await services.start()
-        gc.collect()
-        gc.freeze()  # start-up objects never need collecting: fewer, shorter GC pauses per update
+        gc.freeze()  # start-up objects never need collecting: fewer, shorter GC pauses per update (webapp.app)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -102,8 +116,9 @@ def bot(no_ingress: Annotated[bool, typer.Option(
         runner_task = asyncio.create_task(runner.run()) if runner is not None else None
         await stop.wait()
         await services.stop()
-        if runner_task is not None:
-            runner_task.cancel()
+        if runner is not None and runner_task is not None:
+            await runner.stop(grace=JOBS_GRACE_SECONDS)
+            await asyncio.gather(runner_task, return_exceptions=True)
         await runtime.close()
 
     aio.run(main())

@@ -10,6 +10,8 @@ from core.runtime import Runtime
 from secretary.apps import wire
 from worker.inprocess import InProcessRunner
 
+JOBS_GRACE_SECONDS = 5  # what a job still running at a stop (Ctrl-C, SIGTERM) gets to finish; then it reruns
+
 
 async def build_runtime(settings: Settings, *, null_pool: bool = False) -> Runtime:
     """Engine, sessions, Redis and every app's jobs, listeners and presenters. The Telegram gateway is attached by

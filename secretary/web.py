@@ -16,12 +16,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from core.config import Settings
 from core.runtime import Runtime
 from secretary.bot import BotServices
-from secretary.runtime import attach_job_dispatch, build_runtime
+from secretary.runtime import JOBS_GRACE_SECONDS, attach_job_dispatch, build_runtime
 from webapp.app import StartHook, Stop, create_app
 
 log = structlog.get_logger(__name__)
 GRACEFUL_SHUTDOWN_SECONDS = 1  # what a request still running at Ctrl-C gets; the long polls end before (Serving)
-JOBS_GRACE_SECONDS = 5  # what a job still running at Ctrl-C gets to finish (then its lease runs out, it reruns)
 
 
 class Serving:
