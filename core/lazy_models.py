@@ -83,5 +83,5 @@ class _LazyBases(importlib.abc.MetaPathFinder):
 
 
 def deferred() -> int:
-    """How many models wait for their first use (for tests and the start benchmark)."""
+    """How many models wait for their first use (tests)."""
     return sum(1 for cls in _namespaces if not cls.__pydantic_complete__)
