@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from typing import Any
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -40,3 +41,23 @@ class TestParseDate:
     def test_unknown_zone_is_a_clear_error(self) -> None:
         r = run_cli("parse-date", "завтра", "--tz", "Mars/Base")
         assert r.returncode == 2 and "Mars/Base" in r.stderr
+
+
+class TestMallocArenas:
+    def test_every_command_limits_glibcs_arenas_unless_the_environment_says(self, monkeypatch: Any) -> None:
+        from secretary import cli
+
+        calls: list[tuple[int, int]] = []
+
+        class Libc:
+            def mallopt(self, parameter: int, value: int) -> int:
+                calls.append((parameter, value))
+                return 1
+
+        monkeypatch.setattr(cli.ctypes, "CDLL", lambda _name: Libc())
+        monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+        cli._process()
+        assert calls == [(-8, 2)]  # M_ARENA_MAX
+        monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+        cli._process()
+        assert calls == [(-8, 2)]  # glibc read the variable itself
