@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib.abc
 import importlib.machinery
 import sys
+from collections.abc import Mapping
 from types import ModuleType
 from typing import Any
 
@@ -27,7 +28,7 @@ from pydantic import BaseModel
 # each Response[<result type>] builds the whole tree of its result (Response[Message]: the message's ~150 types).
 LAZY_BASES = {"aiogram.methods.base": ("TelegramMethod", "Response")}
 
-_namespaces: dict[type[BaseModel], dict[str, Any]] = {}
+_namespaces: dict[type[BaseModel], Mapping[str, Any]] = {}
 _installed = False
 
 
@@ -42,7 +43,7 @@ def install() -> None:
                       _parent_namespace_depth: int = 2, _types_namespace: Any = None) -> bool | None:
         if (_types_namespace is not None and not force and not cls.__pydantic_complete__
                 and cls.model_config.get("defer_build")):
-            _namespaces[cls] = dict(_types_namespace)
+            _namespaces[cls] = _types_namespace  # one dict shared by all of them (aiogram's): kept, not copied
             module = sys.modules[cls.__module__].__dict__
             for name, value in _types_namespace.items():  # the names its module imports only for type checkers
                 module.setdefault(name, value)

@@ -222,13 +222,7 @@ class TestPreclaimedJobs:
             await release.wait()
             seen.append(ctx.job.kind)
 
-        runtime.jobs.register("test.running", slow)
-        runner = InProcessRunner(runtime, concurrency=1)
-        task = asyncio.create_task(runner.run())
-        await asyncio.sleep(0.05)
-        async with runtime.unit_of_work() as session:
-            running = await jobs.enqueue_job(session, "test.running", {}, key="stop:1")
-        await asyncio.wait_for(started.wait(), 5)
+        runner, task, running = await running_job(runtime, "test.running", slow, started, key="stop:1")
         async with runtime.unit_of_work() as session:
             waiting = await jobs.enqueue_job(session, "test.running", {}, key="stop:2")
 
@@ -253,16 +247,23 @@ class TestPreclaimedJobs:
             started.set()
             await asyncio.Event().wait()
 
-        runtime.jobs.register("test.stuck", stuck)
-        runner = InProcessRunner(runtime, concurrency=1)
-        task = asyncio.create_task(runner.run())
-        await asyncio.sleep(0.05)
-        async with runtime.unit_of_work() as session:
-            job_id = await jobs.enqueue_job(session, "test.stuck", {}, key="stop:3")
-        await asyncio.wait_for(started.wait(), 5)
+        runner, task, job_id = await running_job(runtime, "test.stuck", stuck, started, key="stop:3")
 
         await asyncio.wait_for(runner.stop(grace=0.2), 5)
         assert task.done()
         async with runtime.session_factory() as s:
             job = await s.get(Job, job_id)
             assert job is not None and job.status == QueueStatus.CLAIMED.value  # the sweep gives it back later
+
+
+async def running_job(runtime: Runtime, kind: str, handler: Any, started: asyncio.Event, *, key: str
+                      ) -> tuple[InProcessRunner, asyncio.Task[None], int]:
+    """A one-worker runner running, and a job of ``kind`` it has started (its handler set ``started``)."""
+    runtime.jobs.register(kind, handler)
+    runner = InProcessRunner(runtime, concurrency=1)
+    task = asyncio.create_task(runner.run())
+    await asyncio.sleep(0.05)
+    async with runtime.unit_of_work() as session:
+        job_id = await jobs.enqueue_job(session, kind, {}, key=key)
+    await asyncio.wait_for(started.wait(), 5)
+    return runner, task, job_id
