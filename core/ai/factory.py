@@ -42,9 +42,9 @@ def _platform_key(settings: Settings, provider: str) -> str:
     return settings.openai_api_key if provider == "openai" else settings.gemini_api_key if provider == "gemini" else ""
 
 
-async def _user_key(session: AsyncSession, box: SecretBox, user_id: int, provider: str) -> str:
-    try:
-        return await secrets.get_api_key(session, box, user_id, provider) or ""
+async def _user_key(session: AsyncSession, settings: Settings, user_id: int, provider: str) -> str:
+    try:  # the box is made only when a key is looked up (most users have none: no box, no key derivation)
+        return await secrets.get_api_key(session, SecretBox.from_settings(settings), user_id, provider) or ""
     except SecretUnreadable:
         log.warning("ai.user_key_unreadable", user_id=user_id, provider=provider)
         return ""
@@ -54,12 +54,11 @@ async def choose(session: AsyncSession, settings: Settings, user_id: int | None,
                  ) -> ProviderChoice:
     """Decide the provider and key for one user and purpose (no network)."""
     user = await session.get(User, user_id) if user_id is not None else None
-    box = SecretBox.from_settings(settings)
     explicit = (user.ai_provider if purpose == "ai" else user.stt_provider) if user is not None else None
     if explicit == "local":
         return ProviderChoice("local", "none")
     if user is not None and explicit in CLOUD:
-        key = await _user_key(session, box, user.id, explicit)
+        key = await _user_key(session, settings, user.id, explicit)
         if key:
             return ProviderChoice(explicit, "user", key)
         if _platform_key(settings, explicit):
@@ -68,7 +67,7 @@ async def choose(session: AsyncSession, settings: Settings, user_id: int | None,
         return ProviderChoice("local", "none")
     if user is not None:  # one query for which keys the user has; a key is decrypted only when there is one
         for provider in await secrets.providers_with_keys(session, user.id):
-            key = await _user_key(session, box, user.id, provider)
+            key = await _user_key(session, settings, user.id, provider)
             if key:
                 return ProviderChoice(provider, "user", key)
     return platform_choice(settings, purpose, user_id=user_id)

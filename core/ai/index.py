@@ -17,23 +17,25 @@ import array
 import datetime as dt
 import math
 import re
-import uuid
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, text, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.ai.local_rules import STOPWORDS
 from core.ai.models import SearchDoc
 from core.db.base import utcnow
+from core.db.engine import execute_core
 from core.queue.jobs import enqueue_job
 
 EMBED_JOB = "search.embed"
 EMBED_BATCH = 200  # texts embedded per unit of work
+EMBED_WINDOW = 2.0  # seconds: a user's changes within one window share one embedding job (enqueue_embedding)
 CANDIDATES = 50  # taken from each of full text and vectors before blending
 VECTOR_WEIGHT = 0.6  # a cosine of 1 weighs 0.6 of the best full-text score
 BODY_CHARS = 1000
@@ -160,30 +162,49 @@ async def drop(session: AsyncSession, source: str, source_ids: Sequence[int]) ->
 
 
 async def enqueue_embedding(session: AsyncSession, user_id: int) -> None:
-    """Once per unit of work and user: the job embeds every text of the user that needs it."""
+    """The user's texts changed: one job embeds every text of theirs that needs it, a few seconds later.
+
+    The job is keyed by the user and the EMBED_WINDOW the change falls in, and runs after that window has ended (and
+    one more window, for the units of work still open at its end to commit): the notes a user sends in a burst share
+    one job (one provider choice, one query, one batch), and the job is off the path of the replies to them. A text is
+    found by its words at once (``put``); by its meaning once its vector is stored."""
     queued: set[int] = session.info.setdefault("search.embed.users", set())
     if user_id in queued:
         return
     queued.add(user_id)
-    await enqueue_job(session, EMBED_JOB, {"user_id": user_id}, key=f"{EMBED_JOB}:{user_id}:{uuid.uuid4().hex}",
-                      user_id=user_id)
+    now = time.time()
+    window = int(now // EMBED_WINDOW)
+    await enqueue_job(session, EMBED_JOB, {"user_id": user_id}, key=f"{EMBED_JOB}:{user_id}:{window}",
+                      user_id=user_id, delay=(window + 2) * EMBED_WINDOW - now)
+
+
+# Built once (the embedding job runs them for every batch); the bind parameters carry the user, model and texts.
+_DUE = (select(SearchDoc.id, SearchDoc.content)
+        .where(SearchDoc.user_id == bindparam("user_id"),
+               or_(SearchDoc.vector_model.is_(None), SearchDoc.vector_model != bindparam("model")))
+        .order_by(SearchDoc.id).limit(bindparam("limit")))
+_STORE = (update(SearchDoc)
+          .where(SearchDoc.id == bindparam("b_id"), SearchDoc.user_id == bindparam("b_user"),
+                 SearchDoc.content == bindparam("b_content"))
+          .values(vector=bindparam("b_vector"), vector_model=bindparam("b_model"), updated_at=bindparam("b_now")))
 
 
 async def due_for_embedding(session: AsyncSession, user_id: int, model: str, limit: int) -> list[tuple[int, str]]:
-    query = (select(SearchDoc.id, SearchDoc.content).where(
-        SearchDoc.user_id == user_id, or_(SearchDoc.vector_model.is_(None), SearchDoc.vector_model != model))
-        .order_by(SearchDoc.id).limit(limit))
-    return [(int(i), str(c)) for i, c in (await session.execute(query)).all()]
+    rows = await execute_core(session, _DUE, {"user_id": user_id, "model": model, "limit": limit})
+    return [(int(i), str(c)) for i, c in rows.all()]
 
 
 async def store_vectors(session: AsyncSession, user_id: int, model: str,
                         rows: Sequence[tuple[int, str, list[float]]]) -> None:
-    """Save the vectors of texts that did not change meanwhile (``content`` as embedded), normalized. Where
-    migration 0017 added the native ``embedding`` column, PostgreSQL generates it from this JSON in the same write."""
-    for doc_id, content, vector in rows:
-        await session.execute(update(SearchDoc).where(SearchDoc.id == doc_id, SearchDoc.user_id == user_id,
-                                                      SearchDoc.content == content)
-                              .values(vector=normalized(vector), vector_model=model, updated_at=utcnow()))
+    """Save the vectors of texts that did not change meanwhile (``content`` as embedded), normalized, in one
+    statement for the batch. Where migration 0017 added the native ``embedding`` column, PostgreSQL generates it
+    from this JSON in the same write."""
+    if not rows:
+        return
+    now = utcnow()
+    await execute_core(session, _STORE, [
+        {"b_id": doc_id, "b_user": user_id, "b_content": content, "b_vector": normalized(vector), "b_model": model,
+         "b_now": now} for doc_id, content, vector in rows])
 
 
 def normalized(vector: Sequence[float]) -> list[float]:

@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.ai.models import AIUsage
 from core.ai.types import Usage, UsageEvent
+from core.db.engine import execute_core
 
 
 class UsageLine(BaseModel):
@@ -46,10 +47,16 @@ async def record(session: AsyncSession, user_id: int | None, event: UsageEvent) 
     await session.flush()
 
 
+_INSERT = insert(AIUsage)  # built once; a plain INSERT of the rows (no ORM flush: nothing reads them back here)
+
+
 async def record_all(session: AsyncSession, user_id: int | None, events: Iterable[UsageEvent]) -> int:
-    rows = [_row(user_id, e) for e in events]
-    session.add_all(rows)
-    await session.flush()
+    """Every job that calls a provider records its calls here, in the job's own unit of work."""
+    rows = [{"user_id": user_id, "provider": e.provider, "model": e.model[:64], "operation": e.operation,
+             "input_tokens": e.usage.input_tokens, "output_tokens": e.usage.output_tokens, "calls": e.usage.calls or 1,
+             "audio_seconds": e.audio_seconds} for e in events]
+    if rows:
+        await execute_core(session, _INSERT, rows)
     return len(rows)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, bindparam, select
 from sqlalchemy import delete as delete_rows
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -60,9 +60,12 @@ async def delete(session: AsyncSession, user_id: int, name: str) -> bool:
     return removed is not None
 
 
+# A user holds a handful of secrets: their names are read whole and filtered here, by one statement built once (an IN
+# list of names is compiled again on every call). Every AI job asks this through the provider choice.
+_NAMES_OF_USER = select(UserSecret.name).where(UserSecret.user_id == bindparam("user_id"))
+
+
 async def names_present(session: AsyncSession, user_id: int, names: Iterable[str]) -> set[str]:
     """Which of ``names`` the user has a secret for (a settings screen shows "set" / "not set")."""
-    found = await session.scalars(
-        select(UserSecret.name).where(UserSecret.user_id == user_id, UserSecret.name.in_(list(names)))
-    )
-    return set(found)
+    wanted = set(names)
+    return {name for name in await session.scalars(_NAMES_OF_USER, {"user_id": user_id}) if name in wanted}
