@@ -8,13 +8,15 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
 
+from core.db.base import utcnow
 from core.i18n import translator
 from core.runtime import Runtime
 from core.users.service import ensure_user
 
 
 class UserMiddleware(BaseMiddleware):
-    """Loads (or creates) the sender as a platform user; adds ``user`` and ``t`` to the handler data."""
+    """Loads (or creates) the sender as a platform user; adds ``user``, ``t`` and ``now`` (the update's one moment, for
+    the filters and the handler that read its text) to the handler data."""
 
     async def __call__(
         self,
@@ -24,6 +26,7 @@ class UserMiddleware(BaseMiddleware):
     ) -> Any:
         tg_user: User | None = data.get("event_from_user")
         runtime: Runtime = data["runtime"]
+        data["now"] = utcnow()
         if tg_user is not None and not tg_user.is_bot:
             user = await ensure_user(
                 data["session"], tg_user.id, first_name=tg_user.first_name, username=tg_user.username,

@@ -6,6 +6,7 @@ This router holds the catch-all text handler, so it must be the last one include
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from aiogram import F, Router
@@ -31,8 +32,8 @@ PRESENTER = views.ItemsViews()
 
 
 async def on_text(message: Message, said: str, session: AsyncSession, outbox: Outbox, user: User, t: Translator,
-                  runtime: Runtime) -> None:
-    outcome = await messages.from_text(session, user.id, user.timezone, said, origin_of(message), now=utcnow(),
+                  runtime: Runtime, now: dt.datetime) -> None:
+    outcome = await messages.from_text(session, user.id, user.timezone, said, origin_of(message), now=now,
                                        ttl=runtime.settings.clarification_ttl)
     await send_outcome(session, outbox, PRESENTER, message.chat.id, outcome, t, user.timezone,
                        reply_to=message.message_id)

@@ -5,6 +5,8 @@ the card's buttons; "save as entry" under a note; ``/stats`` (the dashboard's ch
 
 from __future__ import annotations
 
+import datetime as dt
+
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
@@ -34,17 +36,17 @@ def _chat(chat_id: int, message_id: int | None, outbox: Outbox, t: Translator) -
     return capture.Chat(chat_id=chat_id, message_id=message_id, outbox=outbox, presenter=PRESENTER, t=t)
 
 
-async def _is_record(message: Message, said: str, session: AsyncSession, user: User) -> bool:
+async def _is_record(message: Message, said: str, session: AsyncSession, user: User, now: dt.datetime) -> bool:
     """A record for the journal (by the user's routing), not a plan or a note: an async filter."""
-    return await chat.goes_to_journal(session, user, said, utcnow())
+    return await chat.goes_to_journal(session, user, said, now)
 
 
 async def on_record(message: Message, said: str, session: AsyncSession, outbox: Outbox, user: User, t: Translator,
-                    runtime: Runtime) -> None:
+                    runtime: Runtime, now: dt.datetime) -> None:
     """A record, or a message that is only a link (its page is read in a job)."""
     source = "url" if chat.only_url(said) else "text"
     await capture.propose(session, runtime.settings, user, said, _chat(message.chat.id, message.message_id, outbox, t),
-                          source=source, now=utcnow())
+                          source=source, now=now)
 
 
 async def _is_receipt(message: Message, said: str, session: AsyncSession, user: User) -> bool | dict[str, str]:

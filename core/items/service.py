@@ -7,6 +7,7 @@ and published (``core.items.events``) in the same unit of work: calendar sync, r
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -102,8 +103,11 @@ async def create_note(session: AsyncSession, user_id: int, text: str, *, source:
     return await new_item(session, user_id, ItemKind.NOTE, make_title(text), text, source=source)
 
 
+@functools.lru_cache(maxsize=64)
 def read(text: str, now: dt.datetime, tz: str) -> tuple[ItemKind, str, ParsedDate]:
-    """The kind, the title and the date/time a text speaks of."""
+    """The kind, the title and the date/time a text speaks of. A pure function of its arguments, remembered for the
+    last few: a chat message is read by the journal's routing and then by the items app, at the update's one moment
+    (the bot's ``now``)."""
     parsed = parse(text, now, tz)
     kind = classify(text, parsed)
     return kind, title_for(kind, text, parsed), parsed
