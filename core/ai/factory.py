@@ -20,6 +20,7 @@ from core.ai.provider import AIProvider, UsageRecorder
 from core.ai.retry import RetryPolicy
 from core.config import Settings
 from core.crypto import SecretBox, SecretUnreadable
+from core.db.engine import get_by_pk
 from core.users.models import User
 
 log = structlog.get_logger(__name__)
@@ -53,7 +54,7 @@ async def _user_key(session: AsyncSession, settings: Settings, user_id: int, pro
 async def choose(session: AsyncSession, settings: Settings, user_id: int | None, purpose: Purpose = "ai"
                  ) -> ProviderChoice:
     """Decide the provider and key for one user and purpose (no network)."""
-    user = await session.get(User, user_id) if user_id is not None else None
+    user = await get_by_pk(session, User, user_id) if user_id is not None else None
     explicit = (user.ai_provider if purpose == "ai" else user.stt_provider) if user is not None else None
     if explicit == "local":
         return ProviderChoice("local", "none")

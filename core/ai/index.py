@@ -144,15 +144,24 @@ async def _row_of(session: AsyncSession, doc: Doc) -> SearchDoc | None:
                                                         SearchDoc.source_id == doc.source_id))
 
 
+def _insert_statement(dialect: Any) -> Any:
+    values: dict[str, Any] = {name: bindparam(f"b_{name}") for name in _INSERTED}
+    return (dialect.insert(SearchDoc).values(values)
+            .on_conflict_do_nothing(index_elements=[SearchDoc.source, SearchDoc.source_id]).returning(SearchDoc.id))
+
+
+_INSERTED = ("user_id", "source", "source_id", "number", "title", "body", "content", "day", "updated_at")
+# built once per dialect: every note and entry is put here (its cache key is not made again per call)
+_INSERT = {"postgresql": _insert_statement(postgresql), "sqlite": _insert_statement(sqlite)}
+
+
 async def _insert(session: AsyncSession, doc: Doc, content: str) -> bool:
     """INSERT … ON CONFLICT (source, source_id) DO NOTHING (the table's unique key); whether it inserted."""
-    values = {"user_id": doc.user_id, "source": doc.source, "source_id": doc.source_id, "number": doc.number,
-              "title": doc.title[:500], "body": doc.body[:BODY_CHARS], "content": content, "day": doc.day,
-              "updated_at": utcnow()}
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(SearchDoc).values(values).on_conflict_do_nothing(
-        index_elements=[SearchDoc.source, SearchDoc.source_id]).returning(SearchDoc.id)
-    return (await session.execute(statement)).first() is not None
+    values = {"b_user_id": doc.user_id, "b_source": doc.source, "b_source_id": doc.source_id, "b_number": doc.number,
+              "b_title": doc.title[:500], "b_body": doc.body[:BODY_CHARS], "b_content": content, "b_day": doc.day,
+              "b_updated_at": utcnow()}
+    inserted = await execute_core(session, _INSERT[session.get_bind().dialect.name], values)
+    return inserted.first() is not None
 
 
 async def drop(session: AsyncSession, source: str, source_ids: Sequence[int]) -> None:

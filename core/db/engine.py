@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import Select, bindparam, event, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.pool import NullPool
 from sqlalchemy.sql.base import Executable
 
@@ -88,3 +89,20 @@ async def execute_core(session: AsyncSession, statement: Executable, params: Any
     DML (identity-map synchronization, result setup), a few hundred microseconds per statement."""
     conn = await session.connection()
     return await conn.execute(statement, params)
+
+
+T = TypeVar("T")
+_BY_PK: dict[type, Select[Any]] = {}
+
+
+async def get_by_pk(session: AsyncSession, model: type[T], pk: Any) -> T | None:
+    """``session.get(model, pk)`` for the hot paths (the user of every update, their settings, the note a job files):
+    the identity map first, else one SELECT by the primary key built once per model. ``session.get`` builds its query
+    and that query's cache key on every call, about a third of what a SELECT by key costs through the ORM."""
+    found = session.identity_map.get(identity_key(model, pk))
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    statement = _BY_PK.get(model)
+    if statement is None:
+        statement = _BY_PK[model] = select(model).where(inspect(model).primary_key[0] == bindparam("pk"))
+    return await session.scalar(statement, {"pk": pk})  # type: ignore[no-any-return]

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.items.models import OPEN_STATUSES, Item, ItemChange, ItemKind, ItemMessage, ItemStatus, PendingClarification
 
+# Statements every note runs, built once (a statement built per call costs its cache key each time).
+_LAST_NUMBER = select(func.max(Item.number)).where(Item.user_id == bindparam("user_id"))
+_PENDING = select(PendingClarification).where(PendingClarification.user_id == bindparam("user_id"))
+
 
 async def next_number(session: AsyncSession, user_id: int) -> int:
-    current = await session.scalar(select(func.max(Item.number)).where(Item.user_id == user_id))
+    current = await session.scalar(_LAST_NUMBER, {"user_id": user_id})
     return int(current or 0) + 1
 
 
@@ -108,7 +112,7 @@ async def search(session: AsyncSession, user_id: int, words: list[str], limit: i
 
 
 async def pending_for(session: AsyncSession, user_id: int) -> PendingClarification | None:
-    return await session.scalar(select(PendingClarification).where(PendingClarification.user_id == user_id))
+    return await session.scalar(_PENDING, {"user_id": user_id})
 
 
 async def drop_pending(session: AsyncSession, user_id: int, item_id: int | None = None) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, delete, desc, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.db.engine import get_by_pk
 from core.journal.models import Entry, EntryTerm, EntryVersion, JournalSettings, RecipeSetting, TermKind, UserRecipe
 
 
@@ -228,4 +229,4 @@ async def drop_recipe_settings(session: AsyncSession, user_id: int, keys: Sequen
 
 
 async def settings(session: AsyncSession, user_id: int) -> JournalSettings | None:
-    return await session.get(JournalSettings, user_id)
+    return await get_by_pk(session, JournalSettings, user_id)

@@ -25,6 +25,7 @@ from core.ai.service import FiledNote, file_note
 from core.ai.usage import record_all
 from core.config import Settings
 from core.db.base import utcnow
+from core.db.engine import get_by_pk
 from core.i18n import translator
 from core.items.models import Item
 from core.queue.jobs import JobContext, JobRegistry, UnitsOfWork
@@ -121,8 +122,8 @@ class NoteToFile:
 
 async def note_to_file(session: AsyncSession, settings: Settings, item_id: int) -> NoteToFile | None:
     """What filing a note needs, read in one short unit of work; None if it is gone or filed already."""
-    item = await session.get(Item, item_id)
-    user = await session.get(User, item.user_id) if item is not None else None
+    item = await get_by_pk(session, Item, item_id)
+    user = await get_by_pk(session, User, item.user_id) if item is not None else None
     if item is None or user is None or await repository.filing_of_item(session, item_id) is not None:
         return None
     return NoteToFile(user, item.text or item.title, item.number, user.language,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -57,8 +57,11 @@ async def drop_claim(session: AsyncSession, topic_id: int) -> None:
 # --- filed notes ------------------------------------------------------------------------------------
 
 
+_OF_ITEM = select(NoteFiling).where(NoteFiling.item_id == bindparam("item_id"))  # every filing job asks it
+
+
 async def filing_of_item(session: AsyncSession, item_id: int) -> NoteFiling | None:
-    return await session.scalar(select(NoteFiling).where(NoteFiling.item_id == item_id))
+    return await session.scalar(_OF_ITEM, {"item_id": item_id})
 
 
 async def filing(session: AsyncSession, filing_id: int, *, lock: bool = False) -> NoteFiling | None:

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.base import utcnow
-from core.db.engine import dialect_name
+from core.db.engine import dialect_name, get_by_pk
 from core.users.models import User
 
 
@@ -25,7 +25,7 @@ async def get_or_create(
     session: AsyncSession, user_id: int, *, first_name: str = "", username: str | None = None,
     language: str = "ru", timezone: str = "Europe/Moscow", reminder_minutes: int = 15,
 ) -> tuple[User, bool]:
-    user = await session.get(User, user_id)
+    user = await get_by_pk(session, User, user_id)
     if user is not None:
         now = utcnow()
         if now - user.last_seen_at >= LAST_SEEN_EVERY:  # not one more UPDATE for every message of a conversation
