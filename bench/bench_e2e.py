@@ -30,8 +30,9 @@ Phases per bot, each waiting until every note has its reply (bounded):
 "replies/s" counts replies; "done/s" counts notes with all their work done, the reply sent and the note filed
 (our bot files in a job after the reply, the bare bot in its handler after the reply): the throughput targets and
 the ratio use done/s, the rate a bot can sustain. "cpu ms/note" is CPU time of the bot process (and of the sandbox)
-per answered note in that phase, until its notes were filed; "busy" is how
-busy the whole machine was (other load included). Targets: ≥ 300 notes/s, p95 ≤ 50 ms at 100 notes/s,
+per answered note in that phase, until its notes were filed; the CPU target (issue 17) takes the throughput
+phase's CPU until no job is left, so that our bot's embedding jobs, which run 2–4 s after a user's notes, count too;
+"busy" is how busy the whole machine was (other load included). Targets: ≥ 300 notes/s, p95 ≤ 50 ms at 100 notes/s,
 ≥ 0.7× the bare bot's throughput.
 """
 
@@ -96,9 +97,13 @@ class Phase:
     done_rate: float = 0.0  # notes/s with all their work done (reply sent and note filed), first post to last one
     latency: dict[str, float] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)
+    # throughput phase: CPU until no job is left (our bot's embedding jobs run a few seconds after the notes, so they
+    # are not all in ``cpu``, read when the last note is filed); includes the bot's idle polls of those seconds
+    cpu_all: dict[str, float] = field(default_factory=dict)
 
-    def cpu_ms_per_note(self, process: str) -> float:
-        return self.cpu.get(process, 0.0) / max(self.answered, 1) * 1000
+    def cpu_ms_per_note(self, process: str, *, all_jobs: bool = False) -> float:
+        cpu = self.cpu_all if all_jobs and self.cpu_all else self.cpu
+        return cpu.get(process, 0.0) / max(self.answered, 1) * 1000
 
 
 @dataclass
@@ -313,6 +318,9 @@ async def run_bot(kind: str, server_url: str, args: argparse.Namespace) -> BotFi
                         print(f"  {kind}/{name}: notes not all filed within {wait:.0f} s")
                     result = measure(name, keys, await sandbox_json(sandbox.url, "/bench/timings"), cpu,
                                      filed_at if files else 0.0)
+                    if name == "throughput":  # and the jobs that trail the notes (embedding), for the CPU figure
+                        await filings.settle(60)
+                        result.cpu_all = meter.read()
                     figures.phases[name] = result
                     return result
 
@@ -396,11 +404,13 @@ def issue17_targets(ours: BotFigures, bare: BotFigures) -> bool:
         ok &= met
         print(f"  target throughput ≥ {TARGET_THROUGHPUT_RATIO}× the bare bot: {ratio:.2f}×  {verdict(met)}")
     if "throughput" in ours.phases:
-        cpu, base = ours.phases["throughput"].cpu_ms_per_note("bot"), bare.phases["throughput"].cpu_ms_per_note("bot")
+        mine, theirs = ours.phases["throughput"], bare.phases["throughput"]
+        cpu, base = mine.cpu_ms_per_note("bot", all_jobs=True), theirs.cpu_ms_per_note("bot", all_jobs=True)
         met = cpu <= TARGET_CPU_MS
         ok &= met
-        print(f"  target bot CPU ≤ {TARGET_CPU_MS:.0f} ms/note (reply + filing): {cpu:.1f} ms (the bare bot: "
-              f"{base:.1f} ms)  {verdict(met)}")
+        print(f"  target bot CPU ≤ {TARGET_CPU_MS:.0f} ms/note (reply + filing, and our embedding jobs): {cpu:.1f} ms "
+              f"({mine.cpu_ms_per_note('bot'):.1f} ms until the last note was filed; the bare bot: {base:.1f} ms)  "
+              f"{verdict(met)}")
     return ok
 
 
