@@ -50,20 +50,28 @@ async def enqueue_update(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+def _enqueue_statement(insert: Any) -> Any:
+    return (insert(InboxUpdate).values({name: bindparam(f"b_{name}") for name in _ENQUEUED})
+            .on_conflict_do_nothing(index_elements=["source", "chat_id", "update_id"]).returning(InboxUpdate.id))
+
+
+_ENQUEUED = ("source", "chat_id", "user_id", "update_id", "payload", "status", "attempts", "available_at",
+             "created_at", "updated_at")
+# built once per dialect: every update passes here on its way to the reply; a batch is one executemany (SQLAlchemy
+# sends it as multi-row INSERTs), RETURNING the rows it stored (a duplicate delivery returns none)
+_ENQUEUE = {"postgresql": _enqueue_statement(pg_insert), "sqlite": _enqueue_statement(sqlite_insert)}
+
+
 async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]], source: str = "telegram") -> int:
     """Store a batch of updates (each a dict with chat_id, user_id, update_id, payload); duplicates skipped."""
     if not rows:
         return 0
     now = utcnow()
-    values = [
-        dict(r, source=source, status=QueueStatus.NEW, attempts=0, available_at=now, created_at=now, updated_at=now)
-        for r in rows
-    ]
-    stmt = _insert(session)(InboxUpdate).values(values).on_conflict_do_nothing(
-        index_elements=["source", "chat_id", "update_id"]
-    )
-    result = await session.execute(stmt)
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    params = [{"b_source": source, "b_chat_id": r["chat_id"], "b_user_id": r["user_id"], "b_update_id": r["update_id"],
+               "b_payload": r["payload"], "b_status": QueueStatus.NEW.value, "b_attempts": 0, "b_available_at": now,
+               "b_created_at": now, "b_updated_at": now} for r in rows]
+    result = await execute_core(session, _ENQUEUE[dialect_name(session)], params)
+    return len(result.all())
 
 
 async def bury(session: AsyncSession, *, chat_id: int, user_id: int | None, update_id: int, payload: dict[str, Any],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -39,6 +40,8 @@ class QueueFull(Exception):
     """The queue holds QUEUE_MAX_TOTAL open items: do not acknowledge, Telegram will deliver again."""
 
 
+BACKLOG_KEY = "inbox.backlog"  # the process's BacklogCount, in Runtime.extras
+
 # the whole batch failed alike (full, or the database is unreachable): retried as a whole, never buried
 _UNAVAILABLE = (QueueFull, OSError, TimeoutError, OperationalError, InterfaceError)
 
@@ -57,11 +60,49 @@ def inbox_row(update: dict[str, Any]) -> dict[str, Any]:
     return {"chat_id": chat_id, "user_id": user_id, "update_id": update_id, "payload": storable_json(update)}
 
 
+BACKLOG_FRESH = 1.0  # seconds a counted backlog may be used again instead of counting (far from the limits)
+_clock = time.monotonic
+
+
+@dataclass
+class BacklogCount:
+    """The inbox's backlog as last counted by this process, plus what it stored since.
+
+    Counting the open items is one of the statements between a user's message and its reply. Far below the limits
+    a count up to BACKLOG_FRESH old serves: this process's own additions are counted in, finished items only make it
+    an overestimate, and what other processes stored meanwhile (a second of it) is within the margin left to the
+    limit, a tenth of it. Near a limit, or when older, the inbox is counted again."""
+
+    new: int = 0
+    total: int = 0
+    at: float = -BACKLOG_FRESH
+
+    def recent(self, adding: int, *, max_new: int, max_total: int) -> tuple[int, int] | None:
+        if _clock() - self.at >= BACKLOG_FRESH:
+            return None
+        if self.new + adding + max_new // 10 >= max_new or self.total + adding + max_total // 10 >= max_total:
+            return None
+        return self.new, self.total
+
+    def counted(self, new: int, total: int) -> None:
+        self.new, self.total, self.at = new, total, _clock()
+
+    def added(self, stored: int) -> None:
+        self.new += stored
+        self.total += stored
+
+
 async def store_updates(session: AsyncSession, updates: list[dict[str, Any]], *, max_new: int,
-                        max_total: int) -> IngestResult:
+                        max_total: int, backlog: BacklogCount | None = None) -> IngestResult:
     if not updates:
         return IngestResult(0, False, [])
-    new, total = await inbox.backlog(session)
+    known = backlog.recent(len(updates), max_new=max_new, max_total=max_total) if backlog is not None else None
+    if known is None:
+        new, total = await inbox.backlog(session)
+        if backlog is not None:
+            backlog.counted(new, total)
+    else:
+        new, total = known
     if total + len(updates) > max_total:
         raise QueueFull(f"{total} open items")
     rows: list[dict[str, Any]] = []
@@ -71,6 +112,8 @@ async def store_updates(session: AsyncSession, updates: list[dict[str, Any]], *,
         except BadUpdate as exc:
             await _bury(session, update, f"unusable update: {exc}")
     stored = await inbox.enqueue_many(session, rows)
+    if backlog is not None:
+        backlog.added(stored)  # counted in even if the transaction then fails: an overestimate, on the safe side
     return IngestResult(stored, new + stored > max_new, sorted({row["chat_id"] for row in rows}))
 
 
@@ -108,7 +151,8 @@ async def _ingest(runtime: Runtime, updates: list[dict[str, Any]], taker: Taker 
     claims: list[Claim] = []
     async with runtime.unit_of_work() as session:
         result = await store_updates(session, updates, max_new=settings.queue_max_new,
-                                     max_total=settings.queue_max_total)
+                                     max_total=settings.queue_max_total,
+                                     backlog=runtime.extras.setdefault(BACKLOG_KEY, BacklogCount()))
         if result.overloaded:
             await notify_overloaded(session, result.chats, settings.default_language)
         if taker is not None and result.stored:
