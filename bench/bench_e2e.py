@@ -404,12 +404,12 @@ def issue17_targets(ours: BotFigures, bare: BotFigures) -> bool:
         ok &= met
         print(f"  target throughput ≥ {TARGET_THROUGHPUT_RATIO}× the bare bot: {ratio:.2f}×  {verdict(met)}")
     if "throughput" in ours.phases:
-        mine, theirs = ours.phases["throughput"], bare.phases["throughput"]
-        cpu, base = mine.cpu_ms_per_note("bot", all_jobs=True), theirs.cpu_ms_per_note("bot", all_jobs=True)
+        our_phase, bare_phase = ours.phases["throughput"], bare.phases["throughput"]
+        cpu, base = our_phase.cpu_ms_per_note("bot", all_jobs=True), bare_phase.cpu_ms_per_note("bot", all_jobs=True)
         met = cpu <= TARGET_CPU_MS
         ok &= met
         print(f"  target bot CPU ≤ {TARGET_CPU_MS:.0f} ms/note (reply + filing, and our embedding jobs): {cpu:.1f} ms "
-              f"({mine.cpu_ms_per_note('bot'):.1f} ms until the last note was filed; the bare bot: {base:.1f} ms)  "
+              f"({our_phase.cpu_ms_per_note('bot'):.1f} ms until the last note was filed; the bare bot: {base:.1f} ms)  "
               f"{verdict(met)}")
     return ok
 

@@ -14,6 +14,8 @@ from sqlalchemy.orm.util import identity_key
 from sqlalchemy.pool import NullPool
 from sqlalchemy.sql.base import Executable
 
+from core.db import sqlite_driver
+
 SessionFactory = async_sessionmaker[AsyncSession]
 READ_ONLY = "secretary_read_only"  # execution option of a session that only reads (SQLite: BEGIN DEFERRED)
 
@@ -90,6 +92,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(sync_engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        sqlite_driver.install(dbapi_conn)  # one thread hop per statement (core/db/sqlite_driver.py)
         # take transaction control away from the driver so that we can emit BEGIN IMMEDIATE
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
