@@ -57,6 +57,13 @@ class Counter:
         event.listen(Engine, "before_cursor_execute", self._statement)
         event.listen(Engine, "commit", self._commit)
 
+    def uninstall(self) -> None:
+        from sqlalchemy import event
+        from sqlalchemy.engine import Engine
+
+        event.remove(Engine, "before_cursor_execute", self._statement)
+        event.remove(Engine, "commit", self._commit)
+
     def _statement(self, conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         if self.on and not conn.get_execution_options().get(OWN):
             self.statements[_kind(statement)] += 1
@@ -215,8 +222,11 @@ async def run(server_url: str, args: argparse.Namespace) -> tuple[bool, Any]:
     label = engine_label(server_url)
     per_note: dict[str, dict[str, float]] = {}
     commits: dict[str, float] = {}
-    for kind in ("secretary", "bare"):
-        per_note[kind], commits[kind] = await count_notes(kind, server_url, args, counter)
+    try:
+        for kind in ("secretary", "bare"):
+            per_note[kind], commits[kind] = await count_notes(kind, server_url, args, counter)
+    finally:
+        counter.uninstall()
     costs = await statement_costs(server_url, args.loops)
 
     ours, bare = per_note["secretary"], per_note["bare"]

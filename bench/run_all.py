@@ -7,7 +7,8 @@
     .venv/bin/python bench/run_all.py --start-notes 10000   # memory after the 10,000 notes the target names (slow)
 
 Per database: webhook ingest against a bare FastAPI endpoint (bench_ingest.py), end to end through the sandbox
-against a bare aiogram bot (bench_e2e.py: throughput, latency at light load, CPU per note), outbound under strict
+against a bare aiogram bot (bench_e2e.py: throughput, latency at light load, CPU per note), the statements a note
+costs in both bots and the CPU floor of ours beyond the bare bot's (bench_statements.py), outbound under strict
 flood limits (bench_outbound.py; the Redis limiter too when Redis answers); then the Minis list
 (bench_minis_api.py) and the start and memory of `secretary run` (bench_start.py, SQLite). Every target is printed
 with MET or MISSED. Each PostgreSQL run uses a fresh database bench_<pid>_<n> that it drops afterwards. A whole run
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import bench_e2e, bench_ingest, bench_outbound, bench_start  # noqa: E402
+from bench import bench_e2e, bench_ingest, bench_outbound, bench_start, bench_statements  # noqa: E402
 from bench.common import DEFAULT_PG_URL, fresh_database, machine_summary, postgres_reachable, safe_url  # noqa: E402
 from core.logging import configure_logging  # noqa: E402
 
@@ -54,6 +55,7 @@ async def run_database(url: str, args: argparse.Namespace) -> bool:
     e2e_args = defaults(bench_e2e)
     e2e_ok, _ = await bench_e2e.run(url, e2e_args)
     ok &= e2e_ok
+    await bench_statements.run(url, defaults(bench_statements))  # what the CPU gap to the bare bot is made of
 
     out_args = defaults(bench_outbound)
     out_args.messages, out_args.chats = args.outbound_messages, args.outbound_chats
