@@ -129,11 +129,12 @@ async def _our_bot(db_url: str, sandbox_url: str, workdir: str) -> Any:
 async def _bare_bot(db_url: str, sandbox_url: str, _workdir: str) -> Any:
     from bench.servers import run_bare_bot
 
-    task = asyncio.create_task(run_bare_bot(db_url, sandbox_url))
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_bare_bot(db_url, sandbox_url, stop=stop))
     try:
         yield
     finally:
-        task.cancel()
+        stop.set()  # it stops polling before the sandbox goes away
         await asyncio.gather(task, return_exceptions=True)
 
 

@@ -196,7 +196,9 @@ async def file_work(sessions: Any, settings: Any, item_id: int) -> None:
         await write.commit()
 
 
-async def run_bare_bot(database_url: str, api_base: str, *, filing: bool = True) -> None:
+async def run_bare_bot(database_url: str, api_base: str, *, filing: bool = True,
+                       stop: asyncio.Event | None = None) -> None:
+    """Until SIGINT/SIGTERM, or until ``stop`` is set (a caller running it in its own process and loop)."""
     from aiogram import Bot, Dispatcher, F
     from aiogram.client.session.aiohttp import AiohttpSession
     from aiogram.client.telegram import TelegramAPIServer
@@ -223,10 +225,11 @@ async def run_bare_bot(database_url: str, api_base: str, *, filing: bool = True)
         if note_id is not None and filing:  # after the reply, as our bot's job runs after the commit
             await file_work(sessions, settings, note_id)
 
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
     polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False, close_bot_session=True))
     await stop.wait()
     await dp.stop_polling()
