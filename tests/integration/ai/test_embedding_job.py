@@ -18,7 +18,7 @@ from core.items.questions import capture
 from core.queue.models import Job, QueueStatus
 from core.queue.runner import run_job
 from core.runtime import Runtime
-from core.users.models import User
+from tests.support.users import add_user
 
 USER = 6201
 NOW = dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC)
@@ -26,10 +26,7 @@ NOW = dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 async def user(session_factory: SessionFactory) -> int:
-    async with session_factory() as s:
-        s.add(User(id=USER, first_name="Ann", language="en", timezone="UTC", reminder_minutes=15))
-        await s.commit()
-    return USER
+    return await add_user(session_factory, USER)
 
 
 @pytest.fixture

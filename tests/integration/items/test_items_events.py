@@ -15,7 +15,7 @@ from core.items.models import Item
 from core.items.questions import capture
 from core.queue.models import Job
 from core.runtime import Runtime
-from core.users.models import User
+from tests.support.users import add_user
 
 NOW = dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC)
 USER = 6101
@@ -23,10 +23,7 @@ USER = 6101
 
 @pytest.fixture
 async def user(session_factory: SessionFactory) -> int:
-    async with session_factory() as s:
-        s.add(User(id=USER, first_name="Ann", language="en", timezone="UTC", reminder_minutes=15))
-        await s.commit()
-    return USER
+    return await add_user(session_factory, USER)
 
 
 async def job_kinds(session_factory: SessionFactory) -> list[str]:
