@@ -132,9 +132,10 @@ _BY_PK: dict[type, Select[Any]] = {}
 
 
 async def get_by_pk(session: AsyncSession, model: type[T], pk: Any) -> T | None:
-    """``session.get(model, pk)`` for the hot paths (the user of every update, their settings, the note a job files):
-    the identity map first, else one SELECT by the primary key built once per model. ``session.get`` builds its query
-    and that query's cache key on every call, about a third of what a SELECT by key costs through the ORM."""
+    """``session.get(model, pk)`` for the hot paths (the user of every update, their settings, the note a job files) of
+    a model with a one-column primary key: the identity map first, else one SELECT by that key built once per model.
+    ``session.get`` builds its query and that query's cache key on every call, about a third of what a SELECT by key
+    costs through the ORM."""
     found = session.identity_map.get(identity_key(model, pk))
     if found is not None:
         return found  # type: ignore[no-any-return]
