@@ -1,6 +1,6 @@
 """SQLite with one aiosqlite call per statement (core/db/sqlite_driver.py): what SQLAlchemy reads of a statement is
-what it read before — rows, RETURNING, rowcount of one statement and of executemany, lastrowid, errors — with a third
-of the calls into the driver's thread."""
+what it read before — rows, RETURNING, rowcount of one statement and of executemany, lastrowid, errors — with a
+fraction of the calls into the driver's thread."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.db import sqlite_driver
-from core.db.engine import execute_core, make_engine, make_session_factory
+from core.db.engine import READ_ONLY, execute_core, make_engine, make_session_factory
 from core.users.models import User
 
 
@@ -46,7 +46,7 @@ def user(user_id: int) -> dict[str, object]:
     return {"id": user_id, "first_name": f"U{user_id}", "language": "en", "timezone": "UTC", "reminder_minutes": 15}
 
 
-async def test_a_unit_with_one_select_makes_three_calls(sqlite_engine: AsyncEngine,
+async def test_a_unit_with_one_select_makes_two_calls(sqlite_engine: AsyncEngine,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     sessions = make_session_factory(sqlite_engine)
     async with sessions() as s:
@@ -56,8 +56,14 @@ async def test_a_unit_with_one_select_makes_three_calls(sqlite_engine: AsyncEngi
         async with sessions() as s:
             assert (await s.execute(select(User.first_name).where(User.id == 1))).scalar_one() == "U1"
             await s.commit()
-    # BEGIN IMMEDIATE, the SELECT, COMMIT; no cursor of their own, no ROLLBACK when the pool takes it back
-    assert calls == {"_run": 2, "commit": 1}
+    # BEGIN IMMEDIATE with the SELECT, then COMMIT; no cursor of their own, no ROLLBACK when the pool takes it back
+    assert calls == {"_run": 1, "commit": 1}
+    with thread_calls(monkeypatch) as calls:
+        async with sessions() as s:  # a unit that sends nothing opens no transaction and makes no call
+            await s.commit()
+        async with sessions(execution_options={READ_ONLY: True}) as s:  # a read-only unit: BEGIN with its SELECT
+            assert (await s.execute(select(User.id))).scalars().all() == [1]
+    assert calls == {"_run": 1, "rollback": 1}
 
 
 async def test_what_a_statement_leaves_is_read_as_before(sqlite_engine: AsyncEngine) -> None:
@@ -102,3 +108,14 @@ async def _raw(engine: AsyncEngine) -> object:
     async with engine.connect() as conn:
         raw = await conn.get_raw_connection()
         return raw.dbapi_connection
+
+
+async def test_a_stream_sends_its_units_begin_first(sqlite_engine: AsyncEngine) -> None:
+    async with sqlite_engine.connect() as conn:
+        await conn.execute(insert(User), [user(1), user(2)])
+        await conn.commit()
+        streamed = await conn.stream(select(User.id).order_by(User.id))  # aiosqlite's server-side cursor
+        assert [row async for row in streamed.scalars()] == [1, 2]
+        raw = await conn.get_raw_connection()
+        assert raw.dbapi_connection._connection._conn.in_transaction  # type: ignore[union-attr]
+        await conn.rollback()
