@@ -140,31 +140,33 @@ _READY = (
 _READY_LOCKED = _READY.with_for_update(skip_locked=True, of=InboxUpdate)
 
 
-async def claim(session: AsyncSession, *, lease_seconds: int, limit: int = 1,
-                exclude_chats: set[int] | None = None) -> list[Claim]:
-    """Claim up to ``limit`` ready items, at most one per chat and only the oldest open item of its chat.
-
-    On PostgreSQL rows are locked with FOR UPDATE SKIP LOCKED; the conditional UPDATE guarantees a row
-    is claimed once even when two claimers race. Items claimed together share one lease token.
-    """
-    now = utcnow()
-    query = _READY_LOCKED if dialect_name(session) == "postgresql" else _READY
-    if exclude_chats:
-        query = query.where(InboxUpdate.chat_id.not_in(exclude_chats))
-    ids = list((await execute_core(session, query, {"b_now": now, "b_limit": limit})).scalars().all())
-    if not ids:
-        return []
-    token = str(uuid.uuid4())
-    rows = await execute_core(
-        session,
+def _claim_statement(ready: Any) -> Any:
+    """One statement that picks the ready items and claims them (was a SELECT, then an UPDATE of what it found: one
+    more round trip in the transaction that stores an update, on the way to its reply)."""
+    return (
         update(InboxUpdate)
-        .where(InboxUpdate.id.in_(ids), InboxUpdate.status.in_(_CLAIMABLE))
-        .values(status=QueueStatus.CLAIMED.value, lease_token=token,
-                lease_expires_at=now + timedelta(seconds=lease_seconds), attempts=InboxUpdate.attempts + 1,
-                updated_at=now)
+        .where(InboxUpdate.id.in_(ready), InboxUpdate.status.in_(_CLAIMABLE))
+        .values(status=QueueStatus.CLAIMED.value, lease_token=bindparam("b_token"), attempts=InboxUpdate.attempts + 1,
+                lease_expires_at=bindparam("b_expires"), updated_at=bindparam("b_now"))
         .returning(InboxUpdate.id, InboxUpdate.chat_id, InboxUpdate.update_id, InboxUpdate.payload,
                    InboxUpdate.attempts, InboxUpdate.created_at)
     )
+
+
+_CLAIM = {"postgresql": _claim_statement(_READY_LOCKED), "sqlite": _claim_statement(_READY)}
+
+
+async def claim(session: AsyncSession, *, lease_seconds: int, limit: int = 1) -> list[Claim]:
+    """Claim up to ``limit`` ready items, at most one per chat and only the oldest open item of its chat.
+
+    On PostgreSQL the ready rows are locked with FOR UPDATE SKIP LOCKED inside the claiming UPDATE; its condition on
+    the status guarantees a row is claimed once even when two claimers race. Items claimed together share one lease
+    token.
+    """
+    now = utcnow()
+    token = str(uuid.uuid4())
+    rows = await execute_core(session, _CLAIM[dialect_name(session)], {
+        "b_now": now, "b_limit": limit, "b_token": token, "b_expires": now + timedelta(seconds=lease_seconds)})
     claims = [Claim(r.id, r.chat_id, r.update_id, r.payload, r.attempts, token, r.created_at) for r in rows]
     return sorted(claims, key=lambda c: c.id)
 
