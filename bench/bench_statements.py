@@ -35,10 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.bench_e2e import FIRST_CHAT, Driver  # noqa: E402
+from bench.bench_e2e import FIRST_CHAT, Driver, FilingWatch  # noqa: E402
 from bench.common import BOT_TOKEN, engine_label, fresh_database, sandbox_json, script_main, timed_sandbox  # noqa: E402
 
-OWN = "bench_own"  # execution option of this script's own queries (not counted)
 _TABLE = re.compile(r"\b(?:FROM|INTO|UPDATE)\s+\"?(\w+)", re.IGNORECASE)
 
 
@@ -49,6 +48,7 @@ class Counter:
         self.on = False
         self.statements: collections.Counter[str] = collections.Counter()
         self.commits = 0
+        self.own: set[Any] = set()  # this script's own engines (its waits for the jobs): not counted
 
     def install(self) -> None:
         from sqlalchemy import event
@@ -65,11 +65,11 @@ class Counter:
         event.remove(Engine, "commit", self._commit)
 
     def _statement(self, conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if self.on and not conn.get_execution_options().get(OWN):
+        if self.on and conn.engine not in self.own:
             self.statements[_kind(statement)] += 1
 
     def _commit(self, conn: Any) -> None:
-        if self.on and not conn.get_execution_options().get(OWN):
+        if self.on and conn.engine not in self.own:
             self.commits += 1
 
     def reset(self) -> None:
@@ -83,22 +83,6 @@ def _kind(statement: str) -> str:
         return "BEGIN"
     table = _TABLE.search(statement)
     return f"{verb} {table.group(1) if table else '?'}"
-
-
-async def _jobs_left(db_url: str) -> int:
-    from sqlalchemy import func, select
-
-    from core.db.engine import make_engine
-    from core.queue.models import Job, QueueStatus
-
-    engine = make_engine(db_url, null_pool=True)
-    try:
-        async with engine.connect() as conn:
-            conn = await conn.execution_options(**{OWN: True})
-            open_ = (QueueStatus.NEW.value, QueueStatus.CLAIMED.value, QueueStatus.FAILED.value)
-            return int((await conn.execute(select(func.count()).where(Job.status.in_(open_)))).scalar() or 0)
-    finally:
-        await engine.dispose()
 
 
 @contextlib.asynccontextmanager
@@ -152,30 +136,26 @@ async def count_notes(kind: str, server_url: str, args: argparse.Namespace, coun
                         raise TimeoutError(f"{kind} never polled the sandbox")
                     await asyncio.sleep(0.1)
                 driver = Driver(sandbox.url, 8)
+                jobs = FilingWatch(db_url)
+                counter.own.add(jobs.engine.sync_engine)
                 try:
                     for chat_id in chats:  # warm-up: every user exists, every path has run once
                         await driver.post(chat_id, "warm-up note")
                     if await driver.wait_replies(60):
                         raise RuntimeError(f"{kind}: warm-up notes unanswered")
-                    await _settle(db_url)
+                    await jobs.settle(30)
                     counter.reset()
                     counter.on = True
                     keys = await driver.post_paced(chats, args.rate, args.notes / args.rate)
                     if await driver.wait_replies(60):
                         raise RuntimeError(f"{kind}: notes unanswered")
-                    await _settle(db_url)
+                    await jobs.settle(30)  # our embedding jobs run 2–4 s after the notes
                     counter.on = False
                 finally:
                     await driver.close()
+                    await jobs.close()
     notes = len(keys)
     return {k: n / notes for k, n in counter.statements.items()}, counter.commits / notes
-
-
-async def _settle(db_url: str, within: float = 30.0) -> None:
-    for _ in range(int(within / 0.2)):  # bounded: a job still open then is the bot's problem, seen in the counts
-        if not await _jobs_left(db_url):
-            return
-        await asyncio.sleep(0.2)
 
 
 async def statement_costs(server_url: str, loops: int) -> dict[str, float]:

@@ -24,13 +24,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, func, or_, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.ai.local_rules import STOPWORDS
 from core.ai.models import SearchDoc
 from core.db.base import utcnow
-from core.db.engine import execute_core
+from core.db.engine import dialect_name, execute_core, insert_ignoring
 from core.queue.jobs import enqueue_job
 
 EMBED_JOB = "search.embed"
@@ -144,15 +143,9 @@ async def _row_of(session: AsyncSession, doc: Doc) -> SearchDoc | None:
                                                         SearchDoc.source_id == doc.source_id))
 
 
-def _insert_statement(dialect: Any) -> Any:
-    values: dict[str, Any] = {name: bindparam(f"b_{name}") for name in _INSERTED}
-    return (dialect.insert(SearchDoc).values(values)
-            .on_conflict_do_nothing(index_elements=[SearchDoc.source, SearchDoc.source_id]).returning(SearchDoc.id))
-
-
-_INSERTED = ("user_id", "source", "source_id", "number", "title", "body", "content", "day", "updated_at")
-# built once per dialect: every note and entry is put here (its cache key is not made again per call)
-_INSERT = {"postgresql": _insert_statement(postgresql), "sqlite": _insert_statement(sqlite)}
+# built once: every note and entry is put here (its cache key is not made again per call)
+_INSERT = insert_ignoring(SearchDoc, ("user_id", "source", "source_id", "number", "title", "body", "content", "day",
+                                      "updated_at"), ["source", "source_id"], SearchDoc.id)
 
 
 async def _insert(session: AsyncSession, doc: Doc, content: str) -> bool:
@@ -160,7 +153,7 @@ async def _insert(session: AsyncSession, doc: Doc, content: str) -> bool:
     values = {"b_user_id": doc.user_id, "b_source": doc.source, "b_source_id": doc.source_id, "b_number": doc.number,
               "b_title": doc.title[:500], "b_body": doc.body[:BODY_CHARS], "b_content": content, "b_day": doc.day,
               "b_updated_at": utcnow()}
-    inserted = await execute_core(session, _INSERT[session.get_bind().dialect.name], values)
+    inserted = await execute_core(session, _INSERT[dialect_name(session)], values)
     return inserted.first() is not None
 
 

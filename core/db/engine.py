@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, bindparam, event, inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -125,6 +126,18 @@ async def execute_core(session: AsyncSession, statement: Executable, params: Any
     DML (identity-map synchronization, result setup), a few hundred microseconds per statement."""
     conn = await session.connection()
     return await conn.execute(statement, params)
+
+
+def insert_ignoring(model: type[Any], columns: tuple[str, ...], conflict: list[str], returning: Any
+                    ) -> dict[str, Any]:
+    """``INSERT … ON CONFLICT (conflict) DO NOTHING RETURNING returning`` built once per dialect, each column bound
+    as ``b_<column>`` (executemany with a list of such dicts): for the inserts every update or note makes. Look it up
+    with ``dialect_name(session)``."""
+    def build(dialect: Any) -> Any:
+        return (dialect.insert(model).values({name: bindparam(f"b_{name}") for name in columns})
+                .on_conflict_do_nothing(index_elements=conflict).returning(returning))
+
+    return {"postgresql": build(postgresql), "sqlite": build(sqlite)}
 
 
 T = TypeVar("T")

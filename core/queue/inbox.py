@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from core.db.base import utcnow
-from core.db.engine import dialect_name, execute_core
+from core.db.engine import dialect_name, execute_core, insert_ignoring
 from core.queue.models import OPEN_STATUSES, InboxUpdate, QueueStatus
 
 
@@ -50,16 +50,11 @@ async def enqueue_update(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def _enqueue_statement(insert: Any) -> Any:
-    return (insert(InboxUpdate).values({name: bindparam(f"b_{name}") for name in _ENQUEUED})
-            .on_conflict_do_nothing(index_elements=["source", "chat_id", "update_id"]).returning(InboxUpdate.id))
-
-
-_ENQUEUED = ("source", "chat_id", "user_id", "update_id", "payload", "status", "attempts", "available_at",
-             "created_at", "updated_at")
-# built once per dialect: every update passes here on its way to the reply; a batch is one executemany (SQLAlchemy
-# sends it as multi-row INSERTs), RETURNING the rows it stored (a duplicate delivery returns none)
-_ENQUEUE = {"postgresql": _enqueue_statement(pg_insert), "sqlite": _enqueue_statement(sqlite_insert)}
+# built once: every update passes here on its way to the reply; a batch is one executemany (SQLAlchemy sends it as
+# multi-row INSERTs), RETURNING the rows it stored (a duplicate delivery returns none)
+_ENQUEUE = insert_ignoring(InboxUpdate, ("source", "chat_id", "user_id", "update_id", "payload", "status", "attempts",
+                                         "available_at", "created_at", "updated_at"),
+                           ["source", "chat_id", "update_id"], InboxUpdate.id)
 
 
 async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]], source: str = "telegram") -> int:

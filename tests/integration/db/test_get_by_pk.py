@@ -2,29 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.db.engine import SessionFactory, get_by_pk
 from core.users.models import User
-
-
-@contextmanager
-def statements(engine: AsyncEngine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        seen.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
+from tests.support.sql import recorded_statements
 
 
 async def test_the_row_once_then_the_identity_map_and_none_for_no_row(engine: AsyncEngine,
@@ -33,7 +15,7 @@ async def test_the_row_once_then_the_identity_map_and_none_for_no_row(engine: As
         s.add(User(id=6301, first_name="Ann", language="en", timezone="UTC", reminder_minutes=15))
         await s.commit()
     async with session_factory() as s:
-        with statements(engine) as seen:
+        with recorded_statements(engine) as seen:
             user = await get_by_pk(s, User, 6301)
             assert user is not None and user.first_name == "Ann"
             selects = [q for q in seen if q.lstrip().upper().startswith("SELECT")]

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from core.queue import ingest as ingest_module
 from core.queue.ingest import QueueFull, ingest
 from core.queue.models import InboxUpdate
 from core.runtime import Runtime
+from tests.support.sql import recorded_statements
 
 
 def message(update_id: int, chat_id: Any = 42, text: str = "hello", user: Any = None) -> dict[str, Any]:
@@ -84,40 +85,33 @@ class TestBacklogCount:
     every store near them."""
 
     @staticmethod
-    def counts(runtime: Runtime) -> list[str]:
-        seen: list[str] = []
-
-        def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-            if "count(" in statement.lower() and "inbox_updates" in statement:
-                seen.append(statement)
-
-        event.listen(runtime.engine.sync_engine, "before_cursor_execute", record)
-        return seen
+    def is_count(statement: str) -> bool:
+        return "count(" in statement.lower() and "inbox_updates" in statement
 
     async def test_far_from_the_limits_a_recent_count_serves(self, runtime: Runtime,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
         clock = [1000.0]
         monkeypatch.setattr(ingest_module, "_clock", lambda: clock[0])
-        seen = self.counts(runtime)
-        for update_id in (1, 2, 3):
-            await ingest(runtime, [message(update_id, update_id)])
-        assert len(seen) == 1
-        backlog = runtime.extras[ingest_module.BACKLOG_KEY]
-        assert (backlog.new, backlog.total) == (3, 3)  # what this process stored since is counted in
-        clock[0] += ingest_module.BACKLOG_FRESH
-        await ingest(runtime, [message(4, 4)])
-        assert len(seen) == 2  # a second later: counted again
+        with recorded_statements(runtime.engine, self.is_count) as seen:
+            for update_id in (1, 2, 3):
+                await ingest(runtime, [message(update_id, update_id)])
+            assert len(seen) == 1
+            backlog = runtime.extras[ingest_module.BACKLOG_KEY]
+            assert (backlog.new, backlog.total) == (3, 3)  # what this process stored since is counted in
+            clock[0] += ingest_module.BACKLOG_FRESH
+            await ingest(runtime, [message(4, 4)])
+            assert len(seen) == 2  # a second later: counted again
 
     async def test_within_a_tenth_of_a_limit_every_store_counts(self, runtime: Runtime,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(ingest_module, "_clock", lambda: 1000.0)  # all within one second
         runtime.settings = runtime.settings.model_copy(update={"queue_max_total": 20})
-        seen = self.counts(runtime)
         counted: list[bool] = []
-        for update_id in range(1, 21):
-            before = len(seen)
-            await ingest(runtime, [message(update_id, update_id)])
-            counted.append(len(seen) > before)
+        with recorded_statements(runtime.engine, self.is_count) as seen:
+            for update_id in range(1, 21):
+                before = len(seen)
+                await ingest(runtime, [message(update_id, update_id)])
+                counted.append(len(seen) > before)
         with pytest.raises(QueueFull):  # the 21st: refused on a fresh count
             await ingest(runtime, [message(21, 21)])
         # the first store counts; then the count serves while more than a tenth of the limit (2) stays free
