@@ -24,7 +24,7 @@ from core.queue.jobs import (
     pop_pending_jobs,
 )
 from core.telegram.gateway import NoTelegram, TelegramGateway
-from core.telegram.outbox import WAKE_KEY
+from core.telegram.outbox import DIRECT_KEY, DIRECT_ROWS_KEY, WAKE_KEY, DirectSender
 
 if TYPE_CHECKING:  # redis is loaded only by a process that has REDIS_URL
     from redis.asyncio import Redis
@@ -60,6 +60,9 @@ class Runtime:
     # work creates are then inserted already claimed by this process and handed over (jobs.PRECLAIM_KEY).
     dispatch_claims: ClaimDispatch | None = None
     outbox_listeners: list[Callable[[Collection[int]], None]] = field(default_factory=list)
+    # The outbox sender, when this process runs one: a unit of work's first message to a chat whose rate-limit slot
+    # is free is then inserted already SENDING and handed to it after the commit (core.telegram.outbox.DIRECT_KEY).
+    outbox_direct: DirectSender | None = None
     inbox_listeners: list[Callable[[], None]] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
     # Set while this process's inbox consumers have nothing in flight. The in-process job runner waits for it (a
@@ -86,6 +89,9 @@ class Runtime:
                 await self.dispatch_jobs(job_ids)
             except Exception:  # the jobs are committed; the sweeper will dispatch them later
                 log.exception("jobs.dispatch_failed", job_ids=job_ids)
+        direct = session.info.pop(DIRECT_ROWS_KEY, None)
+        if direct and self.outbox_direct is not None:
+            self.outbox_direct.deliver_claimed(direct)
         chats = session.info.pop(WAKE_KEY, None)
         if chats is not None:
             self.wake_outbox(chats)
@@ -96,6 +102,8 @@ class Runtime:
         async with self.session_factory() as session:
             if self.dispatch_claims is not None:
                 session.info[PRECLAIM_KEY] = self.settings.job_lease_seconds
+            if self.outbox_direct is not None:
+                session.info[DIRECT_KEY] = self.outbox_direct
             try:
                 yield session
                 await session.commit()
@@ -103,6 +111,7 @@ class Runtime:
                 await session.rollback()
                 drop_pending_jobs(session)
                 session.info.pop(WAKE_KEY, None)
+                session.info.pop(DIRECT_ROWS_KEY, None)  # never committed: nothing to send
                 raise
             await self.after_commit(session)
 

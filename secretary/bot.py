@@ -50,6 +50,7 @@ class BotServices:
                                    lease_seconds=runtime.settings.queue_lease_seconds,
                                    default_language=runtime.settings.default_language)
         runtime.outbox_listeners.append(self.sender.notify)
+        runtime.outbox_direct = self.sender  # a reply due now goes on the wire as its unit of work commits
         self.poller: Poller | None = None
         self.role = role
         self.ingress = ingress  # False: consume only (another process polls or the web app takes the webhook)

@@ -46,7 +46,8 @@ from core.metrics import (
 from core.queue.backoff import backoff_seconds
 from core.telegram.limiter import RateLimiter
 from core.telegram.models import OutboxStatus
-from core.telegram.sender_store import Claimed, SenderStore
+from core.telegram.outbox import Claimed
+from core.telegram.sender_store import SenderStore
 
 log = structlog.get_logger(__name__)
 
@@ -77,6 +78,10 @@ class OutboxSender:
         self.store = SenderStore(session_factory, lease_seconds=lease_seconds, default_language=default_language)
         self._chat_tasks: dict[int, asyncio.Task[None]] = {}
         self._pokes: set[int] = set()
+        # rows a unit of work of this process inserted SENDING for us (see take_slot), by chat, with the time their
+        # slot was taken; and the slot times taken for units not committed yet
+        self._direct: dict[int, list[tuple[Claimed, float]]] = {}
+        self._slots: dict[int, float] = {}
         self._stopping = False
         self.sent = 0
 
@@ -95,6 +100,30 @@ class OutboxSender:
                 self._start_chat(chat_id)
             else:  # every chat slot is busy: the scan picks this chat up when one frees
                 self.wake.set()
+
+    async def take_slot(self, chat_id: int) -> bool:
+        """Whether a message a unit of work of this process is writing to this chat may go the moment it commits:
+        this sender is not busy with the chat and has a rate-limit slot for it now (taken). The unit then inserts the
+        row SENDING (unless the database holds an open message of the chat before it) and hands it over after the
+        commit (``deliver_claimed``): no claim's transaction, no wake-up, no scan."""
+        if self._stopping or chat_id in self._chat_tasks or chat_id in self._direct \
+                or len(self._chat_tasks) >= self.max_chats:
+            return False
+        if not await self.limiter.try_acquire(chat_id):
+            return False
+        self._slots[chat_id] = asyncio.get_running_loop().time()
+        return True
+
+    def deliver_claimed(self, rows: list[Claimed]) -> None:
+        """Send rows inserted SENDING under our lease by a unit of work that just committed (even while stopping:
+        they are on their way to the wire, see ``stop``)."""
+        loop = asyncio.get_running_loop()
+        for row in rows:
+            self._direct.setdefault(row.chat_id, []).append((row, self._slots.pop(row.chat_id, loop.time())))
+            if row.chat_id in self._chat_tasks:
+                self._pokes.add(row.chat_id)  # its task takes the row before it ends
+            else:
+                self._start_chat(row.chat_id)
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -159,8 +188,8 @@ class OutboxSender:
     def _forget_chat(self, chat_id: int) -> Callable[[asyncio.Task[None]], None]:
         def _done(_task: asyncio.Task[None]) -> None:
             self._chat_tasks.pop(chat_id, None)
-            if chat_id in self._pokes and not self._stopping:  # told of a message while it was finishing
-                self._start_chat(chat_id)
+            if chat_id in self._direct or (chat_id in self._pokes and not self._stopping):
+                self._start_chat(chat_id)  # told of a message while it was finishing
 
         return _done
 
@@ -174,12 +203,20 @@ class OutboxSender:
         # A chat gets a task only when it has a due message, and after each delivery the next slot is taken only
         # if another one is due: a slot taken for nothing costs the whole bot 1/30 s of Telegram's overall limit.
         loop = asyncio.get_running_loop()
-        while not self._stopping:
-            await self.limiter.acquire(chat_id)  # wait for a slot first: a SENDING row is then on the wire
-            slot_at = loop.time()
-            row = await self.store.claim_head(chat_id)
-            if row is None:
+        while True:
+            if direct := self._direct.get(chat_id):  # already SENDING, slot taken: straight to the wire
+                row, slot_at = direct.pop(0)
+                if not direct:
+                    del self._direct[chat_id]
+            elif self._stopping:
                 return
+            else:
+                await self.limiter.acquire(chat_id)  # wait for a slot first: a SENDING row is then on the wire
+                slot_at = loop.time()
+                claimed = await self.store.claim_head(chat_id)
+                if claimed is None:
+                    return
+                row = claimed
             if (late := loop.time() - slot_at) > LATE_AFTER_SLOT:
                 await self.limiter.left_late(chat_id, late)
             due = await self._deliver(row)

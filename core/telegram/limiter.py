@@ -27,6 +27,11 @@ class RateLimiter(Protocol):
         """Wait until a message to ``chat_id`` may go; returns the seconds waited."""
         ...
 
+    async def try_acquire(self, chat_id: int) -> bool:
+        """Reserve a slot for ``chat_id`` if one is free now and no other chat is in line for the overall one;
+        never waits (a message written in a unit of work is sent as soon as it commits, see ``Outbox``)."""
+        ...
+
     async def penalize(self, chat_id: int, seconds: float) -> None:
         """Telegram said 429 retry_after: hold this chat back."""
         ...
@@ -101,6 +106,11 @@ class MemoryRateLimiter:
                     if wait <= 0:
                         return time.monotonic() - started
                     await asyncio.sleep(wait)  # only the overall slot is missing: keep our place
+
+    async def try_acquire(self, chat_id: int) -> bool:
+        if self._turn.locked():  # chats are in line for the overall slot: this one goes behind them
+            return False
+        return self._try(chat_id, time.monotonic()) <= 0
 
     async def penalize(self, chat_id: int, seconds: float) -> None:
         key = f"c:{chat_id}"
@@ -177,12 +187,21 @@ class RedisRateLimiter:
         sec, usec = await self.redis.time()
         return float(sec) + float(usec) / 1e6
 
-    async def acquire(self, chat_id: int) -> float:
+    def _script_args(self, chat_id: int) -> tuple[list[str], list[float | int]]:
         buckets = _buckets(self.limits, chat_id)
-        keys = [self.prefix + key for key, _, _ in buckets]
         args: list[float | int] = []
         for _, interval, burst in buckets:
             args += [interval, burst]
+        return [self.prefix + key for key, _, _ in buckets], args
+
+    async def try_acquire(self, chat_id: int) -> bool:
+        if self._turn.locked():
+            return False
+        keys, args = self._script_args(chat_id)
+        return float((await self._script(keys=keys, args=args)).split()[0]) <= 0
+
+    async def acquire(self, chat_id: int) -> float:
+        keys, args = self._script_args(chat_id)
         started = time.monotonic()
         while True:
             async with self._turn:  # this process's chats queue for the overall slot in order (as in memory)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from pydantic import BaseModel
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, case, exists, null, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +20,14 @@ from core.telegram.models import OutboxMessage, OutboxStatus
 from core.telegram.split import split_formatted, truncate_formatted
 
 WAKE_KEY = "outbox_wake"  # session.info: the chats that got a message due now (the sender is told after commit)
+# session.info: this process's sender (a ``DirectSender``), in a process that runs one. A message due now to a chat
+# whose rate-limit slot is free now and which has no open message before it is inserted already SENDING under a
+# lease of that sender and handed to it after the commit (DIRECT_ROWS_KEY): it goes on the wire at once, without
+# the claim's transaction. "SENDING = on the wire or about to be, with nothing to wait for" still holds: if the
+# process dies between the commit and the request, the row becomes DOUBT, as after a claim.
+DIRECT_KEY = "outbox.direct"
+DIRECT_ROWS_KEY = "outbox.direct_rows"
+_DIRECT_CHATS_KEY = "outbox.direct_chats"  # the chats this unit of work already wrote to (only their first can go)
 # The ``ref`` of a message whose text must not stay in the database: once it is sent (or refused for good) the
 # sender replaces its text with REDACTED (an API token, for example).
 SECRET_REF = "secret"
@@ -34,6 +46,34 @@ def _markup(markup: Markup) -> dict[str, Any] | None:
     return markup
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """An outbox row the sender holds the lease of (SENDING)."""
+
+    id: int
+    chat_id: int
+    method: str
+    payload: dict[str, Any]
+    attempts: int
+    lease_token: str | None
+    ref: str | None = None
+    available_at: datetime | None = None  # when it became due (metrics: how long it waited to be sent)
+
+
+class DirectSender(Protocol):
+    """The sender of this process, as a unit of work sees it (DIRECT_KEY)."""
+
+    lease_seconds: int
+
+    async def take_slot(self, chat_id: int) -> bool:
+        """Whether a message to this chat may go as soon as its unit of work commits (the slot is then taken)."""
+        ...
+
+    def deliver_claimed(self, rows: list[Claimed]) -> None:
+        """Send these rows, inserted SENDING under this sender's lease by a unit of work that just committed."""
+        ...
+
+
 def _insert_statement(insert: Any) -> Any:
     """INSERT … ON CONFLICT (dedup_key) DO NOTHING RETURNING id, built once per dialect (building it per message
     cost more CPU than running it)."""
@@ -47,7 +87,28 @@ def _insert_statement(insert: Any) -> Any:
     )
 
 
+def _direct_statement(insert: Any) -> Any:
+    """The same INSERT for a message that may go at once: SENDING under the sender's lease, unless the chat has an
+    open message (PENDING or SENDING: a chat's messages go in order), then PENDING as above. RETURNING its status."""
+    ahead = (exists().where(OutboxMessage.chat_id == bindparam("b_chat"),
+                            OutboxMessage.status.in_((OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)))
+             .correlate_except(OutboxMessage))
+    return (
+        insert(OutboxMessage)
+        .values(dedup_key=bindparam("b_key"), chat_id=bindparam("b_chat"), method=bindparam("b_method"),
+                payload=bindparam("b_payload"), available_at=bindparam("b_available"), ref=bindparam("b_ref"),
+                created_at=bindparam("b_now"),
+                status=case((ahead, OutboxStatus.PENDING.value), else_=OutboxStatus.SENDING.value),
+                attempts=case((ahead, 0), else_=1),
+                lease_token=case((ahead, null()), else_=bindparam("b_token", type_=OutboxMessage.lease_token.type)),
+                lease_expires_at=case((ahead, null()), else_=bindparam("b_expires", type_=OutboxMessage.lease_expires_at.type)))
+        .on_conflict_do_nothing(index_elements=["dedup_key"])
+        .returning(OutboxMessage.id, OutboxMessage.status)
+    )
+
+
 _INSERT = {"postgresql": _insert_statement(pg_insert), "sqlite": _insert_statement(sqlite_insert)}
+_INSERT_DIRECT = {"postgresql": _direct_statement(pg_insert), "sqlite": _direct_statement(sqlite_insert)}
 
 
 class Outbox:
@@ -69,15 +130,43 @@ class Outbox:
                    ref: str | None = None, delay_until: Any = None) -> int | None:
         """Queue any Bot API call; returns the outbox row id (None if the key existed already)."""
         now = utcnow()
-        stmt = _INSERT[dialect_name(self.session)]
-        row_id = (await execute_core(self.session, stmt, {
-            "b_key": self._next_key(key), "b_chat": chat_id, "b_method": method, "b_payload": payload,
-            "b_available": delay_until or now, "b_ref": ref, "b_now": now,
-        })).scalar_one_or_none()
-        chats: set[int] = self.session.info.setdefault(WAKE_KEY, set())
+        params = {"b_key": self._next_key(key), "b_chat": chat_id, "b_method": method, "b_payload": payload,
+                  "b_available": delay_until or now, "b_ref": ref, "b_now": now}
+        if delay_until is None and (sender := await self._direct_slot(chat_id)) is not None:
+            return await self._insert_direct(sender, params)
+        row_id = (await execute_core(self.session, _INSERT[dialect_name(self.session)], params)).scalar_one_or_none()
         if row_id is not None and delay_until is None:
-            chats.add(chat_id)
+            self.session.info.setdefault(WAKE_KEY, set()).add(chat_id)
         return row_id
+
+    async def _direct_slot(self, chat_id: int) -> DirectSender | None:
+        """This process's sender, if the message may go as soon as the unit commits: the unit's first message to
+        the chat, and the sender has a rate-limit slot for it now (taken)."""
+        sender: DirectSender | None = self.session.info.get(DIRECT_KEY)
+        if sender is None:
+            return None
+        chats: set[int] = self.session.info.setdefault(_DIRECT_CHATS_KEY, set())
+        if chat_id in chats:
+            return None
+        chats.add(chat_id)
+        return sender if await sender.take_slot(chat_id) else None
+
+    async def _insert_direct(self, sender: DirectSender, params: dict[str, Any]) -> int | None:
+        token = self.session.info.setdefault("outbox.lease_token", str(uuid.uuid4()))
+        row = (await execute_core(self.session, _INSERT_DIRECT[dialect_name(self.session)], {
+            **params, "b_token": token, "b_expires": params["b_now"] + timedelta(seconds=sender.lease_seconds),
+        })).first()
+        if row is None:  # the key existed: this unit of work ran before
+            return None
+        if row.status != OutboxStatus.SENDING.value:  # the chat has an open message: this one waits its turn
+            self.session.info.setdefault(WAKE_KEY, set()).add(params["b_chat"])
+            return int(row.id)
+        # the sender gets the payload as it was stored (JSON), as it would from a claim
+        payload = json.loads(json.dumps(params["b_payload"]))
+        claimed = Claimed(int(row.id), params["b_chat"], params["b_method"], payload, 1, token, params["b_ref"],
+                          params["b_now"])
+        self.session.info.setdefault(DIRECT_ROWS_KEY, []).append(claimed)
+        return int(row.id)
 
     async def send_message(self, chat_id: int, text: str, *, reply_markup: Markup = None,
                            thread_id: int | None = None, reply_to: int | None = None,

@@ -31,7 +31,7 @@ from core.db.base import utcnow
 from core.db.engine import READ_ONLY, SessionFactory
 from core.i18n import translator
 from core.telegram.models import OutboxMessage, OutboxStatus
-from core.telegram.outbox import DEAD_REPORT_REF, REDACTED, SECRET_REF, Outbox
+from core.telegram.outbox import DEAD_REPORT_REF, REDACTED, SECRET_REF, Claimed, Outbox
 from core.users.models import User
 
 log = structlog.get_logger(__name__)
@@ -78,20 +78,6 @@ _DUE_CHATS = (
            OutboxMessage.status == OutboxStatus.PENDING.value, OutboxMessage.available_at <= bindparam("b_now"))
     .distinct()
 )
-
-
-@dataclass(frozen=True)
-class Claimed:
-    """An outbox row the sender holds the lease of (SENDING)."""
-
-    id: int
-    chat_id: int
-    method: str
-    payload: dict[str, Any]
-    attempts: int
-    lease_token: str | None
-    ref: str | None = None
-    available_at: datetime | None = None  # when it became due (metrics: how long it waited to be sent)
 
 
 @dataclass

@@ -86,3 +86,21 @@ async def test_the_overall_slots_go_to_the_chats_in_order(make_limiter) -> None:
         await asyncio.sleep(0)  # each asks in turn
     await asyncio.gather(*tasks)
     assert granted == list(range(1, 9))
+
+
+async def test_a_free_slot_is_taken_without_waiting_and_a_busy_chat_gets_none(make_limiter) -> None:  # type: ignore[no-untyped-def]
+    limiter = make_limiter(Limits(global_rate=10_000, chat_rate=1, chat_burst=1, global_burst=100))
+    started = time.monotonic()
+    assert await limiter.try_acquire(21)
+    assert not await limiter.try_acquire(21)  # its one slot a second is taken: no wait, just no
+    assert await limiter.try_acquire(22)
+    assert time.monotonic() - started < 0.1
+    # the slot try_acquire took counts: the next message of chat 21 waits for the chat's pace
+    assert await _timed(limiter, [21]) >= 1 + ARRIVAL_JITTER - 0.1
+
+
+async def test_no_slot_is_taken_while_the_overall_rate_is_used_up(make_limiter) -> None:  # type: ignore[no-untyped-def]
+    limiter = make_limiter(Limits(global_rate=5, chat_rate=1000, chat_burst=10, global_burst=1))
+    await limiter.acquire(31)  # the overall slot is taken for the next 0.2 s
+    assert not await limiter.try_acquire(33)  # another chat gets none now
+    assert await _timed(limiter, [33]) >= 0.15  # and waits for it as usual
