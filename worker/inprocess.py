@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
 
 import structlog
 
+from core.db.background import YIELD_TO, Gate
 from core.db.base import utcnow
 from core.queue import jobs
 from core.queue.retention import Retention
@@ -126,11 +128,12 @@ class InProcessRunner:
             while len(job_ids) < self.claim_batch and self.queue.qsize() > self.concurrency:
                 job_ids.append(self.queue.get_nowait())
             try:
-                # Replies first: while the bot's consumers are busy a job waits (at most max_defer, so that jobs
-                # never starve). The work is the same; on a saturated core it moves from the user's reply to the job.
-                if not self.runtime.inbox_idle.is_set():
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self.runtime.inbox_idle.wait(), self.max_defer)
+                # Replies first: while the bot's consumers are busy a job waits, before it starts and before each
+                # transaction it begins (core.db.background), at most max_defer in all, so that jobs never starve.
+                # The work is the same; on a saturated core it moves from the user's reply to the job.
+                give_way = self._until_idle(asyncio.get_running_loop().time() + self.max_defer)
+                YIELD_TO.set(Gate(give_way))
+                await give_way()
                 await self._run(job_ids)
             except Exception:  # the database was unreachable: the poller picks the jobs up again
                 log.exception("runner.job_crashed",  # ids only: a claim carries its payload (user text)
@@ -142,6 +145,20 @@ class InProcessRunner:
                 for queued in job_ids:
                     self._queued.discard(queued.id if isinstance(queued, jobs.JobClaim) else queued)
                     self.queue.task_done()
+
+    def _until_idle(self, deadline: float) -> Callable[[], Awaitable[None]]:
+        """Wait while this process's consumers have updates in flight, until ``deadline`` at the latest."""
+        idle = self.runtime.inbox_idle
+
+        async def give_way() -> None:
+            if idle.is_set():
+                return
+            left = deadline - asyncio.get_running_loop().time()
+            if left > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(idle.wait(), left)
+
+        return give_way
 
     async def _run(self, queued: list[int | jobs.JobClaim]) -> None:
         held = [q for q in queued if isinstance(q, jobs.JobClaim)]

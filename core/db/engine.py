@@ -16,6 +16,7 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.sql.base import Executable
 
 from core.db import sqlite_driver
+from core.db.background import YieldingSession
 
 SessionFactory = async_sessionmaker[AsyncSession]
 READ_ONLY = "secretary_read_only"  # execution option of a session that only reads (SQLite: BEGIN DEFERRED)
@@ -111,7 +112,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 
 def make_session_factory(engine: AsyncEngine) -> SessionFactory:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+    return async_sessionmaker(engine, class_=YieldingSession, expire_on_commit=False, autoflush=False)
 
 
 def dialect_name(session: AsyncSession) -> str:
