@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 class Gate:
     """Where a background task waits (``wait``: until replies are done, or its time is up)."""
 
-    def __init__(self, wait: Callable[[], Awaitable[None]]) -> None:
+    def __init__(self, wait: Callable[[], Awaitable[object]]) -> None:
         self._wait = wait
         self._sessions: list[AsyncSession] = []  # the task's sessions so far (a job's: a few, for its lifetime)
 
