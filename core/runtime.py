@@ -15,11 +15,13 @@ from core.config import Settings
 from core.db.engine import READ_ONLY, SessionFactory, make_engine, make_session_factory
 from core.presenters import Presenters
 from core.queue.jobs import (
+    DEFERRED_KEY,
     PRECLAIM_KEY,
     JobClaim,
     JobContext,
     JobRegistry,
     drop_pending_jobs,
+    insert_deferred,
     pop_pending_claims,
     pop_pending_jobs,
 )
@@ -102,10 +104,12 @@ class Runtime:
         async with self.session_factory() as session:
             if self.dispatch_claims is not None:
                 session.info[PRECLAIM_KEY] = self.settings.job_lease_seconds
+            session.info[DEFERRED_KEY] = []
             if self.outbox_direct is not None:
                 session.info[DIRECT_KEY] = self.outbox_direct
             try:
                 yield session
+                await insert_deferred(session)
                 await session.commit()
             except BaseException:
                 await session.rollback()

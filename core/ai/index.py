@@ -30,7 +30,7 @@ from core.ai.local_rules import STOPWORDS
 from core.ai.models import SearchDoc
 from core.db.base import utcnow
 from core.db.engine import dialect_name, execute_core, insert_ignoring
-from core.queue.jobs import enqueue_job
+from core.queue.jobs import enqueue_at_commit
 
 EMBED_JOB = "search.embed"
 EMBED_BATCH = 200  # texts embedded per unit of work
@@ -176,7 +176,7 @@ async def enqueue_embedding(session: AsyncSession, user_id: int) -> None:
     queued.add(user_id)
     now = time.time()
     window = int(now // EMBED_WINDOW)
-    await enqueue_job(session, EMBED_JOB, {"user_id": user_id}, key=f"{EMBED_JOB}:{user_id}:{window}",
+    await enqueue_at_commit(session, EMBED_JOB, {"user_id": user_id}, key=f"{EMBED_JOB}:{user_id}:{window}",
                       user_id=user_id, delay=(window + 2) * EMBED_WINDOW - now)
 
 

@@ -29,6 +29,9 @@ PENDING_CLAIMS_KEY = "pending_job_claims"
 # in-process runner). Such a job is inserted already claimed by this process, which saves the claim's transaction;
 # if the process dies first, the lease expires and the sweep gives the job to another runner.
 PRECLAIM_KEY = "jobs.preclaim"
+# session.info: job rows to insert with one statement just before the unit of work commits (``enqueue_at_commit``),
+# present in a unit of work that does so (Runtime.unit_of_work, through ``insert_deferred``)
+DEFERRED_KEY = "jobs.deferred"
 
 
 @dataclass(frozen=True)
@@ -101,20 +104,50 @@ class JobRegistry:
 
 
 def _insert_statement(insert: Any) -> Any:
-    """INSERT … ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, built once per dialect."""
+    """INSERT … ON CONFLICT (idempotency_key) DO NOTHING, built once per dialect."""
     return (
         insert(Job)
         .values(kind=bindparam("b_kind"), idempotency_key=bindparam("b_key"), payload=bindparam("b_payload"),
                 user_id=bindparam("b_user"), chat_id=bindparam("b_chat"), status=bindparam("b_status"),
                 attempts=bindparam("b_attempts"), lease_token=bindparam("b_token"),
                 lease_expires_at=bindparam("b_expires"), max_attempts=bindparam("b_max"),
-                available_at=bindparam("b_available"), created_at=bindparam("b_now"), updated_at=bindparam("b_now"))
+                available_at=bindparam("b_available"), created_at=bindparam("b_now"), updated_at=bindparam("b_updated"))
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        .returning(Job.id)
     )
 
 
-_INSERT = {"postgresql": _insert_statement(pg_insert), "sqlite": _insert_statement(sqlite_insert)}
+_INSERT = {name: _insert_statement(insert).returning(Job.id)
+           for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
+# several rows at once (executemany, sent as one multi-row INSERT): the key tells which row got which id
+_INSERT_MANY = {name: _insert_statement(insert).returning(Job.id, Job.idempotency_key)
+                for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
+
+
+def _row(session: AsyncSession, kind: str, payload: dict[str, Any], key: str, user_id: int | None,
+         chat_id: int | None, delay: float, max_attempts: int) -> dict[str, Any]:
+    """The insert's parameters: a job due now, in a process that runs its jobs itself, is created already claimed."""
+    now = utcnow()
+    lease = session.info.get(PRECLAIM_KEY) if delay <= 0 else None
+    token = expires = None
+    if lease:
+        token = session.info.setdefault("jobs.lease_token", str(uuid.uuid4()))
+        expires = now + timedelta(seconds=lease)
+    return {"b_kind": kind, "b_key": key, "b_payload": payload, "b_user": user_id, "b_chat": chat_id,
+            "b_max": max_attempts, "b_available": now + timedelta(seconds=delay), "b_now": now, "b_updated": now,
+            "b_status": (QueueStatus.CLAIMED if lease else QueueStatus.NEW).value, "b_attempts": 1 if lease else 0,
+            "b_token": token, "b_expires": expires}
+
+
+def _hand_over(session: AsyncSession, job_id: int, row: dict[str, Any]) -> None:
+    """After the commit a job due now goes to the runner: claimed already, or by id."""
+    if row["b_available"] > row["b_now"]:
+        return
+    if row["b_token"] is not None:  # the handler gets the payload as it was stored (JSON), as it would from a claim
+        claim = JobClaim(job_id, row["b_kind"], json.loads(json.dumps(row["b_payload"])), row["b_user"],
+                         row["b_chat"], 1, row["b_max"], row["b_token"], row["b_expires"])
+        session.info.setdefault(PENDING_CLAIMS_KEY, []).append(claim)
+    else:
+        session.info.setdefault(PENDING_JOBS_KEY, []).append(job_id)
 
 
 async def enqueue_job(
@@ -122,28 +155,40 @@ async def enqueue_job(
     chat_id: int | None = None, delay: float = 0, max_attempts: int = 5,
 ) -> int | None:
     """Create a job in the current unit of work. Idempotent on ``key``; returns the new id or None."""
-    now = utcnow()
-    stmt = _INSERT[dialect_name(session)]
-    lease = session.info.get(PRECLAIM_KEY) if delay <= 0 else None
-    token = expires = None
-    if lease:
-        token = session.info.setdefault("jobs.lease_token", str(uuid.uuid4()))
-        expires = now + timedelta(seconds=lease)
-    job_id = (await execute_core(session, stmt, {
-        "b_kind": kind, "b_key": key, "b_payload": payload, "b_user": user_id, "b_chat": chat_id,
-        "b_max": max_attempts, "b_available": now + timedelta(seconds=delay), "b_now": now,
-        "b_status": (QueueStatus.CLAIMED if lease else QueueStatus.NEW).value, "b_attempts": 1 if lease else 0,
-        "b_token": token, "b_expires": expires,
-    })).scalar_one_or_none()
-    if job_id is None or delay > 0:
-        return job_id
-    if token is not None:  # the handler gets the payload as it was stored (JSON), as it would from a claim
-        claim = JobClaim(job_id, kind, json.loads(json.dumps(payload)), user_id, chat_id, 1, max_attempts, token,
-                         expires)
-        session.info.setdefault(PENDING_CLAIMS_KEY, []).append(claim)
-    else:
-        session.info.setdefault(PENDING_JOBS_KEY, []).append(job_id)
+    row = _row(session, kind, payload, key, user_id, chat_id, delay, max_attempts)
+    job_id = (await execute_core(session, _INSERT[dialect_name(session)], row)).scalar_one_or_none()
+    if job_id is not None:
+        _hand_over(session, job_id, row)
     return job_id
+
+
+async def enqueue_at_commit(
+    session: AsyncSession, kind: str, payload: dict[str, Any], *, key: str, user_id: int | None = None,
+    chat_id: int | None = None, delay: float = 0, max_attempts: int = 5,
+) -> None:
+    """``enqueue_job`` for a caller that needs no id: in a unit of work that inserts its jobs at the end, the row
+    goes in with the others in one statement just before the commit (a note makes two jobs: one round trip less on
+    the way to its reply); elsewhere at once."""
+    deferred: list[dict[str, Any]] | None = session.info.get(DEFERRED_KEY)
+    if deferred is None:
+        await enqueue_job(session, kind, payload, key=key, user_id=user_id, chat_id=chat_id, delay=delay,
+                          max_attempts=max_attempts)
+        return
+    deferred.append(_row(session, kind, payload, key, user_id, chat_id, delay, max_attempts))
+
+
+async def insert_deferred(session: AsyncSession) -> None:
+    """Insert the jobs ``enqueue_at_commit`` kept for the end of this unit of work (one INSERT; a key that exists
+    already is skipped, as with ``enqueue_job``)."""
+    rows = session.info.get(DEFERRED_KEY)
+    if not rows:
+        return
+    session.info[DEFERRED_KEY] = []
+    result = await execute_core(session, _INSERT_MANY[dialect_name(session)], rows)
+    ids = {key: job_id for job_id, key in result.all()}
+    for row in rows:
+        if (job_id := ids.get(row["b_key"])) is not None:
+            _hand_over(session, job_id, row)
 
 
 def pop_pending_jobs(session: AsyncSession) -> list[int]:
@@ -157,6 +202,7 @@ def pop_pending_claims(session: AsyncSession) -> list[JobClaim]:
 
 
 def drop_pending_jobs(session: AsyncSession) -> None:
+    session.info.pop(DEFERRED_KEY, None)
     session.info.pop(PENDING_JOBS_KEY, None)
     session.info.pop(PENDING_CLAIMS_KEY, None)
 

@@ -87,6 +87,10 @@ def _insert_statement(insert: Any) -> Any:
     )
 
 
+_TOKEN_TYPE = OutboxMessage.__table__.c.lease_token.type
+_EXPIRES_TYPE = OutboxMessage.__table__.c.lease_expires_at.type
+
+
 def _direct_statement(insert: Any) -> Any:
     """The same INSERT for a message that may go at once: SENDING under the sender's lease, unless the chat has an
     open message (PENDING or SENDING: a chat's messages go in order), then PENDING as above. RETURNING its status."""
@@ -100,8 +104,8 @@ def _direct_statement(insert: Any) -> Any:
                 created_at=bindparam("b_now"),
                 status=case((ahead, OutboxStatus.PENDING.value), else_=OutboxStatus.SENDING.value),
                 attempts=case((ahead, 0), else_=1),
-                lease_token=case((ahead, null()), else_=bindparam("b_token", type_=OutboxMessage.lease_token.type)),
-                lease_expires_at=case((ahead, null()), else_=bindparam("b_expires", type_=OutboxMessage.lease_expires_at.type)))
+                lease_token=case((ahead, null()), else_=bindparam("b_token", type_=_TOKEN_TYPE)),
+                lease_expires_at=case((ahead, null()), else_=bindparam("b_expires", type_=_EXPIRES_TYPE)))
         .on_conflict_do_nothing(index_elements=["dedup_key"])
         .returning(OutboxMessage.id, OutboxMessage.status)
     )

@@ -16,7 +16,7 @@ from core.ai.types import NOTE_KINDS, default_topic
 from core.errors import DomainError
 from core.i18n import Translator
 from core.items.models import Item, ItemKind
-from core.queue.jobs import enqueue_job
+from core.queue.jobs import enqueue_at_commit, enqueue_job
 from core.telegram.markdown import markdown_to_html
 from core.topics import repository
 from core.topics.models import NoteFiling
@@ -59,7 +59,7 @@ async def on_item_created(session: AsyncSession, item: Item) -> None:
     TELEGRAM_GROUP_ID set) and confirm to the user. Runs as a job after this unit of work commits."""
     if item.kind != ItemKind.NOTE:
         return
-    await enqueue_job(session, FILE_JOB, {"item_id": item.id}, key=f"{FILE_JOB}:{item.id}",
+    await enqueue_at_commit(session, FILE_JOB, {"item_id": item.id}, key=f"{FILE_JOB}:{item.id}",
                       user_id=item.user_id, chat_id=item.user_id)
 
 
