@@ -12,6 +12,7 @@ starve.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
@@ -25,10 +26,14 @@ class Gate:
     def __init__(self, wait: Callable[[], Awaitable[object]]) -> None:
         self._wait = wait
         self._sessions: list[AsyncSession] = []  # the task's sessions so far (a job's: a few, for its lifetime)
+        # the task that set it: tasks it starts (the sender's, after its commits) copy its context, not its place
+        self._task = asyncio.current_task()
 
     async def give_way(self, session: AsyncSession) -> None:
         """Before ``session`` begins a transaction: wait, unless another session of the task is in one (it may hold
         a lock, SQLite's write lock for one, that the replies need: waiting for them would wait for ourselves)."""
+        if asyncio.current_task() is not self._task:
+            return
         holding = any(other.in_transaction() for other in self._sessions if other is not session)
         if session not in self._sessions:
             self._sessions.append(session)

@@ -123,3 +123,19 @@ async def test_a_job_runs_at_once_when_no_reply_is_in_flight(runtime: Runtime) -
     finally:
         await runner.stop(grace=1)
         await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_tasks_a_background_task_starts_do_not_wait_in_its_place(runtime: Runtime) -> None:
+    """A job's commit starts the sender's tasks (and others): they copy the job's context, gate included, but are
+    not background work themselves."""
+    released = asyncio.Event()
+
+    async def body(rt: Runtime) -> None:
+        async def child() -> None:
+            async with rt.read_only() as session:
+                await session.execute(text("SELECT 1"))
+
+        await asyncio.wait_for(asyncio.create_task(child()), 5)  # would wait for `released` if the gate were its
+
+    task = await _gated(runtime, released, body)
+    await asyncio.wait_for(task, 5)
