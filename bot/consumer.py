@@ -63,16 +63,13 @@ class InboxConsumer:
         self.dirty = True
         self.wake.set()
 
-    async def claim_in(self, session: Any) -> list[Claim]:
-        """Claim what the free consumers can take, in the caller's transaction (the poller's, which has just stored
-        the updates: one transaction stores and claims them). Hand the result to :meth:`take` after the commit."""
-        free = self.concurrency - len(self._inflight)
-        if free <= 0 or self._stopping:
-            return []
-        return await inbox.claim(session, lease_seconds=self.lease_seconds, limit=free)
+    def free(self) -> int:
+        """How many more updates the consumers can take now: ingress stores that many already claimed for them
+        (``core.queue.ingest``), then hands them over with :meth:`take`."""
+        return 0 if self._stopping else max(0, self.concurrency - len(self._inflight))
 
     def take(self, claims: list[Claim]) -> None:
-        """Start claims committed by someone else's transaction (see :meth:`claim_in`)."""
+        """Start claims committed by someone else's transaction (ingress: stored already claimed, see :meth:`free`)."""
         for claim in claims:
             self._start(claim)
         if claims:

@@ -28,7 +28,7 @@ class Poller:
                  taker: Taker | None = None) -> None:
         self.runtime = runtime
         self.bot = bot
-        self.taker = taker  # this process's consumers: they claim in the transaction that stores the updates
+        self.taker = taker  # this process's consumers: what they can take is stored already claimed for them
         self.timeout = timeout
         self.limit = limit
         self.offset: int | None = None

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, exists, func, select, update
+from sqlalchemy import Boolean, and_, bindparam, case, exists, func, literal_column, null, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -67,6 +68,67 @@ async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]], source
                "b_created_at": now, "b_updated_at": now} for r in rows]
     result = await execute_core(session, _ENQUEUE[dialect_name(session)], params)
     return len(result.all())
+
+
+_OPEN = [status.value for status in OPEN_STATUSES]
+_prior = aliased(InboxUpdate)
+_TOKEN_TYPE = InboxUpdate.__table__.c.lease_token.type
+_EXPIRES_TYPE = InboxUpdate.__table__.c.lease_expires_at.type
+
+
+def _enqueue_claiming(dialect: Any) -> Any:
+    """The inbox INSERT that also claims: a row with ``b_claim`` is stored CLAIMED under the lease ``b_token`` unless
+    its chat has an open update already (a chat's updates are handled in order), else NEW. Each of the four columns
+    that depend on it has its own copy of the condition and of its parameters (``b_claim_<n>``, ``b_chat_<n>``): a
+    parameter used twice, or an expanding IN, cannot be sent in an executemany."""
+    def claimed(n: int) -> Any:
+        open_ = _prior.status.in_([literal_column(f"'{status}'") for status in _OPEN])
+        return and_(bindparam(f"b_claim_{n}", type_=Boolean),
+                    ~exists().where(_prior.chat_id == bindparam(f"b_chat_{n}"), open_))
+
+    return (
+        dialect.insert(InboxUpdate)
+        .values(source=bindparam("b_source"), chat_id=bindparam("b_chat_id"), user_id=bindparam("b_user_id"),
+                update_id=bindparam("b_update_id"), payload=bindparam("b_payload"),
+                status=case((claimed(1), QueueStatus.CLAIMED.value), else_=QueueStatus.NEW.value),
+                attempts=case((claimed(2), 1), else_=0),
+                lease_token=case((claimed(3), bindparam("b_token", type_=_TOKEN_TYPE)), else_=null()),
+                lease_expires_at=case((claimed(4), bindparam("b_expires", type_=_EXPIRES_TYPE)), else_=null()),
+                available_at=bindparam("b_available_at"), created_at=bindparam("b_created_at"),
+                updated_at=bindparam("b_updated_at"))
+        .on_conflict_do_nothing(index_elements=["source", "chat_id", "update_id"])
+        .returning(InboxUpdate.id, InboxUpdate.chat_id, InboxUpdate.update_id, InboxUpdate.payload,
+                   InboxUpdate.attempts, InboxUpdate.created_at, InboxUpdate.status)
+    )
+
+
+_ENQUEUE_CLAIMING = {"postgresql": _enqueue_claiming(postgresql), "sqlite": _enqueue_claiming(sqlite)}
+
+
+async def enqueue_claiming(session: AsyncSession, rows: list[dict[str, Any]], *, free: int, lease_seconds: int,
+                           source: str = "telegram") -> tuple[int, list[Claim]]:
+    """Store a batch of updates as ``enqueue_many`` does, and claim up to ``free`` of them in the same statement:
+    the first of each chat whose chat has no open update (the claim's transaction saved on the way to the reply).
+    Returns how many were stored and the claims (one lease token)."""
+    if not rows:
+        return 0, []
+    now = utcnow()
+    token = str(uuid.uuid4())
+    expires = now + timedelta(seconds=lease_seconds)
+    chats: set[int] = set()
+    params = []
+    for r in rows:
+        claim_it = len(chats) < free and r["chat_id"] not in chats
+        chats.add(r["chat_id"])
+        params.append({"b_source": source, "b_chat_id": r["chat_id"], "b_user_id": r["user_id"],
+                       "b_update_id": r["update_id"], "b_payload": r["payload"], "b_token": token,
+                       "b_expires": expires, "b_available_at": now, "b_created_at": now, "b_updated_at": now,
+                       **{f"b_claim_{n}": claim_it for n in range(1, 5)},
+                       **{f"b_chat_{n}": r["chat_id"] for n in range(1, 5)}})
+    stored = (await execute_core(session, _ENQUEUE_CLAIMING[dialect_name(session)], params)).all()
+    claims = [Claim(r.id, r.chat_id, r.update_id, r.payload, r.attempts, token, r.created_at) for r in stored
+              if r.status == QueueStatus.CLAIMED.value]
+    return len(stored), sorted(claims, key=lambda c: c.id)
 
 
 async def bury(session: AsyncSession, *, chat_id: int, user_id: int | None, update_id: int, payload: dict[str, Any],

@@ -29,9 +29,13 @@ log = structlog.get_logger(__name__)
 
 
 class Taker(Protocol):
-    """Consumers in this process that claim what ingress just stored, in its transaction (see ``ingest``)."""
+    """Consumers in this process that take what ingress stores already claimed for them (see ``ingest``)."""
 
-    async def claim_in(self, session: AsyncSession) -> list[Claim]: ...
+    lease_seconds: int
+
+    def free(self) -> int:
+        """How many more updates they can take now."""
+        ...
 
     def take(self, claims: list[Claim]) -> None: ...
 
@@ -51,6 +55,7 @@ class IngestResult:
     stored: int
     overloaded: bool  # above QUEUE_MAX_NEW: stored, but the user should hear that it will take a while
     chats: list[int]
+    claims: tuple[Claim, ...] = ()  # stored already claimed for the taker (``store_updates(claim_for=...)``)
 
 
 def inbox_row(update: dict[str, Any]) -> dict[str, Any]:
@@ -93,7 +98,8 @@ class BacklogCount:
 
 
 async def store_updates(session: AsyncSession, updates: list[dict[str, Any]], *, max_new: int,
-                        max_total: int, backlog: BacklogCount | None = None) -> IngestResult:
+                        max_total: int, backlog: BacklogCount | None = None,
+                        claim_for: Taker | None = None) -> IngestResult:
     if not updates:
         return IngestResult(0, False, [])
     known = backlog.recent(len(updates), max_new=max_new, max_total=max_total) if backlog is not None else None
@@ -111,18 +117,22 @@ async def store_updates(session: AsyncSession, updates: list[dict[str, Any]], *,
             rows.append(inbox_row(update))
         except BadUpdate as exc:
             await _bury(session, update, f"unusable update: {exc}")
-    stored = await inbox.enqueue_many(session, rows)
+    claims: list[Claim] = []
+    if claim_for is not None and (free := claim_for.free()) > 0:
+        stored, claims = await inbox.enqueue_claiming(session, rows, free=free, lease_seconds=claim_for.lease_seconds)
+    else:
+        stored = await inbox.enqueue_many(session, rows)
     if backlog is not None:
         backlog.added(stored)  # counted in even if the transaction then fails: an overestimate, on the safe side
-    return IngestResult(stored, new + stored > max_new, sorted({row["chat_id"] for row in rows}))
+    return IngestResult(stored, new + stored > max_new, sorted({row["chat_id"] for row in rows}), tuple(claims))
 
 
 async def ingest(runtime: Runtime, updates: list[dict[str, Any]], *, taker: Taker | None = None) -> int:
     """Store updates durably (one transaction; a batch that fails is stored one update at a time, and an update that
     fails alone is recorded DEAD). Raises only when the queue is full or the database unreachable: then nothing is
-    acknowledged. ``taker``: this process's consumers claim what they can take in the same transaction (one
-    transaction instead of two on the way to the reply; a claim is a lease, so a crash after the commit only delays
-    the update until the lease expires)."""
+    acknowledged. ``taker``: this process's consumers; what they can take is stored already claimed for them, by the
+    same statement (no claim's transaction, nor statement, on the way to the reply; a claim is a lease, so a crash
+    after the commit only delays the update until the lease expires)."""
     try:
         return await _ingest(runtime, updates, taker)
     except Exception as exc:
@@ -148,15 +158,13 @@ def _unavailable(exc: Exception) -> bool:
 
 async def _ingest(runtime: Runtime, updates: list[dict[str, Any]], taker: Taker | None = None) -> int:
     settings = runtime.settings
-    claims: list[Claim] = []
     async with runtime.unit_of_work() as session:
         result = await store_updates(session, updates, max_new=settings.queue_max_new,
                                      max_total=settings.queue_max_total,
-                                     backlog=runtime.extras.setdefault(BACKLOG_KEY, BacklogCount()))
+                                     backlog=runtime.extras.setdefault(BACKLOG_KEY, BacklogCount()), claim_for=taker)
         if result.overloaded:
             await notify_overloaded(session, result.chats, settings.default_language)
-        if taker is not None and result.stored:
-            claims = await taker.claim_in(session)
+    claims = list(result.claims)
     if claims:
         taker.take(claims)  # type: ignore[union-attr]
     if result.stored > len(claims):  # the rest (an earlier item of its chat in flight, no consumer free) waits

@@ -20,18 +20,20 @@ from core.queue.ingest import QueueFull, ingest
 from core.queue.models import Job, QueueStatus
 from core.runtime import Runtime
 from tests.integration.queue.test_queue_ingest import message, rows
+from tests.support.sql import recorded_statements
 from worker.inprocess import InProcessRunner
 
 
 class Taker:
-    """Consumers with ``free`` slots, recording what they were handed."""
+    """The free consumers, recording what they were handed."""
 
     def __init__(self, consumer: InboxConsumer) -> None:
         self.consumer = consumer
+        self.lease_seconds = consumer.lease_seconds
         self.taken: list[Claim] = []
 
-    async def claim_in(self, session: Any) -> list[Claim]:
-        return await self.consumer.claim_in(session)
+    def free(self) -> int:
+        return self.consumer.free()
 
     def take(self, claims: list[Claim]) -> None:
         self.taken.extend(claims)
@@ -68,6 +70,19 @@ class TestStoreAndClaim:
         assert [c.update_id for c in taker.taken] == [1]
         assert (await rows(runtime))[2].status == "NEW"
         assert woken  # claimed by the consumers once the first is done
+
+    async def test_they_are_stored_claimed_by_the_insert_itself(self, runtime: Runtime) -> None:
+        taker = Taker(consumer(runtime, concurrency=4))
+        with recorded_statements(runtime.engine, lambda sql: "inbox_updates" in sql) as seen:
+            await ingest(runtime, [message(1, 5), message(2, 5), message(3, 6)], taker=taker)
+        verbs = [sql.split(None, 1)[0].upper() for sql in seen]
+        assert verbs.count("INSERT") == 1 and "UPDATE" not in verbs  # no claim statement after it (the SELECT: the
+        # backlog, counted at a process's first store)
+        # one per chat: chat 5's second waits for its first, even in the same batch
+        assert sorted(c.update_id for c in taker.taken) == [1, 3]
+        assert {u: r.status for u, r in (await rows(runtime)).items()} == {1: "CLAIMED", 2: "NEW", 3: "CLAIMED"}
+        assert {(r.attempts, r.lease_expires_at is not None) for r in (await rows(runtime)).values()
+                if r.status == "CLAIMED"} == {(1, True)}
 
     async def test_nothing_is_claimed_when_the_store_fails(self, runtime: Runtime) -> None:
         taker = Taker(consumer(runtime))
