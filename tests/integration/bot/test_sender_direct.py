@@ -27,6 +27,10 @@ def _is_claim(statement: str) -> bool:  # the sender store's claim: PENDING -> S
     return statement.lstrip().upper().startswith("UPDATE OUTBOX_MESSAGES") and "attempts +" in statement
 
 
+def _is_due_check(statement: str) -> bool:  # the sender store's "has this chat another message due?"
+    return statement.lstrip().upper().startswith("SELECT DISTINCT OUTBOX_MESSAGES.CHAT_ID")
+
+
 @pytest.fixture
 async def sender(runtime: Runtime, sandbox_url: str) -> AsyncIterator[OutboxSender]:
     bot = build_bot(bot_settings(runtime.settings, sandbox_url))
@@ -73,6 +77,27 @@ async def test_the_first_message_of_a_unit_goes_without_a_claim_and_the_rest_fol
             break
         await asyncio.sleep(0.05)
     assert await _statuses(runtime, 9301) == [OutboxStatus.SENT, OutboxStatus.SENT]
+
+
+async def test_a_lone_reply_costs_no_question_for_a_next_one_and_a_second_is_not_left_behind(
+        runtime: Runtime, sender: OutboxSender, sandbox: SandboxClient) -> None:
+    sender.poll_interval = 60  # no scan within the test: what is sent was handed over or asked for
+    await asyncio.sleep(0.15)  # the run loop is in its long wait
+    with recorded_statements(runtime.engine, _is_due_check) as checks:
+        async with runtime.unit_of_work() as session:
+            await Outbox(session, "direct-f").send_message(9306, "alone", parse_mode=None)
+        await sandbox.wait_for(9306, lambda ms: len(ms) >= 1, timeout=10)
+        for _ in range(50):
+            if await _statuses(runtime, 9306) == [OutboxStatus.SENT]:
+                break
+            await asyncio.sleep(0.02)
+        assert checks == []  # nothing was open before it and no commit told of another
+        async with runtime.unit_of_work() as session:  # two at once: the second is told of, and goes after
+            outbox = Outbox(session, "direct-g")
+            await outbox.send_message(9307, "first", parse_mode=None)
+            await outbox.send_message(9307, "second", parse_mode=None)
+        msgs = await sandbox.wait_for(9307, lambda ms: len(ms) >= 2, timeout=5)
+    assert [m["text"] for m in msgs] == ["first", "second"]
 
 
 async def test_a_chat_with_an_open_message_keeps_its_order(runtime: Runtime, sender: OutboxSender,
