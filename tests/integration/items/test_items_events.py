@@ -36,8 +36,10 @@ class TestListeners:
         async with runtime.unit_of_work() as s:
             await capture(s, user, "UTC", "an idea about the garden", now=NOW, ttl=600)
             await capture(s, user, "UTC", "meeting with Ivan tomorrow at 15:00", now=NOW, ttl=600)
-        assert await job_kinds(runtime.session_factory) == ["topics.file", "search.embed", "calendar.sync",
-                                                           "reminders.fire"]  # one embedding job per unit of work
+        # one embedding job per unit of work; the filing and embedding jobs go in at the commit (enqueue_at_commit),
+        # after the meeting's own
+        assert await job_kinds(runtime.session_factory) == ["calendar.sync", "reminders.fire", "topics.file",
+                                                           "search.embed"]
 
     async def test_done_takes_the_reminder_away(self, runtime: Runtime, user: int) -> None:
         async with runtime.unit_of_work() as s:
