@@ -82,7 +82,6 @@ class OutboxSender:
         # slot was taken; and the slot times taken for units not committed yet
         self._direct: dict[int, list[tuple[Claimed, float]]] = {}
         self._slots: dict[int, float] = {}
-        self._went_direct: set[int] = set()  # the ids of those rows, until their outcome is written
         self._stopping = False
         self.sent = 0
 
@@ -209,7 +208,6 @@ class OutboxSender:
                 row, slot_at = direct.pop(0)
                 if not direct:
                     del self._direct[chat_id]
-                self._went_direct.add(row.id)
             elif self._stopping:
                 return
             else:
@@ -292,14 +290,12 @@ class OutboxSender:
         # A row that went straight to the wire had nothing open before it when its unit of work wrote it: unless a
         # commit of this process told us of another message since, there is none to ask the database for (one
         # written by another process meanwhile is found by the run loop's scan).
-        check = row.id not in self._went_direct or row.chat_id in self._pokes
-        self._went_direct.discard(row.id)
+        check = not row.direct or row.chat_id in self._pokes
         self._pokes.discard(row.chat_id)  # the check for a next message below sees whatever was committed so far
         return await self.store.finish(row, status, error=error, message_id=message_id, report=report,
                                        then_check=check)
 
     async def _retry(self, row: Claimed, delay: float, error: str, *, count: bool = True) -> None:
-        self._went_direct.discard(row.id)  # claimed again later, like any other
         dead = count and row.attempts >= self.max_attempts
         if dead:
             OUTBOX_FAILED.labels(OutboxStatus.DEAD.value).inc()

@@ -45,7 +45,8 @@ YIELD_TO: ContextVar[Gate | None] = ContextVar("secretary_yield_to", default=Non
 
 
 class YieldingSession(AsyncSession):
-    """An ``AsyncSession`` whose first statement of a transaction waits at ``YIELD_TO`` when the task set one."""
+    """An ``AsyncSession`` whose first statement of a transaction waits at ``YIELD_TO`` when the task set one. The
+    methods that begin one are covered (``scalars`` and ``stream_scalars`` go through ``execute`` and ``stream``)."""
 
     async def _give_way(self) -> None:
         gate = YIELD_TO.get()
@@ -59,10 +60,6 @@ class YieldingSession(AsyncSession):
     async def scalar(self, *args: Any, **kwargs: Any) -> Any:
         await self._give_way()
         return await super().scalar(*args, **kwargs)
-
-    async def scalars(self, *args: Any, **kwargs: Any) -> Any:
-        await self._give_way()
-        return await super().scalars(*args, **kwargs)
 
     async def get(self, *args: Any, **kwargs: Any) -> Any:
         await self._give_way()

@@ -58,6 +58,7 @@ class Claimed:
     lease_token: str | None
     ref: str | None = None
     available_at: datetime | None = None  # when it became due (metrics: how long it waited to be sent)
+    direct: bool = False  # inserted SENDING by its unit of work (DIRECT_KEY), not claimed by the sender
 
 
 class DirectSender(Protocol):
@@ -168,7 +169,7 @@ class Outbox:
         # the sender gets the payload as it was stored (JSON), as it would from a claim
         payload = json.loads(json.dumps(params["b_payload"]))
         claimed = Claimed(int(row.id), params["b_chat"], params["b_method"], payload, 1, token, params["b_ref"],
-                          params["b_now"])
+                          params["b_now"], direct=True)
         self.session.info.setdefault(DIRECT_ROWS_KEY, []).append(claimed)
         return int(row.id)
 
