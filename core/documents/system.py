@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool, field_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.config import Settings
@@ -23,14 +23,23 @@ class SystemSettings(BaseModel):
 
 
 class SystemSettingsPatch(BaseModel):
-    """Only the fields given change; the rest keep their value."""
+    """Only the fields given change; the rest keep their value. `true` is no page count and "yes" or 1 no switch:
+    a 422, never silently a value."""
 
     max_pages: int | None = Field(default=None, ge=1, le=100_000)
-    platform_key: bool | None = None
+    platform_key: StrictBool | None = None
     top_k: int | None = Field(default=None, ge=1, le=100)
     flash_steps: int | None = Field(default=None, ge=0, le=10)
-    ocr: bool | None = None
-    semantic_search: bool | None = None
+    ocr: StrictBool | None = None
+    semantic_search: StrictBool | None = None
+
+    @field_validator("max_pages", "top_k", "flash_steps", mode="before")
+    @classmethod
+    def _json_integer(cls, value: object) -> object:
+        """JSON Schema's integer: a number without a fraction (``3.0`` included), never ``true`` or ``"3"``."""
+        if isinstance(value, bool | str):
+            raise ValueError("an integer is expected")
+        return value
 
 
 def defaults(settings: Settings) -> dict[str, Any]:

@@ -152,3 +152,6 @@ class TestSystemSettings:
         assert [(e.event, e.data["code"]) for e in events] == [("error", "ERR_DOC_NO_KEY")]
         response = await client.patch("/admin/settings/system", headers=ADMIN, json={"top_k": 0})
         assert response.status_code == 422
+        for wrong in ({"max_pages": True}, {"top_k": "12"}, {"ocr": 1}, {"platform_key": "yes"}):
+            response = await client.patch("/admin/settings/system", headers=ADMIN, json=wrong)
+            assert response.status_code == 422, wrong
