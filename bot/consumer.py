@@ -10,13 +10,16 @@ from typing import Any
 import structlog
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.db.base import utcnow
 from core.i18n import translator
 from core.logging import describe_error
-from core.metrics import UPDATE_CLAIM_AGE, UPDATE_HANDLED, UPDATES_FINISHED, observe_since
+from core.metrics import UPDATE_CLAIM_AGE, UPDATE_HANDLED, UPDATES_FINISHED, UPDATES_RECEIVED, observe_since
 from core.queue import inbox
 from core.queue.backoff import backoff_seconds
 from core.queue.inbox import Claim
+from core.queue.ingest import inbox_row
 from core.queue.jobs import drop_pending_jobs
 from core.queue.models import QueueStatus
 from core.runtime import Runtime
@@ -29,6 +32,11 @@ log = structlog.get_logger(__name__)
 
 class LeaseLost(Exception):
     """Another consumer took the item over; our work is rolled back."""
+
+
+class NotFirst(Exception):
+    """An update handled as it was stored turned out to be a repeated delivery, or to have an open update of its chat
+    before it: everything the handling did is rolled back, and it is stored the ordinary way."""
 
 
 class InboxConsumer:
@@ -54,6 +62,10 @@ class InboxConsumer:
         # so at light load an answered update costs no empty claim transaction after it.
         self.dirty = True
         self._inflight: dict[int, asyncio.Task[None]] = {}
+        self._chats: dict[int, int] = {}  # the chat of each item in flight
+        self._at_once = 0  # updates being handled as they are stored (``handle_now``)
+        self._none_at_once = asyncio.Event()
+        self._none_at_once.set()
         self._stopping = False
         self.processed = 0
         runtime.inbox_listeners.append(self.poke)
@@ -114,17 +126,91 @@ class InboxConsumer:
     def _start(self, claim: Claim) -> None:
         task = asyncio.create_task(self._process(claim))
         self._inflight[claim.id] = task
+        self._chats[claim.id] = claim.chat_id
         task.add_done_callback(functools.partial(self._on_done, claim.id))
 
     def _on_done(self, item_id: int, _task: asyncio.Task[None]) -> None:
         self._inflight.pop(item_id, None)
-        if not self._inflight:
+        self._chats.pop(item_id, None)
+        if not self._inflight and not self._at_once:
             self.runtime.inbox_idle.set()
         self.wake.set()
+
+    async def handle_now(self, update: dict[str, Any]) -> bool:
+        """Handle an update the poller just got in the transaction that then stores it, DONE (light load: a batch of
+        one, a consumer free, nothing of its chat in flight here). Until that commit nothing is acknowledged, so a
+        crash only means Telegram delivers the update again. Saves the store's own transaction and the hand-over to a
+        consumer on the way to the reply.
+
+        True when the update is stored: handled, or its failed first attempt rolled back and recorded as a consumer
+        records one (``_store_failed``). False when the caller must store it the ordinary way (``ingest``): not for
+        this path, a repeated delivery, or an open update of its chat in the inbox (all the handling did is rolled
+        back)."""
+        if self._stopping or self.free() <= 0:
+            return False
+        try:
+            row = inbox_row(update)
+        except BadUpdate:
+            return False  # ingest records it DEAD
+        if row["chat_id"] in self._chats.values():
+            return False
+        received_at = utcnow()
+        key = f"tg:{row['chat_id']}:{row['update_id']}"  # no inbox id before the INSERT; never both paths' rows
+        self._at_once += 1
+        self._none_at_once.clear()
+        self.runtime.inbox_idle.clear()
+        try:
+            async with self.runtime.unit_of_work() as session:
+                session.info[inbox.STORING_KEY] = row
+                await self._feed(session, row["payload"], key)
+                if not await inbox.store_handled(session, row, received_at=received_at):
+                    raise NotFirst()
+        except NotFirst:
+            return False
+        except Exception as exc:
+            return await self._store_failed(row, exc)
+        finally:
+            self._at_once -= 1
+            if not self._at_once:
+                self._none_at_once.set()
+                if not self._inflight:
+                    self.runtime.inbox_idle.set()
+        self.processed += 1
+        UPDATES_RECEIVED.inc()
+        UPDATES_FINISHED.labels("done").inc()
+        observe_since(UPDATE_HANDLED, received_at)
+        return True
+
+    async def _store_failed(self, row: dict[str, Any], exc: Exception) -> bool:
+        """The first attempt of an update handled as it was stored failed (and was rolled back): store it claimed and
+        record the failure as a consumer's would be (retried after a backoff, or DEAD). Nothing to record for a
+        repeated delivery (stored already: what its handling ran into, a unique link for one, is no failure). False
+        when it could not be stored: the poller then stores it the ordinary way."""
+        try:
+            async with self.runtime.unit_of_work() as session:
+                stored, claims = await inbox.enqueue_claiming(session, [row], free=1, lease_seconds=self.lease_seconds)
+        except Exception:
+            log.exception("inbox.store_failed_update_failed", update_id=row["update_id"])
+            return False
+        UPDATES_RECEIVED.inc(stored)
+        if claims:
+            log.error("inbox.update_failed", update_id=row["update_id"], chat_id=row["chat_id"], attempt=1,
+                      exc_info=exc)
+            await self._record_failure(claims[0], exc)
+        elif stored:  # behind an open update of its chat that came meanwhile: its turn comes
+            self.poke()
+        return True
+
+    async def _feed(self, session: AsyncSession, payload: dict[str, Any], outbox_key: str) -> None:
+        """The update through the dispatcher, its replies written to the outbox under ``outbox_key``."""
+        outbox = Outbox(session, outbox_key)
+        update = Update.model_validate(payload, context={"bot": self.bot})
+        await self.dp.feed_update(self.bot, update, session=session, outbox=outbox, runtime=self.runtime)
 
     async def stop(self) -> None:
         self._stopping = True
         self.wake.set()
+        await self._none_at_once.wait()
         if self._inflight:
             await asyncio.gather(*self._inflight.values(), return_exceptions=True)
 
@@ -147,9 +233,7 @@ class InboxConsumer:
         observe_since(UPDATE_CLAIM_AGE, claim.created_at)
         try:
             async with self.runtime.unit_of_work() as session:
-                outbox = Outbox(session, f"upd:{claim.id}")
-                update = Update.model_validate(claim.payload, context={"bot": self.bot})
-                await self.dp.feed_update(self.bot, update, session=session, outbox=outbox, runtime=self.runtime)
+                await self._feed(session, claim.payload, f"upd:{claim.id}")
                 if not await inbox.complete(session, claim):
                     raise LeaseLost()
             self.processed += 1

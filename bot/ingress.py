@@ -9,7 +9,8 @@ import structlog
 from aiogram import Bot
 from aiogram.methods import GetUpdates
 
-from core.queue.ingest import QueueFull, Taker, ingest
+from bot.consumer import InboxConsumer
+from core.queue.ingest import QueueFull, ingest
 from core.runtime import Runtime
 
 log = structlog.get_logger(__name__)
@@ -25,10 +26,11 @@ class RawGetUpdates(GetUpdates):
 
 class Poller:
     def __init__(self, runtime: Runtime, bot: Bot, *, timeout: int = 25, limit: int = 100,
-                 taker: Taker | None = None) -> None:
+                 consumer: InboxConsumer | None = None) -> None:
         self.runtime = runtime
         self.bot = bot
-        self.taker = taker  # this process's consumers: what they can take is stored already claimed for them
+        # this process's consumers: a lone update is handled as it is stored, a batch is stored already claimed for them
+        self.consumer = consumer
         self.timeout = timeout
         self.limit = limit
         self.offset: int | None = None
@@ -52,7 +54,8 @@ class Poller:
             backoff = 0.5
             if not updates:
                 continue
-            await self._store_until_done(updates)
+            if not (len(updates) == 1 and self.consumer is not None and await self.consumer.handle_now(updates[0])):
+                await self._store_until_done(updates)
             ids = [u["update_id"] for u in updates if isinstance(u, dict) and isinstance(u.get("update_id"), int)]
             if ids:
                 self.offset = max(ids) + 1
@@ -63,7 +66,7 @@ class Poller:
         delay = 0.5
         while True:
             try:
-                await ingest(self.runtime, batch, taker=self.taker)
+                await ingest(self.runtime, batch, taker=self.consumer)
                 return
             except QueueFull:
                 log.warning("polling.queue_full", waiting=delay)

@@ -78,7 +78,7 @@ class BotServices:
             await self._retrying(lambda: self.bot.set_webhook(
                 settings.webhook_url, secret_token=settings.webhook_secret or None, drop_pending_updates=False))
             return
-        self.poller = Poller(self.runtime, self.bot, taker=self.consumer)
+        self.poller = Poller(self.runtime, self.bot, consumer=self.consumer)
         self.consumer.local_ingress = True  # every update is stored by this process and wakes its consumers
         await self.poller.run()
 

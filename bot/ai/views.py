@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.ai.callbacks import ForgetKeysCb, ProviderCb
+from bot.telegram.keyboard import Keyboard
 from core.ai.preferences import PROVIDERS, AISettings
 from core.ai.usage import UsageSummary
 from core.i18n import Translator
@@ -13,7 +13,7 @@ from core.users.models import User
 
 
 def keyboard(t: Translator, user: User) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for purpose, current in (("ai", user.ai_provider), ("stt", user.stt_provider)):
         for provider in PROVIDERS:
             mark = "✓ " if current == provider else ""

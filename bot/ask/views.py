@@ -7,9 +7,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from aiogram.types import InlineKeyboardMarkup, WebAppInfo
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.ask.callbacks import AskEntryCb
+from bot.telegram.keyboard import Keyboard
 from core.i18n import Translator
 from core.journal.schemas import EntryOut
 
@@ -29,7 +29,7 @@ def entries_url(base_url: str, filters: dict[str, Any]) -> str:
 class AskViews:
     def answer_markup(self, cited: list[dict[str, Any]], filters: dict[str, Any], t: Translator, *, base_url: str,
                       private: bool) -> InlineKeyboardMarkup | None:
-        kb = InlineKeyboardBuilder()
+        kb = Keyboard()
         entries = [c for c in cited if c["source"] == "entry"][:CITED_BUTTONS]
         for entry in entries:
             label = t("ask.button.entry", number=entry["number"], title=(entry["title"] or "…")[:LABEL_CHARS])

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.telegram.keyboard import Keyboard
 from core.calendar.service import CalendarStatus, GoogleLink
 from core.i18n import Translator
 
@@ -18,7 +18,7 @@ def calendar_view(status: CalendarStatus, t: Translator) -> tuple[str, InlineKey
         parts.append(t("calendar.google.service_account"))
     elif status.connect_url and status.connect_url.startswith("https://"):
         parts.append(t("calendar.google.connect_hint"))
-        kb = InlineKeyboardBuilder()
+        kb = Keyboard()
         kb.button(text=t("calendar.google.connect_button"), url=status.connect_url)
         markup = kb.as_markup()
     elif status.connect_url:  # Telegram refuses URL buttons to non-public hosts: a link in the text

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.documents.callbacks import CiteCb, DocChatCb, RoleCb
+from bot.telegram.keyboard import Keyboard
 from core.documents import texts
 from core.documents.models import Chat, RolePrompt
 from core.i18n import Translator
@@ -18,7 +18,7 @@ class DocumentsViews:
     def citations_markup(self, citations: list[dict[str, Any]], t: Translator) -> InlineKeyboardMarkup | None:
         if not citations:
             return None
-        kb = InlineKeyboardBuilder()
+        kb = Keyboard()
         for citation in citations:
             kb.button(text=texts.citation_label(citation, t), callback_data=CiteCb(block_id=citation["block_id"]))
         kb.adjust(1)
@@ -38,7 +38,7 @@ def chats_text(chats: list[Chat], files: dict[int, int], current: Chat | None, t
 def chats_keyboard(chats: list[Chat]) -> InlineKeyboardMarkup | None:
     if not chats:
         return None
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for chat in chats:
         kb.button(text=f"💬 {chat.title[:40]}", callback_data=DocChatCb(chat_id=chat.id))
     kb.adjust(1)
@@ -46,7 +46,7 @@ def chats_keyboard(chats: list[Chat]) -> InlineKeyboardMarkup | None:
 
 
 def roles_keyboard(roles: list[RolePrompt], t: Translator) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=t("documents.role.none"), callback_data=RoleCb(role_id=0))
     for role in roles:
         kb.button(text=role.name, callback_data=RoleCb(role_id=role.id))

@@ -6,9 +6,9 @@ import datetime as dt
 from typing import Literal
 
 from aiogram.types import InlineKeyboardMarkup, WebAppInfo
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.items.callbacks import ClarifyCb, ItemCb, ListCb
+from bot.telegram.keyboard import Keyboard
 from bot.telegram.switches import NoteToEntryCb
 from core.i18n import Translator
 from core.items.models import OPEN_STATUSES, Item
@@ -23,7 +23,7 @@ def card_keyboard(item: Item, t: Translator) -> InlineKeyboardMarkup | None:
     (this time) / Skip (this time) above Reschedule / Stop (the series)."""
     if item.status not in OPEN_STATUSES:
         return None
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     buttons: tuple[tuple[Literal["done", "skip", "resched", "cancel"], str], ...]
     if item.recurrence:
         buttons = (("done", "items.button.done"), ("skip", "items.button.skip"),
@@ -39,14 +39,14 @@ def card_keyboard(item: Item, t: Translator) -> InlineKeyboardMarkup | None:
 
 def note_keyboard(item: Item, t: Translator) -> InlineKeyboardMarkup:
     """Under a new note: "save as entry" (the journal app takes the press)."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=t("items.button.as_entry"), callback_data=NoteToEntryCb(item_id=item.id))
     return kb.as_markup()
 
 
 def past_keyboard(item: Item, offer: str, said: str, time: dt.time, t: Translator) -> InlineKeyboardMarkup:
     """Under a passed time: "Завтра 20:00" / "Оставить: сегодня 20:00" / "Отменить"."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=offer, callback_data=ClarifyCb(item_id=item.id, minute=time.hour * 60 + time.minute))
     kb.button(text=t("clarify.button.keep", when=said), callback_data=ClarifyCb(item_id=item.id, minute=KEEP_CHOICE))
     kb.button(text=t("clarify.button.cancel"), callback_data=ClarifyCb(item_id=item.id, minute=CANCEL_CHOICE))
@@ -56,7 +56,7 @@ def past_keyboard(item: Item, offer: str, said: str, time: dt.time, t: Translato
 
 def question_keyboard(item: Item, candidates: list[dt.time], t: Translator) -> InlineKeyboardMarkup:
     """"Утро 09:00" / "Вечер 21:00" / "Отменить": each time to pick, then Cancel."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for time in candidates:
         label = f"{t('clarify.part.' + part_of_day(time))} {clock(time)}"
         kb.button(text=label, callback_data=ClarifyCb(item_id=item.id, minute=time.hour * 60 + time.minute))
@@ -68,7 +68,7 @@ def question_keyboard(item: Item, candidates: list[dt.time], t: Translator) -> I
 def pager_keyboard(kind: str, page: int, pages: int) -> InlineKeyboardMarkup | None:
     if pages <= 1:
         return None
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     if page > 0:
         kb.button(text="◀", callback_data=ListCb(kind=kind, page=page - 1))
     if page < pages - 1:
@@ -86,6 +86,6 @@ def agenda_url(base_url: str, view: str = "today") -> str:
 
 def agenda_keyboard(base_url: str, view: str, t: Translator) -> InlineKeyboardMarkup:
     """One button under /today and /week: the agenda Mini App, opened at the same view."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=t("items.button.agenda"), web_app=WebAppInfo(url=agenda_url(base_url, view)))
     return kb.as_markup()

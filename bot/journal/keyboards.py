@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from aiogram.types import InlineKeyboardMarkup, WebAppInfo
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.journal.callbacks import ProposalCb, RoutingCb
+from bot.telegram.keyboard import Keyboard
 from core.i18n import Translator
 from core.journal.models import Proposal, Routing
 
@@ -19,7 +19,7 @@ def card_keyboard(proposal: Proposal, t: Translator, base_url: str, *, problem: 
     """Save / Edit / Cancel, then "save as note" (the message as it was, a note instead; "keep the note" on a card made
     of a note). A card that tells a ``problem`` has no Save: a note's unread photo offers Edit (the entry, filled in
     by hand) and "keep the note", a message Cancel and "save as note"."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     of_note = proposal.note_item_id is not None
     if proposal.drafts and not problem:
         kb.button(text=t("journal.button.save"), callback_data=ProposalCb(action="save", proposal_id=proposal.id))
@@ -34,14 +34,14 @@ def card_keyboard(proposal: Proposal, t: Translator, base_url: str, *, problem: 
 
 
 def dashboard_keyboard(t: Translator, base_url: str) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=t("journal.button.dashboard"), web_app=WebAppInfo(url=f"{base_url}/app/#/journal/dashboard"))
     return kb.as_markup()
 
 
 def routing_keyboard(current: Routing, t: Translator, base_url: str, *, private: bool) -> InlineKeyboardMarkup:
     """The three routings (the current one ticked), then the journal's Mini App in a private chat."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for choice in Routing:
         mark = "✓ " if choice == current else ""
         kb.button(text=mark + t(f"journal.routing.button.{choice.value}"),

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from aiogram.types import InlineKeyboardMarkup, WebAppInfo
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.telegram.keyboard import Keyboard
 from core.i18n import Translator
 from core.minis.schemas import MiniTypeOut
 
@@ -13,7 +13,7 @@ STAGE_ORDER = ("IN_BOX", "BUILDING", "PRIMING", "PAINTING", "DONE")
 
 
 def keyboard(base_url: str, t: Translator, recent: list[MiniTypeOut]) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=t("minis.button"), web_app=WebAppInfo(url=f"{base_url}/app/#/minis"))
     for mini in recent:
         kb.button(text=mini["name"][:40], web_app=WebAppInfo(url=f"{base_url}/app/#/minis/types/{mini['id']}"))

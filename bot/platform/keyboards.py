@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from aiogram.types import InlineKeyboardMarkup, WebAppInfo
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.platform.callbacks import LanguageCb, TimezoneCb
+from bot.telegram.keyboard import Keyboard
 from core.i18n import Translator
 
 COMMON_ZONES = ("Europe/Moscow", "Europe/Kaliningrad", "Asia/Yekaterinburg", "Asia/Novosibirsk",
@@ -13,7 +13,7 @@ COMMON_ZONES = ("Europe/Moscow", "Europe/Kaliningrad", "Asia/Yekaterinburg", "As
 
 
 def settings_keyboard(current_language: str) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for code, label in (("ru", "Русский"), ("en", "English")):
         mark = "✓ " if code == current_language else ""
         kb.button(text=mark + label, callback_data=LanguageCb(language=code))
@@ -25,6 +25,6 @@ def settings_keyboard(current_language: str) -> InlineKeyboardMarkup:
 
 def help_keyboard(base_url: str, t: Translator) -> InlineKeyboardMarkup:
     """Under /help in a private chat (Telegram allows Mini App buttons only there): the journal Mini App."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=t("platform.button.journal"), web_app=WebAppInfo(url=f"{base_url}/app/#/journal"))
     return kb.as_markup()

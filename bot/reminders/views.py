@@ -8,9 +8,9 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.reminders.callbacks import ReminderCb
+from bot.telegram.keyboard import Keyboard
 from core.db.base import utcnow
 from core.i18n import Translator
 from core.items import render
@@ -26,7 +26,7 @@ def when(at: dt.datetime, user: User, t: Translator) -> str:
 
 def reminder_keyboard(item_id: int, t: Translator, *, repeating: bool = False) -> InlineKeyboardMarkup:
     """Snooze 10 min / 1 h / tomorrow on one row, Done below (and Skip beside it for a repeating item)."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     buttons = [(ReminderAction.SNOOZE_10, "reminders.button.snooze_10"),
                (ReminderAction.SNOOZE_60, "reminders.button.snooze_60"),
                (ReminderAction.TOMORROW, "reminders.button.tomorrow"),

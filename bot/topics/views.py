@@ -5,8 +5,8 @@
 from __future__ import annotations
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.telegram.keyboard import Keyboard
 from bot.topics.callbacks import MoveTopicCb
 from core.i18n import Translator
 from core.topics import service
@@ -15,7 +15,7 @@ from core.topics.models import NoteFiling
 
 def move_keyboard(filing: NoteFiling, t: Translator) -> InlineKeyboardMarkup:
     """One button per other topic."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for kind in service.other_kinds(filing.kind):
         kb.button(text=service.topic_title(kind, t.language), callback_data=MoveTopicCb(filing_id=filing.id,
                                                                                          kind=kind))

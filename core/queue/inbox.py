@@ -131,6 +131,45 @@ async def enqueue_claiming(session: AsyncSession, rows: list[dict[str, Any]], *,
     return len(stored), sorted(claims, key=lambda c: c.id)
 
 
+# session.info: the inbox row (``enqueue_many``'s dict) of the update this unit of work handles before storing it
+# (``store_handled`` at its end). What the handling changes in the row's payload is what is stored: a secret masked
+# (core.queue.redaction).
+STORING_KEY = "inbox.storing"
+
+
+def _store_handled(dialect: Any) -> Any:
+    """The inbox INSERT of an update handled in the transaction that stores it: DONE unless its chat has an open
+    update (then NEW, and the caller rolls the whole transaction back: that update goes first)."""
+    open_ = _prior.status.in_([literal_column(f"'{status}'") for status in _OPEN])
+    return (
+        dialect.insert(InboxUpdate)
+        .values(source=bindparam("b_source"), chat_id=bindparam("b_chat_id"), user_id=bindparam("b_user_id"),
+                update_id=bindparam("b_update_id"), payload=bindparam("b_payload"),
+                status=case((exists().where(_prior.chat_id == bindparam("b_chat"), open_), QueueStatus.NEW.value),
+                            else_=QueueStatus.DONE.value),
+                attempts=1, available_at=bindparam("b_received"), created_at=bindparam("b_received"),
+                updated_at=bindparam("b_now"), processed_at=bindparam("b_now"))
+        .on_conflict_do_nothing(index_elements=["source", "chat_id", "update_id"])
+        .returning(InboxUpdate.id, InboxUpdate.status)
+    )
+
+
+_STORE_HANDLED = {"postgresql": _store_handled(postgresql), "sqlite": _store_handled(sqlite)}
+
+
+async def store_handled(session: AsyncSession, row: dict[str, Any], *, received_at: datetime,
+                        source: str = "telegram") -> bool:
+    """Store an update already handled in this transaction as DONE (``row`` as ``enqueue_many`` takes it). False
+    when it must not be: it was stored before (a repeated delivery), or an earlier update of its chat is still open
+    (a chat's updates are handled in order). The caller then rolls back everything the handling did."""
+    session.info.pop(STORING_KEY, None)
+    stored = (await execute_core(session, _STORE_HANDLED[dialect_name(session)], {
+        "b_source": source, "b_chat_id": row["chat_id"], "b_user_id": row["user_id"], "b_update_id": row["update_id"],
+        "b_payload": row["payload"], "b_chat": row["chat_id"], "b_received": received_at, "b_now": utcnow(),
+    })).first()
+    return stored is not None and stored.status == QueueStatus.DONE.value
+
+
 async def bury(session: AsyncSession, *, chat_id: int, user_id: int | None, update_id: int, payload: dict[str, Any],
                error: str, source: str = "telegram") -> bool:
     """Record an update that cannot be handled as DEAD (ingress keeps it for the operator and goes on)."""
