@@ -119,7 +119,10 @@ def next_occurrence(time: dt.time, tz: str, now: dt.datetime) -> dt.date:
 async def capture(session: AsyncSession, user_id: int, tz: str, text: str, *, now: dt.datetime, ttl: int,
                   source: str = "text") -> Outcome:
     kind, title, parsed = read(text, now, tz)
-    item = await new_item(session, user_id, kind, title, text, source=source)
+    # the day and the rule its words say, in the INSERT: what _settle gives an item without a time (a scheduled one
+    # gets an UPDATE for its time anyway)
+    item = await new_item(session, user_id, kind, title, text, source=source, due_date=parsed.date,
+                          recurrence=parsed.recurrence if kind != ItemKind.NOTE else None)
     return await _settle(session, item, kind, parsed, now=now, tz=tz, ttl=ttl, log=False)
 
 

@@ -94,12 +94,13 @@ async def log_change(session: AsyncSession, item: Item, action: ChangeAction, be
 # --- creating ---------------------------------------------------------------------------------------
 
 async def new_item(session: AsyncSession, user_id: int, kind: ItemKind, title: str, text: str, *,
-                   source: str = "text") -> Item:
-    # the columns set later in the same unit of work start as None here: assigning None again writes nothing (left
-    # unset, each would cost an UPDATE right after the INSERT)
+                   source: str = "text", due_date: dt.date | None = None, recurrence: str | None = None) -> Item:
+    # the columns set later in the same unit of work start here, with the value they will most likely get (None, or
+    # the day its words say): assigning the same value again writes nothing; left unset, each would cost an UPDATE
+    # right after the INSERT
     item = Item(user_id=user_id, number=await repository.next_number(session, user_id), kind=kind,
-                status=ItemStatus.INBOX, title=title, text=text, source=source, due_date=None, forwarded_from=None,
-                forwarded_at=None)
+                status=ItemStatus.INBOX, title=title, text=text, source=source, due_date=due_date,
+                recurrence=recurrence, forwarded_from=None, forwarded_at=None)
     session.add(item)
     await session.flush()
     await log_change(session, item, ChangeAction.CREATE, {})

@@ -50,22 +50,28 @@ def today(user: User, now: dt.datetime) -> dt.date:
     return local_now(now, user.timezone).date()
 
 
+async def _prefs(session: AsyncSession, user: User) -> JournalSettings | None:
+    """The user's journal settings; no read for a user who never set any (``User.has_journal_settings``)."""
+    return await repo.settings(session, user.id) if user.has_journal_settings else None
+
+
 async def user_currency(session: AsyncSession, user: User) -> str:
-    prefs = await repo.settings(session, user.id)
+    prefs = await _prefs(session, user)
     return prefs.currency if prefs is not None and prefs.currency else default_currency(user.language)
 
 
 async def routing(session: AsyncSession, user: User) -> Routing:
-    prefs = await repo.settings(session, user.id)
+    prefs = await _prefs(session, user)
     return Routing(prefs.routing) if prefs is not None else Routing.AUTO
 
 
 async def update_settings(session: AsyncSession, user: User, *, routing_name: str | None,
                           currency: str | None) -> JournalSettings:
-    prefs = await repo.settings(session, user.id)
+    prefs = await _prefs(session, user)
     if prefs is None:
         prefs = JournalSettings(user_id=user.id, routing=Routing.AUTO)
         session.add(prefs)
+        user.has_journal_settings = True
     if routing_name is not None:
         prefs.routing = Routing(routing_name)
     if currency is not None:

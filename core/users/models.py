@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, LargeBinary, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base, BigIntPK, utcnow
@@ -22,6 +22,9 @@ class User(Base):
     stt_provider: Mapped[str | None] = mapped_column(String(16))
     reminder_minutes: Mapped[int] = mapped_column(default=15)
     agenda_time: Mapped[str | None] = mapped_column(String(5))
+    # whether the user has a row of journal settings (core.journal.service.update_settings sets it): a text's routing
+    # needs no read of them for the others, the default being what they get
+    has_journal_settings: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)

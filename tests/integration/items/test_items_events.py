@@ -17,7 +17,9 @@ from core.queue.models import Job
 from core.runtime import Runtime
 from tests.support.users import add_user
 
-NOW = dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC)
+# the reminders listener compares with the real clock: "tomorrow at 15:00" must stay ahead of it (a fixed date here
+# made these tests fail from the day after it on)
+NOW = dt.datetime.now(dt.UTC).replace(hour=9, minute=0, second=0, microsecond=0) + dt.timedelta(days=1)
 USER = 6101
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from core.db.base import utcnow
 from core.items.models import Item
 from core.journal import service as journal
-from core.journal.models import Entry, JournalSettings, Proposal, Routing
+from core.journal.models import Entry, Proposal, Routing
 from core.runtime import Runtime
 from core.users.models import User
 from secretary.bot import BotServices
@@ -115,7 +115,9 @@ class TestRouting:
                                                                               sandbox: SandboxClient) -> None:
         await said(sandbox, 7202, "/help", "/again #ID", language="en")
         async with bot_app.runtime.unit_of_work() as s:
-            s.add(JournalSettings(user_id=7202, routing=Routing.NOTES, currency="EUR"))
+            user = await s.get(User, 7202)
+            assert user is not None
+            await journal.update_settings(s, user, routing_name=Routing.NOTES.value, currency="EUR")
         await said(sandbox, 7202, "bought bread for 3", "Saved as note #1", language="en")
         card = await said(sandbox, 7202, "/j bought bread for 3", "New journal entry", language="en")
         assert "Bread — 3 EUR" in card["text"]
