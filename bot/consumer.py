@@ -177,6 +177,7 @@ class InboxConsumer:
                     self.runtime.inbox_idle.set()
         self.processed += 1
         UPDATES_RECEIVED.inc()
+        UPDATE_CLAIM_AGE.observe(0.0)  # handled as it came: it waited for no consumer
         UPDATES_FINISHED.labels("done").inc()
         observe_since(UPDATE_HANDLED, received_at)
         return True

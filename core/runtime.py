@@ -81,7 +81,14 @@ class Runtime:
             listener()
 
     async def after_commit(self, session: AsyncSession) -> None:
-        """Hand over what the committed unit of work produced: jobs to run, messages to send."""
+        """Hand over what the committed unit of work produced: messages to send, then jobs to run (a reply's task
+        starts first, so its request is on the wire before a job that starts with it takes the loop)."""
+        direct = session.info.pop(DIRECT_ROWS_KEY, None)
+        if direct and self.outbox_direct is not None:
+            self.outbox_direct.deliver_claimed(direct)
+        chats = session.info.pop(WAKE_KEY, None)
+        if chats is not None:
+            self.wake_outbox(chats)
         claims = pop_pending_claims(session)
         if claims and self.dispatch_claims is not None:
             self.dispatch_claims(claims)
@@ -91,12 +98,6 @@ class Runtime:
                 await self.dispatch_jobs(job_ids)
             except Exception:  # the jobs are committed; the sweeper will dispatch them later
                 log.exception("jobs.dispatch_failed", job_ids=job_ids)
-        direct = session.info.pop(DIRECT_ROWS_KEY, None)
-        if direct and self.outbox_direct is not None:
-            self.outbox_direct.deliver_claimed(direct)
-        chats = session.info.pop(WAKE_KEY, None)
-        if chats is not None:
-            self.wake_outbox(chats)
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
