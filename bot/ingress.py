@@ -54,7 +54,9 @@ class Poller:
             backoff = 0.5
             if not updates:
                 continue
-            if not (len(updates) == 1 and self.consumer is not None and await self.consumer.handle_now(updates[0])):
+            if len(updates) == 1 and self.consumer is not None and await self.consumer.handle_now(updates[0]):
+                await asyncio.sleep(0)  # the reply's task, started by the commit, puts it on the wire before we poll
+            else:
                 await self._store_until_done(updates)
             ids = [u["update_id"] for u in updates if isinstance(u, dict) and isinstance(u.get("update_id"), int)]
             if ids:
