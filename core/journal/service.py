@@ -67,11 +67,11 @@ async def routing(session: AsyncSession, user: User) -> Routing:
 
 async def update_settings(session: AsyncSession, user: User, *, routing_name: str | None,
                           currency: str | None) -> JournalSettings:
-    prefs = await _prefs(session, user)
+    prefs = await repo.settings(session, user.id)  # read whatever the flag says: here is where it is set
     if prefs is None:
         prefs = JournalSettings(user_id=user.id, routing=Routing.AUTO)
         session.add(prefs)
-        user.has_journal_settings = True
+    user.has_journal_settings = True
     if routing_name is not None:
         prefs.routing = Routing(routing_name)
     if currency is not None:
