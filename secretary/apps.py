@@ -13,11 +13,10 @@ from bot.items.views import ItemsViews
 from bot.journal.views import JournalViews
 from bot.reminders.views import RemindersViews
 from bot.topics.views import TopicsViews
-from core.ai import index
 from core.ai import jobs as search_jobs
 from core.ask import jobs as ask_jobs
-from core.ask import notes as ask_notes
 from core.ask import sources as ask_sources
+from core.ask.notes import on_item_changed as index_note
 from core.ask.presenter import ASK
 from core.calendar import jobs as calendar_jobs
 from core.calendar.sync import on_item_changed as sync_calendar
@@ -69,10 +68,7 @@ def subscribe_listeners() -> None:
     events.subscribe(sync_calendar, ItemEvent.CHANGED, ItemEvent.DONE)  # first: as the hook did before
     events.subscribe(schedule_reminder, ItemEvent.CHANGED, ItemEvent.DONE)
     events.subscribe(file_note, ItemEvent.CREATED)
-    # /ask searches notes: a change is indexed at once, a new note by its embedding job (off the reply's path)
-    events.subscribe(ask_notes.on_item_created, ItemEvent.CREATED)
-    events.subscribe(ask_notes.on_item_changed, ItemEvent.CHANGED, ItemEvent.DONE)
-    index.register_indexer(ask_notes.index_missing)
+    events.subscribe(index_note, ItemEvent.CREATED, ItemEvent.CHANGED, ItemEvent.DONE)  # /ask searches notes
     ask_sources.register_reader(journal_search.read_question)  # /ask's figures: the journal's sums and counts
     ask_sources.register_catch_up(journal_search.catch_up)  # entries written before the search index existed
     voice_hooks.subscribe(journal_takes_voice)

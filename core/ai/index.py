@@ -19,7 +19,7 @@ import math
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -161,22 +161,6 @@ async def drop(session: AsyncSession, source: str, source_ids: Sequence[int]) ->
     if source_ids:
         await session.execute(delete(SearchDoc).where(SearchDoc.source == source,
                                                       SearchDoc.source_id.in_(list(source_ids))))
-
-
-# What fills the index for a user before the embedding job reads it: the apps whose new texts are put by that job
-# rather than by the unit of work that wrote them (the notes, core/ask/notes.py), registered at start-up
-# (secretary/apps.py). Each returns how many texts it put.
-Indexer = Callable[[AsyncSession, int], Awaitable[int]]
-_indexers: list[Indexer] = []
-
-
-def register_indexer(indexer: Indexer) -> None:
-    if indexer not in _indexers:
-        _indexers.append(indexer)
-
-
-def indexers() -> list[Indexer]:
-    return list(_indexers)
 
 
 async def enqueue_embedding(session: AsyncSession, user_id: int) -> None:

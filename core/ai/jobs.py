@@ -24,10 +24,6 @@ def model_name(provider: AIProvider) -> str:
 
 async def embed(ctx: JobContext) -> None:
     user_id = int(ctx.job.payload["user_id"])
-    if indexers := index.indexers():  # the user's new texts go into the index first (their units of work left them)
-        async with ctx.units.unit_of_work() as write:
-            for indexer in indexers:
-                await indexer(write, user_id)
     usage = UsageCollector()
     async with ctx.units.read_only() as read:  # reads take no write lock (SQLite) and wait for no writer
         provider = build_provider(await choose(read, ctx.settings, user_id, "ai"), ctx.settings, recorder=usage)

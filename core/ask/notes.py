@@ -1,4 +1,4 @@
-"""Notes (and the other items) in the shared search index: a new one put by the embedding job, a change at once."""
+"""Notes (and the other items) in the shared search index: kept on every item event, embedded by the job."""
 
 from __future__ import annotations
 
@@ -19,31 +19,18 @@ def doc_of(item: Item) -> index.Doc:
 
 
 async def on_item_changed(session: AsyncSession, item: Item) -> None:
-    """Subscribed to an item's changes (secretary/apps.py): its entry follows at once."""
+    """Subscribed to every item event (secretary/apps.py)."""
     await index.put(session, doc_of(item))
     await index.enqueue_embedding(session, item.user_id)
 
 
-async def on_item_created(session: AsyncSession, item: Item) -> None:
-    """Subscribed to a new item: it is indexed by the embedding job this queues (``index_missing``, registered as the
-    index's indexer), a few seconds later and off the path of the reply to it; /ask catches up before it reads."""
-    await index.enqueue_embedding(session, item.user_id)
-
-
-async def index_missing(session: AsyncSession, user_id: int, limit: int = 500) -> int:
-    """Index the user's items the index lacks (new ones, or written by a path that published no event), newest first;
-    how many."""
+async def catch_up(session: AsyncSession, user_id: int, limit: int = 500) -> int:
+    """Index the user's items the index lacks (written before it existed, or by a path that published no event)."""
     indexed = select(SearchDoc.source_id).where(SearchDoc.user_id == user_id, SearchDoc.source == SOURCE)
     missing = list(await session.scalars(select(Item).where(Item.user_id == user_id, Item.id.not_in(indexed))
                                          .order_by(Item.id.desc()).limit(limit)))
     for item in missing:
         await index.put(session, doc_of(item))
-    return len(missing)
-
-
-async def catch_up(session: AsyncSession, user_id: int, limit: int = 500) -> int:
-    """``index_missing``, and their embedding queued."""
-    found = await index_missing(session, user_id, limit)
-    if found:
+    if missing:
         await index.enqueue_embedding(session, user_id)
-    return found
+    return len(missing)
