@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import Dispatcher, Router
+from aiogram import Dispatcher, F, Router
 from aiogram.filters import ExceptionTypeFilter
 
 from bot.ai import router as ai
@@ -18,7 +18,7 @@ from bot.platform import fallback
 from bot.platform import router as platform
 from bot.reminders import router as reminders
 from bot.telegram.errors import on_domain_error
-from bot.telegram.filters import IsCommand
+from bot.telegram.filters import Magic
 from bot.topics import router as topics
 from bot.voice import router as voice
 from core.errors import DomainError
@@ -33,7 +33,7 @@ def build_dispatcher() -> Dispatcher:
     # order among themselves is kept; no command of theirs is another app's, so going first changes no answer. Their
     # buttons (callback queries) are not behind the filter.
     commands = Router(name="commands")
-    commands.message.filter(IsCommand())
+    commands.message.filter(Magic(F.text.startswith("/") | F.caption.startswith("/")))  # as aiogram's Command reads
     commands.include_router(platform.build_router())
     commands.include_router(minis.build_router())
     commands.include_router(ai.build_router())

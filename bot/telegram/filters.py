@@ -31,15 +31,6 @@ class Magic(Filter):
         return f"Magic({self.magic!r})"
 
 
-class IsCommand(Filter):
-    """A message whose text (or caption, as aiogram's ``Command`` reads) starts with "/": the root filter of the
-    routers that take only commands (bot.dispatcher), so that a plain text skips them in one check."""
-
-    async def __call__(self, message: Message) -> bool:
-        text = message.text or message.caption
-        return text is not None and text.startswith("/")
-
-
 class ForThisBot(Filter):
     """A message meant for the bot. In a private chat every one; in a group only a command, one that mentions the bot
     (``@its_username``, or a text mention of it), a reply to one of its messages — or any message in the group

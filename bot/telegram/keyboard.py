@@ -1,8 +1,8 @@
 """aiogram's inline keyboard builder without its deep copies.
 
 ``InlineKeyboardBuilder`` deep-copies its whole markup on every ``add`` (so on every ``button``), on ``buttons`` and on
-``as_markup``: a pydantic deepcopy of each button each time, about 1 ms of CPU for an item card's three buttons — the
-most expensive step of building a reply. Rows are copied here instead (the buttons themselves are never changed after
+``as_markup``: a pydantic deepcopy of each button each time (an item card's three buttons: 460 µs of CPU here, 173 µs
+with this class). Rows are copied here instead (the buttons themselves are never changed after
 they are made), so the builder is used exactly as aiogram documents it."""
 
 from __future__ import annotations
