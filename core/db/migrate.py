@@ -6,12 +6,14 @@ Pygments for Mako's error pages) and reading every migration script is a fifth o
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -50,25 +52,59 @@ async def current_revision(engine: AsyncEngine) -> str | None:
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     if revision == "head" and await current_revision(engine) == head_revision():
         return
-
-    def _do(connection: Connection) -> None:
-        from alembic import command
-
-        cfg = alembic_config()
-        cfg.attributes["connection"] = connection
-        command.upgrade(cfg, revision)
-
-    async with engine.begin() as conn:
-        await conn.run_sync(_do)
+    await _run(engine, "upgrade", revision)
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> None:
+    await _run(engine, "downgrade", revision)
+
+
+async def _run(engine: AsyncEngine, direction: Literal["upgrade", "downgrade"], revision: str) -> None:
     def _do(connection: Connection) -> None:
         from alembic import command
 
         cfg = alembic_config()
         cfg.attributes["connection"] = connection
-        command.downgrade(cfg, revision)
+        (command.upgrade if direction == "upgrade" else command.downgrade)(cfg, revision)
 
-    async with engine.begin() as conn:
+    async with migration_connection(engine) as conn:
         await conn.run_sync(_do)
+
+
+@asynccontextmanager
+async def migration_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection in a transaction for migrations, committed at the end.
+
+    On SQLite with foreign keys on (our engine turns them on), Alembic's batch mode — which copies a table to a new
+    one and drops the old — would make SQLite delete every row that cascades from the dropped table (``ON DELETE
+    CASCADE``). So foreign keys are off while migrating, which SQLite allows only outside a transaction, and
+    ``PRAGMA foreign_key_check`` must come back empty before the commit (a row left without its parent rolls the
+    whole migration back). They are on again before the connection goes back to the pool."""
+    async with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            await conn.run_sync(_sqlite_foreign_keys, False)
+        try:
+            async with conn.begin():
+                yield conn
+                if sqlite:
+                    await conn.run_sync(_sqlite_foreign_key_check)
+        finally:
+            if sqlite:
+                await conn.run_sync(_sqlite_foreign_keys, True)
+
+
+def _sqlite_foreign_keys(connection: Connection, on: bool) -> None:
+    # the DB-API connection itself: a statement through SQLAlchemy would begin a transaction first
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    finally:
+        cursor.close()
+
+
+def _sqlite_foreign_key_check(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        tables = sorted({str(row[0]) for row in broken})
+        raise RuntimeError(f"migration left {len(broken)} rows without their parent row in {', '.join(tables)}")

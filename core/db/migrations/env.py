@@ -26,9 +26,10 @@ def _run(connection: Connection) -> None:
 
 async def _run_async(url: str) -> None:
     from core.db.engine import make_engine
+    from core.db.migrate import migration_connection
 
     engine = make_engine(url, null_pool=True)
-    async with engine.begin() as conn:
+    async with migration_connection(engine) as conn:
         await conn.run_sync(_run)
     await engine.dispose()
 
