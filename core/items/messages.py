@@ -1,8 +1,9 @@
 """Items made of chat messages: a text, a photo or a whole album becomes one item, an edit of its message changes it,
 a forwarded message keeps where it came from. The chat adapter hands in plain values (core knows no aiogram).
 
-Each message an item was made of is linked to it (``ItemMessage``): the photos of one album (one ``media_group_id``,
-one update each) join the item the first one made, and an edit of any of them re-reads the item's words.
+The message that makes an item is written on the item (its chat, message and album ids); the further photos of its
+album (one ``media_group_id``, one update each) join it and are linked to it (``ItemMessage``). An edit of any of
+them re-reads the item's words.
 """
 
 from __future__ import annotations
@@ -18,18 +19,7 @@ from core.db.engine import execute_core
 from core.items import questions, repository
 from core.items.models import Item, ItemMessage
 from core.items.questions import Outcome, Result
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a message is: its chat and id, its album, and — when forwarded — whom it came from and when they sent
-    it (``forwarded_from`` is a display name: "Ann", "News (@news)")."""
-
-    chat_id: int
-    message_id: int
-    media_group_id: str | None = None
-    forwarded_from: str | None = None
-    forwarded_at: dt.datetime | None = None
+from core.items.service import Origin
 
 
 @dataclass(frozen=True)
@@ -38,31 +28,25 @@ class PhotoOutcome:
     joined: bool  # the photo joined an album's item made before (its reply is edited, not sent again)
 
 
-# built once, plain SQL: every note from a chat writes one (an ORM add and flush cost twice the CPU)
+# built once, plain SQL: each further photo of an album writes one (an ORM add and flush cost twice the CPU)
 _LINK = insert(ItemMessage).values(item_id=bindparam("b_item"), chat_id=bindparam("b_chat"),
                                    message_id=bindparam("b_message"), media_group_id=bindparam("b_group"),
                                    created_at=bindparam("b_now"))
 
 
 async def _link(session: AsyncSession, item: Item, origin: Origin) -> None:
-    await session.flush()  # the item's own changes first (a forward's source)
+    """A further message of the item's (an album's next photo)."""
     await execute_core(session, _LINK, {"b_item": item.id, "b_chat": origin.chat_id, "b_message": origin.message_id,
                                         "b_group": origin.media_group_id, "b_now": utcnow()})
 
 
 async def _capture(session: AsyncSession, user_id: int, tz: str, text: str, origin: Origin, *, now: dt.datetime,
                    ttl: int, answers: bool) -> Outcome:
-    """A new item (or, when ``answers``, the answer to a pending question), linked to its message and keeping a
-    forward's source. A forwarded text is someone else's words: it answers no question."""
+    """A new item made of the message (in its INSERT: its chat and id, a forward's source), or, when ``answers``, the
+    answer to a pending question. A forwarded text is someone else's words: it answers no question."""
     if answers and origin.forwarded_from is None:
-        outcome = await questions.handle_text(session, user_id, tz, text, now=now, ttl=ttl)
-    else:
-        outcome = await questions.capture(session, user_id, tz, text, now=now, ttl=ttl)
-    if outcome.result == Result.CREATED:
-        outcome.item.forwarded_from = origin.forwarded_from
-        outcome.item.forwarded_at = origin.forwarded_at
-        await _link(session, outcome.item, origin)
-    return outcome
+        return await questions.handle_text(session, user_id, tz, text, now=now, ttl=ttl, origin=origin)
+    return await questions.capture(session, user_id, tz, text, now=now, ttl=ttl, origin=origin)
 
 
 async def from_text(session: AsyncSession, user_id: int, tz: str, text: str, origin: Origin, *, now: dt.datetime,

@@ -36,6 +36,9 @@ class Item(Base):
         UniqueConstraint("user_id", "number"),
         Index("ix_items_user_status", "user_id", "status"),
         Index("ix_items_calendar_event_id", "calendar_event_id"),
+        # one item per chat message (a repeated delivery of it makes none); NULLs (items not made in a chat) repeat
+        Index("uq_items_chat_message", "chat_id", "message_id", unique=True),
+        Index("ix_items_chat_media_group", "chat_id", "media_group_id"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
@@ -59,6 +62,11 @@ class Item(Base):
     photos: Mapped[list[str]] = mapped_column(JSONType, default=list, server_default=sql_text("'[]'"))
     forwarded_from: Mapped[str | None] = mapped_column(String(255))
     forwarded_at: Mapped[datetime | None]
+    # the chat message it was made of (its album's first photo), written with the item itself; the album's other
+    # photos are linked by ``ItemMessage`` rows
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    media_group_id: Mapped[str | None] = mapped_column(String(64))
     calendar_event_id: Mapped[str | None] = mapped_column(String(255))
     calendar_attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -77,8 +85,9 @@ def _keep_search_text(mapper: Any, connection: Any, item: Item) -> None:
 
 
 class ItemMessage(Base):
-    """A chat message an item was made of: an edit of it changes the item, and the photos of one album
-    (``media_group_id``) join the item its first photo made."""
+    """A further chat message an item was made of: a photo of the album (``media_group_id``) that joined the item
+    its first photo made (that first message is the item's own ``chat_id``/``message_id``). An edit of it changes the
+    item."""
 
     __tablename__ = "item_messages"
     __table_args__ = (

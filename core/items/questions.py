@@ -34,6 +34,7 @@ from core.items.models import (
 )
 from core.items.render import clock, local_day
 from core.items.service import (
+    Origin,
     cancel,
     default_duration,
     log_change,
@@ -117,12 +118,12 @@ def next_occurrence(time: dt.time, tz: str, now: dt.datetime) -> dt.date:
 
 
 async def capture(session: AsyncSession, user_id: int, tz: str, text: str, *, now: dt.datetime, ttl: int,
-                  source: str = "text") -> Outcome:
+                  source: str = "text", origin: Origin | None = None) -> Outcome:
     kind, title, parsed = read(text, now, tz)
     # the day and the rule its words say, in the INSERT: what _settle gives an item without a time (a scheduled one
     # gets an UPDATE for its time anyway)
     item = await new_item(session, user_id, kind, title, text, source=source, due_date=parsed.date,
-                          recurrence=parsed.recurrence if kind != ItemKind.NOTE else None)
+                          recurrence=parsed.recurrence if kind != ItemKind.NOTE else None, origin=origin)
     return await _settle(session, item, kind, parsed, now=now, tz=tz, ttl=ttl, log=False)
 
 
@@ -206,8 +207,8 @@ async def _ask_again(session: AsyncSession, question: PendingClarification, item
 
 
 async def handle_text(session: AsyncSession, user_id: int, tz: str, text: str, *, now: dt.datetime, ttl: int,
-                      source: str = "text") -> Outcome:
-    """A text from the user: the answer to their pending question, or a new item."""
+                      source: str = "text", origin: Origin | None = None) -> Outcome:
+    """A text from the user: the answer to their pending question, or a new item (made of ``origin``)."""
     question = await repository.pending_for(session, user_id)
     if question is not None:
         answer = read_answer(text, now, tz, times_of(question))
@@ -216,7 +217,7 @@ async def handle_text(session: AsyncSession, user_id: int, tz: str, text: str, *
             return replace(outcome, answered=question.item_id)
         if question.expires_at <= now:
             await repository.drop_pending(session, user_id)
-    return await capture(session, user_id, tz, text, now=now, ttl=ttl, source=source)
+    return await capture(session, user_id, tz, text, now=now, ttl=ttl, source=source, origin=origin)
 
 
 async def _answer(session: AsyncSession, question: PendingClarification, answer: Answer, tz: str,

@@ -54,17 +54,18 @@ async def by_id(session: AsyncSession, user_id: int, item_id: int, *, lock: bool
 
 
 async def by_message(session: AsyncSession, user_id: int, chat_id: int, message_id: int) -> Item | None:
-    """The user's item made of this chat message (locked for the change about to be made)."""
-    query = select(Item).join(ItemMessage, ItemMessage.item_id == Item.id).where(
-        Item.user_id == user_id, ItemMessage.chat_id == chat_id, ItemMessage.message_id == message_id)
+    """The user's item made of this chat message — the message that made it, or an album photo that joined it —
+    locked for the change about to be made."""
+    joined = select(ItemMessage.item_id).where(ItemMessage.chat_id == chat_id, ItemMessage.message_id == message_id)
+    made = and_(Item.chat_id == chat_id, Item.message_id == message_id)
+    query = select(Item).where(Item.user_id == user_id, or_(made, Item.id.in_(joined)))
     return await session.scalar(_locking(query, True))
 
 
 async def by_media_group(session: AsyncSession, user_id: int, chat_id: int, media_group_id: str) -> Item | None:
     """The user's item an album's first photo made (locked, as the next photos join it)."""
-    query = select(Item).join(ItemMessage, ItemMessage.item_id == Item.id).where(
-        Item.user_id == user_id, ItemMessage.chat_id == chat_id, ItemMessage.media_group_id == media_group_id,
-    ).order_by(ItemMessage.id).limit(1)
+    query = select(Item).where(Item.user_id == user_id, Item.chat_id == chat_id,
+                               Item.media_group_id == media_group_id).order_by(Item.id).limit(1)
     return await session.scalar(_locking(query, True))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -93,14 +94,33 @@ async def log_change(session: AsyncSession, item: Item, action: ChangeAction, be
 
 # --- creating ---------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a message is: its chat and id, its album, and — when forwarded — whom it came from and when they sent
+    it (``forwarded_from`` is a display name: "Ann", "News (@news)")."""
+
+    chat_id: int
+    message_id: int
+    media_group_id: str | None = None
+    forwarded_from: str | None = None
+    forwarded_at: dt.datetime | None = None
+
+
 async def new_item(session: AsyncSession, user_id: int, kind: ItemKind, title: str, text: str, *,
-                   source: str = "text", due_date: dt.date | None = None, recurrence: str | None = None) -> Item:
+                   source: str = "text", due_date: dt.date | None = None, recurrence: str | None = None,
+                   origin: Origin | None = None) -> Item:
+    """A new item, made of the chat message ``origin`` when it comes from one (written with the item: one INSERT).
+    A message that made an item already makes no second one (the unique index on the chat and message id)."""
     # the columns set later in the same unit of work start here, with the value they will most likely get (None, or
     # the day its words say): assigning the same value again writes nothing; left unset, each would cost an UPDATE
     # right after the INSERT
     item = Item(user_id=user_id, number=await repository.next_number(session, user_id), kind=kind,
                 status=ItemStatus.INBOX, title=title, text=text, source=source, due_date=due_date,
-                recurrence=recurrence, forwarded_from=None, forwarded_at=None)
+                recurrence=recurrence,
+                chat_id=origin.chat_id if origin else None, message_id=origin.message_id if origin else None,
+                media_group_id=origin.media_group_id if origin else None,
+                forwarded_from=origin.forwarded_from if origin else None,
+                forwarded_at=origin.forwarded_at if origin else None)
     session.add(item)
     await session.flush()
     await log_change(session, item, ChangeAction.CREATE, {})

@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo
 from items_helpers import items_of
 from sqlalchemy import select
 
-from core.items.models import ChangeAction, ItemChange
+from core.items.models import ChangeAction, ItemChange, ItemMessage
 from secretary.bot import BotServices
 from tests.support.sandbox import SandboxClient
+from tests.support.sql import recorded_statements
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d4944415478da63f8cfc0f01f0005000201a3e1c2a40000000049454e44ae426082")
@@ -38,11 +39,20 @@ def local(value: dt.datetime | None, app: BotServices) -> str:
     return value.astimezone(ZoneInfo(app.runtime.settings.default_timezone)).strftime("%H:%M")
 
 
+async def linked(app: BotServices, item_id: int) -> list[int]:
+    """The further messages linked to an item (an album's photos after its first)."""
+    async with app.runtime.session_factory() as s:
+        query = select(ItemMessage.message_id).where(ItemMessage.item_id == item_id).order_by(ItemMessage.id)
+        return list((await s.scalars(query)).all())
+
+
 class TestEdits:
     async def test_an_edit_of_a_note_changes_the_item_and_is_answered_in_reply_with_its_card(
             self, bot_app: BotServices, sandbox: SandboxClient) -> None:
-        sent = await sandbox.say(5101, "wifi password is on the fridge", language_code="en")
-        await sandbox.wait_for_text(5101, "Saved as note #1.")
+        with recorded_statements(bot_app.runtime.engine, lambda sql: "item_messages" in sql) as links:
+            sent = await sandbox.say(5101, "wifi password is on the fridge", language_code="en")
+            await sandbox.wait_for_text(5101, "Saved as note #1.")
+        assert links == []  # the message is written on the item, in its INSERT
         await sandbox.edit(5101, sent["message_id"], "wifi password is taped to the fridge")
 
         reply = await next_reply(sandbox, 5101, 1)
@@ -50,6 +60,7 @@ class TestEdits:
         assert reply["reply_to_message_id"] == sent["message_id"]
         (item,) = await items_of(bot_app, 5101)
         assert (item.title, item.text) == ("wifi password is taped to the fridge",) * 2
+        assert (item.chat_id, item.message_id, item.media_group_id) == (5101, sent["message_id"], None)
 
     async def test_an_edit_that_moves_the_time_reschedules_and_undo_brings_the_old_time_back(
             self, bot_app: BotServices, sandbox: SandboxClient) -> None:
@@ -114,6 +125,10 @@ class TestAlbums:
         (item,) = await items_of(bot_app, 5201)
         assert item.photos == [sent[message_id] for message_id in album["message_ids"]]
         assert item.text == "receipts from the trip"
+        # the first photo is the item's own message, the others are linked to it
+        first, *others = album["message_ids"]
+        assert (item.chat_id, item.message_id) == (5201, first) and item.media_group_id
+        assert await linked(bot_app, item.id) == others
 
     async def test_an_album_without_a_caption_gets_one_when_its_first_photo_is_edited(
             self, bot_app: BotServices, sandbox: SandboxClient) -> None:
