@@ -97,7 +97,8 @@ async def log_change(session: AsyncSession, item: Item, action: ChangeAction, be
 @dataclass(frozen=True)
 class Origin:
     """Where a message is: its chat and id, its album, and — when forwarded — whom it came from and when they sent
-    it (``forwarded_from`` is a display name: "Ann", "News (@news)")."""
+    it (``forwarded_from`` is a display name: "Ann", "News (@news)"). Its fields are the item's columns of the same
+    names (``new_item`` writes them as they are)."""
 
     chat_id: int
     message_id: int
@@ -116,11 +117,7 @@ async def new_item(session: AsyncSession, user_id: int, kind: ItemKind, title: s
     # right after the INSERT
     item = Item(user_id=user_id, number=await repository.next_number(session, user_id), kind=kind,
                 status=ItemStatus.INBOX, title=title, text=text, source=source, due_date=due_date,
-                recurrence=recurrence,
-                chat_id=origin.chat_id if origin else None, message_id=origin.message_id if origin else None,
-                media_group_id=origin.media_group_id if origin else None,
-                forwarded_from=origin.forwarded_from if origin else None,
-                forwarded_at=origin.forwarded_at if origin else None)
+                recurrence=recurrence, **(vars(origin) if origin is not None else {}))
     session.add(item)
     await session.flush()
     await log_change(session, item, ChangeAction.CREATE, {})
