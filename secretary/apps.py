@@ -67,7 +67,7 @@ def subscribe_listeners() -> None:
     """Who reacts to items. Idempotent (a process may build several runtimes, the tests do)."""
     events.subscribe(sync_calendar, ItemEvent.CHANGED, ItemEvent.DONE)  # first: as the hook did before
     events.subscribe(schedule_reminder, ItemEvent.CHANGED, ItemEvent.DONE)
-    events.subscribe(file_note, ItemEvent.CREATED)
+    events.subscribe(file_note, ItemEvent.CREATED)  # before the index: a note's filing embeds it (no embedding job)
     events.subscribe(index_note, ItemEvent.CREATED, ItemEvent.CHANGED, ItemEvent.DONE)  # /ask searches notes
     ask_sources.register_reader(journal_search.read_question)  # /ask's figures: the journal's sums and counts
     ask_sources.register_catch_up(journal_search.catch_up)  # entries written before the search index existed

@@ -4,7 +4,9 @@ blended with the cosine of embeddings from the user's provider.
 
 An app calls ``put``/``drop`` in the unit of work that changes its text (the full text is current at once) and
 ``enqueue_embedding``; the ``search.embed`` job then embeds the user's texts whose vector is missing or made by
-another model. The vectors are stored normalized as JSON; on PostgreSQL with pgvector, migration 0017 adds
+another model. A job that calls the user's provider anyway (the filing of a new note) can take that over
+(``embedded_by_job``, then ``core.ai.jobs.EmbedAlong`` in the job): the note costs one job, not two.
+The vectors are stored normalized as JSON; on PostgreSQL with pgvector, migration 0017 adds
 ``search_docs.embedding``, a native ``vector`` the database generates from that JSON, and the nearest texts are then
 found with ``<=>`` in the database (the column looked up once per database at run time). Elsewhere the cosine is
 computed in Python over the user's vectors, kept per process until they change.
@@ -35,6 +37,7 @@ from core.queue.jobs import enqueue_at_commit
 EMBED_JOB = "search.embed"
 EMBED_BATCH = 200  # texts embedded per unit of work
 EMBED_WINDOW = 2.0  # seconds: a user's changes within one window share one embedding job (enqueue_embedding)
+_QUEUED_KEY = "search.embed.users"  # session.info: users whose texts a job of this unit of work embeds
 CANDIDATES = 50  # taken from each of full text and vectors before blending
 VECTOR_WEIGHT = 0.6  # a cosine of 1 weighs 0.6 of the best full-text score
 BODY_CHARS = 1000
@@ -170,7 +173,7 @@ async def enqueue_embedding(session: AsyncSession, user_id: int) -> None:
     one more window, for the units of work still open at its end to commit): the notes a user sends in a burst share
     one job (one provider choice, one query, one batch), and the job is off the path of the replies to them. A text is
     found by its words at once (``put``); by its meaning once its vector is stored."""
-    queued: set[int] = session.info.setdefault("search.embed.users", set())
+    queued: set[int] = session.info.setdefault(_QUEUED_KEY, set())
     if user_id in queued:
         return
     queued.add(user_id)
@@ -178,6 +181,13 @@ async def enqueue_embedding(session: AsyncSession, user_id: int) -> None:
     window = int(now // EMBED_WINDOW)
     await enqueue_at_commit(session, EMBED_JOB, {"user_id": user_id}, key=f"{EMBED_JOB}:{user_id}:{window}",
                       user_id=user_id, delay=(window + 2) * EMBED_WINDOW - now)
+
+
+def embedded_by_job(session: AsyncSession, user_id: int) -> None:
+    """A job this unit of work queues for the user embeds their due texts when it runs (``core.ai.jobs.EmbedAlong``,
+    which queues the embedding job itself for what it leaves): their changes in this unit of work need no embedding
+    job of their own. Call it before the changes (an embedding job already queued by this unit of work stays)."""
+    session.info.setdefault(_QUEUED_KEY, set()).add(user_id)
 
 
 # Built once (the embedding job runs them for every batch); the bind parameters carry the user, model and texts.

@@ -19,9 +19,11 @@ from datetime import timedelta
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.ai import index
 from core.ai.factory import ProviderChoice, build_provider, choose
+from core.ai.jobs import EmbedAlong
 from core.ai.provider import UsageCollector
-from core.ai.service import FiledNote, file_note
+from core.ai.service import file_note
 from core.ai.usage import record_all
 from core.config import Settings
 from core.db.base import utcnow
@@ -130,31 +132,36 @@ async def note_to_file(session: AsyncSession, settings: Settings, item_id: int) 
                       await choose(session, settings, user.id, "ai"))
 
 
-async def classify(note: NoteToFile, settings: Settings) -> tuple[FiledNote, UsageCollector]:
-    """Classify and render the note with the user's provider (outside any transaction: it may be a network call)."""
-    usage = UsageCollector()
-    provider = build_provider(note.choice, settings, recorder=usage)
-    try:
-        return await file_note(provider, note.text, language=note.language), usage
-    finally:
-        await provider.aclose()
-
-
 async def file(ctx: JobContext) -> None:
     job, settings = ctx.job, ctx.settings
     item_id = int(job.payload["item_id"])
+    usage = UsageCollector()
     async with ctx.units.read_only() as read:
         note = await note_to_file(read, settings, item_id)
-    if note is None:
+        if note is not None:  # the provider is built without a call; the texts it embeds beside the filing are read
+            provider = build_provider(note.choice, settings, recorder=usage)
+            try:
+                along = await EmbedAlong.read(read, provider, note.user.id)
+            except BaseException:
+                await provider.aclose()
+                raise
+    if note is None:  # gone or filed already: what the filing was to embed goes to the embedding job
+        if job.user_id is not None:
+            await index.enqueue_embedding(ctx.session, job.user_id)
         return
     user, text, number, language = note.user, note.text, note.number, note.language
-    filed, usage = await classify(note, settings)
+    try:  # outside any transaction: the provider may be a network call
+        filed = await file_note(provider, text, language=language)
+        await along.embed(provider)
+    finally:
+        await provider.aclose()
     group_id = settings.telegram_group_id
     kind = filed.classification.kind
     place = await find_place(ctx, group_id, user.id, kind, language) if group_id is not None else None
 
     session = ctx.session
     await record_all(session, user.id, usage.events)
+    await along.store(session)
     filing = await service.record_filing(session, user_id=user.id, item_id=item_id, text=text, filed=filed)
     if group_id is None or place is None or place.target == Target.NOT_MEMBER:
         return  # stored only: the class and tags are in filed_notes
@@ -206,8 +213,11 @@ async def move(ctx: JobContext) -> None:
 
 
 async def on_dead(ctx: JobContext, error: str) -> None:
-    """Out of attempts: the note itself is kept (it is an item); say that it was not filed."""
+    """Out of attempts: the note itself is kept (it is an item); say that it was not filed. What a filing was to
+    embed goes to the embedding job."""
     log.warning("topics.dead", job_id=ctx.job.id, kind=ctx.job.kind, error=error[:200])
+    if ctx.job.kind == service.FILE_JOB and ctx.job.user_id is not None:
+        await index.enqueue_embedding(ctx.session, ctx.job.user_id)
     user = await ctx.session.get(User, ctx.job.user_id) if ctx.job.user_id is not None else None
     if user is None:
         return

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.ai import index
 from core.ai.service import FiledNote
 from core.ai.types import NOTE_KINDS, default_topic
 from core.errors import DomainError
@@ -56,9 +57,12 @@ def other_kinds(kind: str) -> list[str]:
 
 async def on_item_created(session: AsyncSession, item: Item) -> None:
     """File a note when it is created: classify and render it, post it into its forum topic (with
-    TELEGRAM_GROUP_ID set) and confirm to the user. Runs as a job after this unit of work commits."""
+    TELEGRAM_GROUP_ID set) and confirm to the user. Runs as a job after this unit of work commits; it embeds the
+    user's new texts with the provider it calls anyway, so they queue no embedding job of their own (subscribed
+    before the search index's listener, secretary/apps.py)."""
     if item.kind != ItemKind.NOTE:
         return
+    index.embedded_by_job(session, item.user_id)
     await enqueue_at_commit(session, FILE_JOB, {"item_id": item.id}, key=f"{FILE_JOB}:{item.id}",
                       user_id=item.user_id, chat_id=item.user_id)
 

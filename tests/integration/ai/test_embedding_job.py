@@ -1,16 +1,21 @@
 """The ``search.embed`` job: the changes a user makes within one window share one job, which waits until the window
-has ended; run, it stores a vector for every text of theirs that lacks one, and records the provider's usage."""
+has ended; run, it stores a vector for every text of theirs that lacks one, and records the provider's usage.
+
+A new note queues no such job: its filing job embeds it (``core.ai.jobs.EmbedAlong``) with the provider it calls
+anyway, and hands what it could not embed to the embedding job."""
 
 from __future__ import annotations
 
 import datetime as dt
 import time
 import types
+from typing import Any
 
 import pytest
 from sqlalchemy import select, update
 
 from core.ai import index
+from core.ai.local_provider import LocalProvider
 from core.ai.models import AIUsage, SearchDoc
 from core.db.base import utcnow
 from core.db.engine import SessionFactory
@@ -18,10 +23,15 @@ from core.items.questions import capture
 from core.queue.models import Job, QueueStatus
 from core.queue.runner import run_job
 from core.runtime import Runtime
+from core.topics import jobs as topics_jobs
+from core.topics.models import NoteFiling
+from core.topics.service import FILE_JOB
 from tests.support.users import add_user
 
 USER = 6201
 NOW = dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC)
+# meetings, not notes: a note's filing embeds it (below); these queue the embedding job
+EVENTS = ("meeting with Ivan tomorrow at 15:00", "dentist tomorrow at 9:00", "call the plumber tomorrow at 11:30")
 
 
 @pytest.fixture
@@ -45,7 +55,7 @@ async def embed_jobs(session_factory: SessionFactory) -> list[Job]:
 class TestEmbeddingJob:
     async def test_a_burst_shares_one_job_that_waits_for_its_window_to_end(
             self, runtime: Runtime, user: int, early_in_a_window: float) -> None:
-        for text in ("an idea about the garden", "a book for the trip", "the plumber's name is Anton"):
+        for text in EVENTS:
             async with runtime.unit_of_work() as s:
                 await capture(s, user, "UTC", text, now=NOW, ttl=600)
         [job] = await embed_jobs(runtime.session_factory)
@@ -71,8 +81,82 @@ class TestEmbeddingJob:
         clock = [time.time()]
         monkeypatch.setattr(index, "time", types.SimpleNamespace(time=lambda: clock[0]))
         async with runtime.unit_of_work() as s:
-            await capture(s, user, "UTC", "an idea about the garden", now=NOW, ttl=600)
+            await capture(s, user, "UTC", EVENTS[0], now=NOW, ttl=600)
         clock[0] += index.EMBED_WINDOW
         async with runtime.unit_of_work() as s:
-            await capture(s, user, "UTC", "a book for the trip", now=NOW, ttl=600)
+            await capture(s, user, "UTC", EVENTS[1], now=NOW, ttl=600)
         assert len(await embed_jobs(runtime.session_factory)) == 2
+
+
+async def jobs_of(session_factory: SessionFactory, kind: str) -> list[Job]:
+    async with session_factory() as s:
+        return list(await s.scalars(select(Job).where(Job.kind == kind).order_by(Job.id)))
+
+
+async def vectors(session_factory: SessionFactory, user_id: int) -> list[str | None]:
+    async with session_factory() as s:
+        return list(await s.scalars(select(SearchDoc.vector_model).where(SearchDoc.user_id == user_id)
+                                    .order_by(SearchDoc.id)))
+
+
+async def embed_calls(session_factory: SessionFactory, user_id: int) -> int:
+    async with session_factory() as s:
+        return len(list(await s.scalars(select(AIUsage.id).where(AIUsage.user_id == user_id,
+                                                                AIUsage.operation == "embed"))))
+
+
+class TestTheFilingEmbedsTheNote:
+    async def test_notes_queue_no_embedding_job_and_their_filing_embeds_them(
+            self, runtime: Runtime, user: int) -> None:
+        async with runtime.unit_of_work() as s:
+            for text in ("an idea about the garden", "a book for the trip"):
+                await capture(s, user, "UTC", text, now=NOW, ttl=600)
+        assert await embed_jobs(runtime.session_factory) == []
+        first, second = await jobs_of(runtime.session_factory, FILE_JOB)
+        assert await vectors(runtime.session_factory, user) == [None, None]
+
+        assert await run_job(runtime, first.id) == QueueStatus.DONE.value
+        # the first filing embeds every due text of the user in one call, recorded with its own usage
+        assert all(await vectors(runtime.session_factory, user))
+        assert await embed_calls(runtime.session_factory, user) == 1
+        assert await run_job(runtime, second.id) == QueueStatus.DONE.value
+        assert await embed_calls(runtime.session_factory, user) == 1  # nothing was left to embed: no call
+        assert await embed_jobs(runtime.session_factory) == []
+
+    async def test_a_failed_embedding_leaves_the_filing_done_and_queues_the_embedding_job(
+            self, runtime: Runtime, user: int, monkeypatch: pytest.MonkeyPatch) -> None:
+        async def unreachable(self: LocalProvider, texts: list[str]) -> list[Any]:
+            raise RuntimeError("the embedding model is unreachable")
+
+        async with runtime.unit_of_work() as s:
+            await capture(s, user, "UTC", "an idea about the garden", now=NOW, ttl=600)
+        [filing] = await jobs_of(runtime.session_factory, FILE_JOB)
+        with monkeypatch.context() as patch:
+            patch.setattr(LocalProvider, "embed", unreachable)
+            assert await run_job(runtime, filing.id) == QueueStatus.DONE.value
+        async with runtime.session_factory() as s:
+            assert await s.scalar(select(NoteFiling.item_id).where(NoteFiling.user_id == user)) is not None
+        assert await vectors(runtime.session_factory, user) == [None]
+
+        [job] = await embed_jobs(runtime.session_factory)  # the embedding job retries it
+        async with runtime.session_factory() as s:
+            await s.execute(update(Job).where(Job.id == job.id).values(available_at=utcnow()))
+            await s.commit()
+        assert await run_job(runtime, job.id) == QueueStatus.DONE.value
+        assert all(await vectors(runtime.session_factory, user))
+
+    async def test_a_dead_filing_hands_the_embedding_to_the_embedding_job(
+            self, runtime: Runtime, user: int, monkeypatch: pytest.MonkeyPatch) -> None:
+        async def broken(*_: Any, **__: Any) -> Any:
+            raise RuntimeError("the classifier broke")
+
+        monkeypatch.setattr(topics_jobs, "file_note", broken)
+        async with runtime.unit_of_work() as s:
+            await capture(s, user, "UTC", "an idea about the garden", now=NOW, ttl=600)
+        [filing] = await jobs_of(runtime.session_factory, FILE_JOB)
+        async with runtime.session_factory() as s:
+            await s.execute(update(Job).where(Job.id == filing.id).values(max_attempts=1))
+            await s.commit()
+        assert await run_job(runtime, filing.id) == QueueStatus.DEAD.value
+        assert len(await embed_jobs(runtime.session_factory)) == 1
+        assert await vectors(runtime.session_factory, user) == [None]

@@ -38,10 +38,9 @@ class TestListeners:
         async with runtime.unit_of_work() as s:
             await capture(s, user, "UTC", "an idea about the garden", now=NOW, ttl=600)
             await capture(s, user, "UTC", "meeting with Ivan tomorrow at 15:00", now=NOW, ttl=600)
-        # one embedding job per unit of work; the filing and embedding jobs go in at the commit (enqueue_at_commit),
-        # after the meeting's own
-        assert await job_kinds(runtime.session_factory) == ["calendar.sync", "reminders.fire", "topics.file",
-                                                           "search.embed"]
+        # the filing job goes in at the commit (enqueue_at_commit), after the meeting's own; it embeds the user's new
+        # texts, the meeting's too: no embedding job
+        assert await job_kinds(runtime.session_factory) == ["calendar.sync", "reminders.fire", "topics.file"]
 
     async def test_done_takes_the_reminder_away(self, runtime: Runtime, user: int) -> None:
         async with runtime.unit_of_work() as s:
