@@ -179,17 +179,26 @@ async def note_work(session: Any, message: Any, settings: Any) -> tuple[str, int
 
 async def file_work(sessions: Any, settings: Any, item_id: int) -> None:
     """The filing our bot's job does for a note when no forum group is set (core/topics/jobs.py, the same
-    functions): read the note, classify and render it with the user's provider, store the filing and the usage."""
+    functions): read the note, classify and render it with the user's provider, store the filing and the usage.
+    It embeds nothing: the bare bot has no vector search (our filing also embeds the note)."""
+    from core.ai.factory import build_provider
+    from core.ai.provider import UsageCollector
+    from core.ai.service import file_note
     from core.ai.usage import record_all
     from core.topics import service
-    from core.topics.jobs import classify, note_to_file
+    from core.topics.jobs import note_to_file
 
     async with sessions() as read:
         note = await note_to_file(read, settings, item_id)
         await read.commit()
     if note is None:
         return
-    filed, usage = await classify(note, settings)
+    usage = UsageCollector()
+    provider = build_provider(note.choice, settings, recorder=usage)
+    try:
+        filed = await file_note(provider, note.text, language=note.language)
+    finally:
+        await provider.aclose()
     async with sessions() as write:
         await record_all(write, note.user.id, usage.events)
         await service.record_filing(write, user_id=note.user.id, item_id=item_id, text=note.text, filed=filed)
