@@ -1,4 +1,4 @@
-"""SQLite through aiosqlite with one thread hop per statement instead of three or four.
+"""SQLite through aiosqlite with no thread hop for most statements, and one instead of three or four for the rest.
 
 aiosqlite runs each sqlite3 call on its connection's own thread, and SQLAlchemy's adapter makes a call of every step
 of a statement: open a cursor, execute, fetch the rows, close the cursor; and a ROLLBACK when the pool takes the
@@ -8,6 +8,15 @@ nine of them. Here a statement's steps run together in one call, a unit's BEGIN 
 a COMMIT or ROLLBACK with no transaction open makes none. What SQLAlchemy sees does not change: the rows, the
 description, rowcount and lastrowid of the statement.
 
+Even one hop costs about as much CPU as the statement (a SELECT by key: ~200 µs through SQLAlchemy with the hop, ~120
+without; sqlite3 itself takes 5). So a statement first runs on the event loop's thread, where it cannot wait: a unit's
+``BEGIN IMMEDIATE`` is tried with no busy timeout, and a SELECT is stopped by SQLite's progress handler once it has
+run ``INLINE_READ_BUDGET``. A statement that found the write lock taken, or a long read, runs again in the driver's
+thread as before (waiting for the lock there, with the busy timeout; the event loop goes on meanwhile). Writes by
+key, the statements of this product's units of work, are short: they run to the end on the loop's thread (one taking
+over ``SLOW_INLINE`` is logged, without its parameters); a batch (``executemany``), a ``WITH`` statement, COMMIT and
+ROLLBACK (a COMMIT may checkpoint the WAL, with an fsync) keep the thread.
+
 Installed on each SQLite connection as it is made (``core.db.engine``), by giving the adapter SQLAlchemy created
 this subclass; server-side cursors (``stream()``) keep aiosqlite's own path, after the unit's BEGIN.
 """
@@ -16,8 +25,10 @@ from __future__ import annotations
 
 import collections
 import sqlite3
+import time
 from typing import Any
 
+import structlog
 from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_cursor,
@@ -26,6 +37,12 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 from sqlalchemy.util import immutabledict
 
 _NOTHING_MEMOIZED: immutabledict[str, Any] = immutabledict()
+log = structlog.get_logger(__name__)
+
+BUSY_TIMEOUT_MS = 60_000  # how long a statement in the driver's thread waits for the write lock (core.db.engine)
+INLINE_READ_BUDGET = 0.002  # s: a SELECT running longer on the event loop's thread goes to the driver's thread
+SLOW_INLINE = 0.05  # s: a write that held the event loop longer is logged
+_PROGRESS_STEPS = 1000  # SQLite VM instructions between two looks at the clock of an inline SELECT
 
 
 class _Outcome:
@@ -67,6 +84,58 @@ def _run(conn: sqlite3.Connection, operation: str, parameters: Any, many: bool,
         cursor.close()
 
 
+class _Again(Exception):
+    """The statement could not run on the event loop's thread without waiting: run it in the driver's thread."""
+
+    def __init__(self, begin: str | None) -> None:
+        self.begin = begin  # the unit's BEGIN, if it is still to be sent
+
+
+def _code(exc: sqlite3.Error) -> int:
+    return int(getattr(exc, "sqlite_errorcode", 0)) & 0xFF  # the primary result code (extended codes add bits)
+
+
+def _inline(conn: sqlite3.Connection, operation: str, parameters: Any, begin: str | None
+            ) -> tuple[_Outcome, list[Any] | None]:
+    """``_run`` on the calling (event loop's) thread, or ``_Again`` when that would mean waiting."""
+    if begin is not None:
+        if begin == "BEGIN":  # deferred: takes no lock
+            conn.execute(begin)
+        else:
+            conn.execute("PRAGMA busy_timeout=0")
+            try:
+                conn.execute(begin)
+            except sqlite3.OperationalError as exc:
+                if _code(exc) == sqlite3.SQLITE_BUSY:
+                    raise _Again(begin) from None
+                raise
+            finally:
+                conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    reading = operation.lstrip()[:6].upper() == "SELECT"
+    started = time.perf_counter()
+    if reading:
+        deadline = started + INLINE_READ_BUDGET
+        conn.set_progress_handler(lambda: time.perf_counter() > deadline, _PROGRESS_STEPS)
+    in_transaction = conn.in_transaction
+    try:
+        return _run(conn, operation, parameters, False)
+    except sqlite3.OperationalError as exc:
+        # a SELECT stopped by the budget leaves the transaction as it was (SQLite rolls back only interrupted writes)
+        if reading and _code(exc) == sqlite3.SQLITE_INTERRUPT and conn.in_transaction == in_transaction:
+            raise _Again(None) from None
+        raise
+    finally:
+        if reading:
+            conn.set_progress_handler(None, 0)
+        elif time.perf_counter() - started > SLOW_INLINE:
+            log.warning("sqlite.slow_inline", statement=operation.lstrip()[:6].upper(),
+                        ms=round((time.perf_counter() - started) * 1000))
+
+
+def _runs_inline(operation: Any) -> bool:
+    return isinstance(operation, str) and operation.lstrip()[:4].upper() != "WITH"
+
+
 class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
     __slots__ = ()
 
@@ -85,8 +154,14 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
             return None
         async with self._adapt_connection._execute_mutex:
             begin = _take_begin(self._connection)
-            outcome, rows = await self._connection._execute(  # type: ignore[attr-defined]
-                _run, self._connection._conn, operation, parameters, False, begin)  # type: ignore[attr-defined]
+            conn = self._connection._conn  # type: ignore[attr-defined]
+            try:
+                if not _runs_inline(operation):
+                    raise _Again(begin)
+                outcome, rows = _inline(conn, operation, parameters, begin)
+            except _Again as again:
+                outcome, rows = await self._connection._execute(  # type: ignore[attr-defined]
+                    _run, conn, operation, parameters, False, again.begin)
         self._cursor = outcome  # type: ignore[assignment]
         self._rows = collections.deque(rows or ())
         return None

@@ -1,10 +1,13 @@
-"""SQLite with one aiosqlite call per statement (core/db/sqlite_driver.py): what SQLAlchemy reads of a statement is
-what it read before — rows, RETURNING, rowcount of one statement and of executemany, lastrowid, errors — with a
-fraction of the calls into the driver's thread."""
+"""SQLite with its statements on the event loop's thread, or one aiosqlite call each (core/db/sqlite_driver.py): what
+SQLAlchemy reads of a statement is what it read before — rows, RETURNING, rowcount of one statement and of
+executemany, lastrowid, errors — with a fraction of the calls into the driver's thread, and the event loop never
+waits for the write lock or a long read."""
 
 from __future__ import annotations
 
+import asyncio
 import collections
+import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,8 +49,8 @@ def user(user_id: int) -> dict[str, object]:
     return {"id": user_id, "first_name": f"U{user_id}", "language": "en", "timezone": "UTC", "reminder_minutes": 15}
 
 
-async def test_a_unit_with_one_select_makes_two_calls(sqlite_engine: AsyncEngine,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_unit_with_one_select_makes_one_call(sqlite_engine: AsyncEngine,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     sessions = make_session_factory(sqlite_engine)
     async with sessions() as s:
         await s.execute(insert(User), [user(1)])
@@ -56,14 +59,65 @@ async def test_a_unit_with_one_select_makes_two_calls(sqlite_engine: AsyncEngine
         async with sessions() as s:
             assert (await s.execute(select(User.first_name).where(User.id == 1))).scalar_one() == "U1"
             await s.commit()
-    # BEGIN IMMEDIATE with the SELECT, then COMMIT; no cursor of their own, no ROLLBACK when the pool takes it back
-    assert calls == {"_run": 1, "commit": 1}
+    # BEGIN IMMEDIATE with the SELECT, on the loop's thread; then COMMIT; no ROLLBACK when the pool takes it back
+    assert calls == {"commit": 1}
     with thread_calls(monkeypatch) as calls:
         async with sessions() as s:  # a unit that sends nothing opens no transaction and makes no call
             await s.commit()
         async with sessions(execution_options={READ_ONLY: True}) as s:  # a read-only unit: BEGIN with its SELECT
             assert (await s.execute(select(User.id))).scalars().all() == [1]
-    assert calls == {"_run": 1, "rollback": 1}
+        async with sessions() as s:  # a batch keeps the driver's thread
+            await s.execute(insert(User), [user(2), user(3)])
+            await s.commit()
+    assert calls == {"rollback": 1, "_run": 1, "commit": 1}
+
+
+async def test_a_unit_waits_for_the_write_lock_in_the_drivers_thread(sqlite_engine: AsyncEngine, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    holder = sqlite3.connect(tmp_path / "driver.db", isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")  # another process is writing
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    ticker = asyncio.create_task(tick())
+    asyncio.get_running_loop().call_later(0.3, holder.commit)
+    sessions = make_session_factory(sqlite_engine)
+    try:
+        with thread_calls(monkeypatch) as calls:
+            async with sessions() as s:
+                await s.execute(insert(User).values(user(1)))  # BEGIN IMMEDIATE: busy, so into the thread to wait
+                await s.execute(update(User).where(User.id == 1).values(language="ru"))  # then on the loop's thread
+                await s.commit()
+    finally:
+        ticker.cancel()
+        holder.close()
+    assert calls == {"_run": 1, "commit": 1}
+    assert ticks >= 10  # the event loop went on while the unit waited ~0.3 s for the lock
+    async with sessions() as s:
+        assert (await s.execute(select(User.language))).scalars().all() == ["ru"]
+
+
+async def test_a_long_read_goes_to_the_drivers_thread_and_keeps_the_unit(sqlite_engine: AsyncEngine,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    sessions = make_session_factory(sqlite_engine)
+    async with sessions() as s:
+        await s.execute(insert(User), [user(i) for i in range(1, 201)])
+        await s.commit()
+    with thread_calls(monkeypatch) as calls:
+        async with sessions() as s:
+            await s.execute(update(User).where(User.id == 1).values(language="ru"))
+            # 8 million rows to count: far over the loop's budget, stopped there and read again in the thread
+            count = text("SELECT count(*) FROM users a, users b, users c WHERE a.language = 'ru' OR b.id > 0")
+            assert (await s.execute(count)).scalar_one() == 200 ** 3
+            await s.commit()
+    assert calls == {"_run": 1, "commit": 1}
+    async with sessions() as s:  # the write before the stopped read was kept
+        assert (await s.execute(select(User.language).where(User.id == 1))).scalar_one() == "ru"
 
 
 async def test_what_a_statement_leaves_is_read_as_before(sqlite_engine: AsyncEngine) -> None:
