@@ -14,9 +14,10 @@ Bots, each on a fresh database:
              consumers → outbox → sender) with the outbox limits raised (OUTBOX_GLOBAL_RATE=100000,
              OUTBOX_CHAT_RATE/BURST=10000) so that Telegram's limits do not cap the figure;
   bare       a plain aiogram Dispatcher polling the same sandbox, doing the same domain work as our bot
-             (ensure_user, the same items service call, the same reply text; own session + commit), replying
-             with message.reply(), and then filing the note as our filing job does (read it, classify and
-             render it with the user's provider, store the filing: bench/servers.py bare-bot);
+             (ensure_user, the same items service call, the note's search-index entry, the same reply text;
+             own session + commit), replying with message.reply(), and then filing the note as our filing job
+             does (read it, classify and render it and embed it with the user's provider, store the filing and
+             the vector: bench/servers.py bare-bot; until 2026-12-05 it wrote no search entry and no vector);
   bare-nofiling  the same without the filing (`--bots secretary,bare,bare-nofiling` to see both).
 
 Phases per bot, each waiting until every note has its reply (bounded):

@@ -156,9 +156,12 @@ def serve_sandbox(port: int) -> None:
 
 
 async def note_work(session: Any, message: Any, settings: Any) -> tuple[str, int | None]:
-    """The domain work the Secretary bot does for a text, minus the platform: user, item, reply text. Returns the
-    reply and the id of the note to file (None when the text became something else)."""
+    """The domain work the Secretary bot does for a text, minus the platform: user, item, its entry in the search
+    index (what our bot's listener writes, core/ask/notes.py), reply text. Returns the reply and the id of the note
+    to file (None when the text became something else)."""
     from bot.items.views import outcome_reply
+    from core.ai import index
+    from core.ask.notes import doc_of
     from core.db.base import utcnow
     from core.i18n import translator
     from core.items.models import ItemKind
@@ -172,6 +175,8 @@ async def note_work(session: Any, message: Any, settings: Any) -> tuple[str, int
     t = translator(user.language)
     outcome = await handle_text(session, user.id, user.timezone, message.text or "", now=utcnow(),
                                 ttl=settings.clarification_ttl)
+    if outcome.result == Result.CREATED:
+        await index.put(session, doc_of(outcome.item))
     text, _markup = outcome_reply(outcome, t, user.timezone, retry=outcome.result == Result.ASKED)
     note = outcome.item if outcome.result == Result.CREATED and outcome.item.kind == ItemKind.NOTE else None
     return text, note.id if note is not None else None
@@ -179,28 +184,32 @@ async def note_work(session: Any, message: Any, settings: Any) -> tuple[str, int
 
 async def file_work(sessions: Any, settings: Any, item_id: int) -> None:
     """The filing our bot's job does for a note when no forum group is set (core/topics/jobs.py, the same
-    functions): read the note, classify and render it with the user's provider, store the filing and the usage.
-    It embeds nothing: the bare bot has no vector search (our filing also embeds the note)."""
+    functions): read the note and what is due for embedding, classify and render the note and embed the due texts
+    with the user's provider, store the filing, the vectors and the usage."""
     from core.ai.factory import build_provider
+    from core.ai.jobs import EmbedAlong
     from core.ai.provider import UsageCollector
     from core.ai.service import file_note
     from core.ai.usage import record_all
     from core.topics import service
     from core.topics.jobs import note_to_file
 
+    usage = UsageCollector()
     async with sessions() as read:
         note = await note_to_file(read, settings, item_id)
+        if note is None:
+            return
+        provider = build_provider(note.choice, settings, recorder=usage)
+        along = await EmbedAlong.read(read, provider, note.user.id)
         await read.commit()
-    if note is None:
-        return
-    usage = UsageCollector()
-    provider = build_provider(note.choice, settings, recorder=usage)
     try:
         filed = await file_note(provider, note.text, language=note.language)
+        await along.embed(provider)
     finally:
         await provider.aclose()
     async with sessions() as write:
         await record_all(write, note.user.id, usage.events)
+        await along.store(write)
         await service.record_filing(write, user_id=note.user.id, item_id=item_id, text=note.text, filed=filed)
         await write.commit()
 

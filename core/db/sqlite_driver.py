@@ -14,8 +14,8 @@ without; sqlite3 itself takes 5). So a statement first runs on the event loop's 
 run ``INLINE_READ_BUDGET``. A statement that found the write lock taken, or a long read, runs again in the driver's
 thread as before (waiting for the lock there, with the busy timeout; the event loop goes on meanwhile). Writes by
 key, the statements of this product's units of work, are short: they run to the end on the loop's thread (one taking
-over ``SLOW_INLINE`` is logged, without its parameters); a batch (``executemany``), a ``WITH`` statement, COMMIT and
-ROLLBACK (a COMMIT may checkpoint the WAL, with an fsync) keep the thread.
+over ``SLOW_INLINE`` is logged, without its parameters); a ROLLBACK (a read-only unit's end) runs there too. A batch
+(``executemany``), a ``WITH`` statement and COMMIT (which may checkpoint the WAL, with an fsync) keep the thread.
 
 Installed on each SQLite connection as it is made (``core.db.engine``), by giving the adapter SQLAlchemy created
 this subclass; server-side cursors (``stream()``) keep aiosqlite's own path, after the unit's BEGIN.
@@ -213,8 +213,12 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         return conn is not None and not conn.in_transaction
 
     def rollback(self) -> None:
-        if not self._idle():  # the pool's reset after a COMMIT: nothing to roll back, no call to make
-            super().rollback()
+        if self._idle():  # the pool's reset after a COMMIT: nothing to roll back, no call to make
+            return
+        try:  # on the event loop's thread: discarding a transaction (a read-only unit's end) waits for nothing
+            self._connection._conn.rollback()  # type: ignore[attr-defined]
+        except Exception as error:
+            self._handle_exception(error)
 
     def commit(self) -> None:
         if not self._idle():
