@@ -204,7 +204,9 @@ async def run(server_url: str, args: argparse.Namespace) -> tuple[bool, Any]:
     per_note: dict[str, dict[str, float]] = {}
     commits: dict[str, float] = {}
     try:
-        for kind in ("secretary", "bare"):
+        # the bare bot first: our bot's runtime subscribes the item listeners (search index, filing) for the whole
+        # process, and the bare bot would then do their work besides its own
+        for kind in ("bare", "secretary"):
             per_note[kind], commits[kind] = await count_notes(kind, server_url, args, counter)
     finally:
         counter.uninstall()
