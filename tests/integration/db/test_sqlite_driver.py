@@ -97,7 +97,7 @@ async def test_a_unit_waits_for_the_write_lock_in_the_drivers_thread(sqlite_engi
         ticker.cancel()
         holder.close()
     assert calls == {"_run": 1, "commit": 1}
-    assert ticks >= 10  # the event loop went on while the unit waited ~0.3 s for the lock
+    assert ticks >= 5  # the event loop went on while the unit waited ~0.3 s for the lock (blocked: one tick)
     async with sessions() as s:
         assert (await s.execute(select(User.language))).scalars().all() == ["ru"]
 
