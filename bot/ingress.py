@@ -54,7 +54,11 @@ class Poller:
             backoff = 0.5
             if not updates:
                 continue
-            if len(updates) == 1 and self.consumer is not None and await self.consumer.handle_now(updates[0]):
+            # shielded: a stop that abandons the long poll must not cut a handling short between its commit and the
+            # hand-over of its reply to the sender (the reply would stay SENDING, in doubt after a restart);
+            # the consumer's stop waits for it
+            if len(updates) == 1 and self.consumer is not None \
+                    and await asyncio.shield(self.consumer.handle_now(updates[0])):
                 await asyncio.sleep(0)  # the reply's task, started by the commit, puts it on the wire before we poll
             else:
                 await self._store_until_done(updates)

@@ -16,6 +16,8 @@ thread as before (waiting for the lock there, with the busy timeout; the event l
 key, the statements of this product's units of work, are short: they run to the end on the loop's thread (one taking
 over ``SLOW_INLINE`` is logged, without its parameters); a ROLLBACK (a read-only unit's end) runs there too. A batch
 (``executemany``), a ``WITH`` statement and COMMIT (which may checkpoint the WAL, with an fsync) keep the thread.
+Nothing runs on the loop's thread while the driver's thread still has a call of the connection to finish (one whose
+awaiting task was cancelled, a COMMIT at shutdown): it queues behind it, as every statement did.
 
 Installed on each SQLite connection as it is made (``core.db.engine``), by giving the adapter SQLAlchemy created
 this subclass; server-side cursors (``stream()``) keep aiosqlite's own path, after the unit's BEGIN.
@@ -136,6 +138,37 @@ def _runs_inline(operation: Any) -> bool:
     return isinstance(operation, str) and operation.lstrip()[:4].upper() != "WITH"
 
 
+_CALLS = "_secretary_thread_calls"  # attribute of the aiosqlite connection: [calls queued, calls finished]
+
+
+def _track_thread_calls(connection: Any) -> None:
+    """Count the calls queued to the driver's thread and those it finished (each count written by one thread only).
+    A call goes on after the task that awaited it was cancelled (its COMMIT, say): until it has finished, nothing
+    runs on the loop's thread, where it would use the connection beside it; the next statement queues behind it."""
+    calls = [0, 0]
+
+    async def _execute(fn: Any, *args: Any, **kwargs: Any) -> Any:
+        def counted() -> Any:
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                calls[1] += 1
+
+        counted.__name__ = getattr(fn, "__name__", counted.__name__)  # what the call is, for whoever looks
+        if not connection._running or not connection._connection:
+            raise ValueError("Connection closed")  # as aiosqlite says it, before queueing anything
+        calls[0] += 1
+        return await type(connection)._execute(connection, counted)  # aiosqlite's own, looked up at each call
+
+    connection._execute = _execute
+    setattr(connection, _CALLS, calls)
+
+
+def _thread_busy(connection: Any) -> bool:
+    calls: list[int] | None = getattr(connection, _CALLS, None)
+    return calls is not None and calls[0] != calls[1]
+
+
 class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
     __slots__ = ()
 
@@ -156,7 +189,7 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
             begin = _take_begin(self._connection)
             conn = self._connection._conn  # type: ignore[attr-defined]
             try:
-                if not _runs_inline(operation):
+                if not _runs_inline(operation) or _thread_busy(self._connection):
                     raise _Again(begin)
                 outcome, rows = _inline(conn, operation, parameters, begin)
             except _Again as again:
@@ -215,6 +248,9 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
     def rollback(self) -> None:
         if self._idle():  # the pool's reset after a COMMIT: nothing to roll back, no call to make
             return
+        if _thread_busy(self._connection):  # behind what the driver's thread is still doing on the connection
+            super().rollback()
+            return
         try:  # on the event loop's thread: discarding a transaction (a read-only unit's end) waits for nothing
             self._connection._conn.rollback()  # type: ignore[attr-defined]
         except Exception as error:
@@ -229,3 +265,4 @@ def install(dbapi_connection: Any) -> None:
     """Make a new SQLite connection's adapter this module's (same slots, more methods)."""
     if type(dbapi_connection) is AsyncAdapt_aiosqlite_connection:
         dbapi_connection.__class__ = OneHopConnection
+        _track_thread_calls(dbapi_connection._connection)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import sqlite3
+import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -173,3 +174,32 @@ async def test_a_stream_sends_its_units_begin_first(sqlite_engine: AsyncEngine) 
         raw = await conn.get_raw_connection()
         assert raw.dbapi_connection._connection._conn.in_transaction  # type: ignore[union-attr]
         await conn.rollback()
+
+
+async def test_a_call_left_running_by_a_cancelled_task_goes_first(sqlite_engine: AsyncEngine,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A task cancelled while the driver's thread runs its call (a COMMIT at shutdown, say) leaves that call running:
+    the connection's next statement queues behind it instead of running on the loop's thread beside it."""
+    order: list[str] = []
+    started, release = threading.Event(), threading.Event()
+
+    def slow() -> None:
+        started.set()
+        release.wait(5)
+        order.append("the earlier call")
+
+    async with sqlite_engine.connect() as conn:
+        await conn.execute(insert(User), [user(1)])
+        await conn.commit()
+        aio = (await conn.get_raw_connection()).dbapi_connection._connection  # type: ignore[union-attr]
+        left = asyncio.create_task(aio._execute(slow))
+        assert await asyncio.to_thread(started.wait, 5)
+        left.cancel()  # its awaiter gives up; the call goes on in the driver's thread
+        await asyncio.gather(left, return_exceptions=True)
+        asyncio.get_running_loop().call_later(0.1, release.set)
+        with thread_calls(monkeypatch) as calls:
+            assert (await conn.execute(select(User.id))).scalars().all() == [1]
+            order.append("the next statement")
+        await conn.rollback()
+    assert order == ["the earlier call", "the next statement"]
+    assert calls == {"_run": 1}
