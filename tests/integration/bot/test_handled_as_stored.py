@@ -142,3 +142,38 @@ async def test_the_poller_hands_a_lone_update_over_so(bot_app: BotServices, runt
     [row] = await _rows(runtime, 9307)
     assert (row.status, row.attempts) == (QueueStatus.DONE, 1)
     assert seen == []  # stored DONE: no consumer completed it
+
+
+async def test_a_stop_does_not_cut_a_handling_short(runtime: Runtime) -> None:
+    """Stopping abandons the poller's long poll by cancelling its task; a lone update it is handling goes on to its
+    end (its commit and the hand-over of its reply: cut between the two, the reply would stay in doubt)."""
+    from bot.ingress import Poller
+
+    started, finished = asyncio.Event(), asyncio.Event()
+
+    class Handling:
+        async def handle_now(self, _update: dict[str, Any]) -> bool:
+            started.set()
+            await asyncio.sleep(0.2)  # its commit, say
+            finished.set()
+            return True
+
+    class OneUpdate:
+        polls = 0
+
+        async def delete_webhook(self, **_: Any) -> bool:
+            return True
+
+        async def __call__(self, *_: Any, **__: Any) -> list[dict[str, Any]]:
+            self.polls += 1
+            if self.polls == 1:
+                return [_update(7, 9307, "an idea")]
+            await asyncio.sleep(3600)  # the next long poll
+            return []
+
+    poller = Poller(runtime, OneUpdate(), consumer=Handling())  # type: ignore[arg-type]
+    task = asyncio.create_task(poller.run())
+    await asyncio.wait_for(started.wait(), 5)
+    task.cancel()  # what BotServices.stop_ingress does
+    await asyncio.gather(task, return_exceptions=True)
+    await asyncio.wait_for(finished.wait(), 2)  # not cancelled with the poller
