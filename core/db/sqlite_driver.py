@@ -97,9 +97,10 @@ def _code(exc: sqlite3.Error) -> int:
     return int(getattr(exc, "sqlite_errorcode", 0)) & 0xFF  # the primary result code (extended codes add bits)
 
 
-def _inline(conn: sqlite3.Connection, operation: str, parameters: Any, begin: str | None
+def _inline(conn: sqlite3.Connection, operation: str, parameters: Any, begin: str | None, verb: str
             ) -> tuple[_Outcome, list[Any] | None]:
-    """``_run`` on the calling (event loop's) thread, or ``_Again`` when that would mean waiting."""
+    """``_run`` on the calling (event loop's) thread, or ``_Again`` when that would mean waiting (``verb``: the
+    statement's first word, ``_verb``)."""
     if begin is not None:
         if begin == "BEGIN":  # deferred: takes no lock
             conn.execute(begin)
@@ -113,7 +114,7 @@ def _inline(conn: sqlite3.Connection, operation: str, parameters: Any, begin: st
                 raise
             finally:
                 conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    reading = operation.lstrip()[:6].upper() == "SELECT"
+    reading = verb == "SELECT"
     started = time.perf_counter()
     if reading:
         deadline = started + INLINE_READ_BUDGET
@@ -130,12 +131,13 @@ def _inline(conn: sqlite3.Connection, operation: str, parameters: Any, begin: st
         if reading:
             conn.set_progress_handler(None, 0)
         elif time.perf_counter() - started > SLOW_INLINE:
-            log.warning("sqlite.slow_inline", statement=operation.lstrip()[:6].upper(),
+            log.warning("sqlite.slow_inline", statement=verb,
                         ms=round((time.perf_counter() - started) * 1000))
 
 
-def _runs_inline(operation: Any) -> bool:
-    return isinstance(operation, str) and operation.lstrip()[:4].upper() != "WITH"
+def _verb(operation: Any) -> str:
+    """A statement's first word, upper case (at most six letters: what the inline path tells apart)."""
+    return operation.lstrip()[:6].upper() if isinstance(operation, str) else ""
 
 
 _CALLS = "_secretary_thread_calls"  # attribute of the aiosqlite connection: [calls queued, calls finished]
@@ -188,10 +190,11 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         async with self._adapt_connection._execute_mutex:
             begin = _take_begin(self._connection)
             conn = self._connection._conn  # type: ignore[attr-defined]
+            verb = _verb(operation)
             try:
-                if not _runs_inline(operation) or _thread_busy(self._connection):
+                if not verb or verb.startswith("WITH") or _thread_busy(self._connection):
                     raise _Again(begin)
-                outcome, rows = _inline(conn, operation, parameters, begin)
+                outcome, rows = _inline(conn, operation, parameters, begin, verb)
             except _Again as again:
                 outcome, rows = await self._connection._execute(  # type: ignore[attr-defined]
                     _run, conn, operation, parameters, False, again.begin)
