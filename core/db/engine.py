@@ -46,7 +46,7 @@ def make_engine(url: str, *, pool_size: int = 20, echo: bool = False, null_pool:
             connect_args={"timeout": 60, "check_same_thread": False},
             poolclass=NullPool if null_pool else None,
         )
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, db_path if db_path and db_path != ":memory:" else None)
         return engine
     kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if null_pool:
@@ -89,17 +89,20 @@ def _ping_when_idle(engine: AsyncEngine) -> None:
             raise DisconnectionError("a pooled connection did not answer its ping") from exc
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, db_path: str | None) -> None:
     sync_engine = engine.sync_engine
+    writers = sqlite_driver.Writers(db_path)
 
     @event.listens_for(sync_engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        sqlite_driver.install(dbapi_conn)  # one thread hop per statement (core/db/sqlite_driver.py)
+        # statements on the loop's thread, writers taking turns there (core/db/sqlite_driver.py)
+        sqlite_driver.install(dbapi_conn, writers)
         # take transaction control away from the driver so that we can emit BEGIN IMMEDIATE
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA wal_autocheckpoint=0")  # the driver checkpoints, off the event loop's thread (Writers)
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={sqlite_driver.BUSY_TIMEOUT_MS}")
         cur.close()

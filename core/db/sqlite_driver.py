@@ -11,11 +11,14 @@ description, rowcount and lastrowid of the statement.
 Even one hop costs about as much CPU as the statement (a SELECT by key: ~200 µs through SQLAlchemy with the hop, ~120
 without; sqlite3 itself takes 5). So a statement first runs on the event loop's thread, where it cannot wait: a unit's
 ``BEGIN IMMEDIATE`` is tried with no busy timeout, and a SELECT is stopped by SQLite's progress handler once it has
-run ``INLINE_READ_BUDGET``. A statement that found the write lock taken, or a long read, runs again in the driver's
-thread as before (waiting for the lock there, with the busy timeout; the event loop goes on meanwhile). Writes by
-key, the statements of this product's units of work, are short: they run to the end on the loop's thread (one taking
-over ``SLOW_INLINE`` is logged, without its parameters); a ROLLBACK (a read-only unit's end) runs there too. A batch
-(``executemany``), a ``WITH`` statement and COMMIT (which may checkpoint the WAL, with an fsync) keep the thread.
+run ``INLINE_READ_BUDGET``. A statement that found the write lock taken (by another process), or a long read, runs
+again in the driver's thread as before (waiting for the lock there, with the busy timeout; the event loop goes on
+meanwhile). Writes by key, the statements of this product's units of work, are short: they run to the end on the
+loop's thread (one taking over ``SLOW_INLINE`` is logged, without its parameters). COMMIT and ROLLBACK run there too:
+in WAL mode neither waits for a lock, and with ``synchronous=NORMAL`` a commit appends to the WAL without an fsync;
+the checkpoints that do sync run in a worker thread (``Writers``). So a unit that does not wait for anything else
+holds the write lock only for its own CPU, and the units of this process take their turns on the loop (``Turns``)
+instead of in SQLite's busy handler. A batch (``executemany``) and a ``WITH`` statement keep the driver's thread.
 Nothing runs on the loop's thread while the driver's thread still has a call of the connection to finish (one whose
 awaiting task was cancelled, a COMMIT at shutdown): it queues behind it, as every statement did.
 
@@ -25,9 +28,11 @@ this subclass; server-side cursors (``stream()``) keep aiosqlite's own path, aft
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import sqlite3
 import time
+import weakref
 from typing import Any
 
 import structlog
@@ -45,6 +50,8 @@ BUSY_TIMEOUT_MS = 60_000  # how long a statement in the driver's thread waits fo
 INLINE_READ_BUDGET = 0.002  # s: a SELECT running longer on the event loop's thread goes to the driver's thread
 SLOW_INLINE = 0.05  # s: a write that held the event loop longer is logged
 _PROGRESS_STEPS = 1000  # SQLite VM instructions between two looks at the clock of an inline SELECT
+TURN_CHECK = 1.0  # s: how often a unit waiting for its turn looks whether the holder still holds it
+CHECKPOINT_EVERY = 200  # commits on the loop's thread between two checkpoints of the WAL, in a worker thread
 
 
 class _Outcome:
@@ -171,6 +178,148 @@ def _thread_busy(connection: Any) -> bool:
     return calls is not None and calls[0] != calls[1]
 
 
+_TURN = "_secretary_turn"  # attribute of the aiosqlite connection: the Turns whose turn it holds
+_WRITERS = "_secretary_writers"  # attribute of the aiosqlite connection: its engine's Writers
+
+
+class Turns:
+    """The writing units of one engine on one event loop, taking SQLite's write lock in turn.
+
+    A unit that found the lock taken used to wait for it in the driver's thread, in SQLite's busy handler, which
+    sleeps 1, 2, 5, … up to 100 ms between two tries: the lock stayed idle while the next writer slept, and under
+    load a convoy formed (a unit that began in the thread holds the lock until the event loop gets back to it, so the
+    next ones find it taken too). Here a unit takes its turn before its ``BEGIN IMMEDIATE`` and hands it to the
+    longest waiting unit when its transaction ends: the next one begins at once, on the loop's thread.
+
+    SQLite stays the arbiter: a turn only orders this process's units (another process's writer is still waited for
+    in the driver's thread), so a turn held by mistake costs time, never correctness. A waiting unit looks every
+    ``TURN_CHECK`` whether the holder is still in a transaction (a connection closed without its end takes its turn
+    with it), and after ``BUSY_TIMEOUT_MS`` goes ahead, leaving it to SQLite. A unit of the task that holds the turn
+    (a unit opened inside another) does not wait for itself."""
+
+    __slots__ = ("_holder", "_task", "_waiting")
+
+    def __init__(self) -> None:
+        self._holder: Any = None  # the aiosqlite connection whose unit has the turn
+        self._task: asyncio.Task[Any] | None = None
+        self._waiting: collections.deque[tuple[asyncio.Future[None], Any, asyncio.Task[Any] | None]] = \
+            collections.deque()
+
+    async def take(self, connection: Any) -> None:
+        task = asyncio.current_task()
+        if self._holder is None:
+            self._hold(connection, task)
+            return
+        if self._task is task or self._holder is connection:
+            return
+        entry = (asyncio.get_running_loop().create_future(), connection, task)
+        self._waiting.append(entry)
+        waited = 0.0
+        try:
+            while not entry[0].done():
+                await asyncio.wait((entry[0],), timeout=TURN_CHECK)
+                waited += TURN_CHECK
+                if entry[0].done():
+                    break
+                if self._stale():
+                    self._pass(self._holder)
+                elif waited * 1000 >= BUSY_TIMEOUT_MS:
+                    self._waiting.remove(entry)
+                    return  # go ahead: SQLite's busy timeout decides
+        except BaseException:
+            if entry[0].done():  # it was ours already
+                self._pass(connection)
+            else:
+                self._waiting.remove(entry)
+            raise
+
+    def _hold(self, connection: Any, task: asyncio.Task[Any] | None) -> None:
+        self._holder, self._task = connection, task
+        setattr(connection, _TURN, self)
+
+    def _stale(self) -> bool:
+        """The holder's unit is over though it never gave its turn back (closed, or ended outside this driver)."""
+        holder = self._holder
+        conn = getattr(holder, "_connection", None)
+        return conn is None or not (conn.in_transaction or _thread_busy(holder))
+
+    def _pass(self, connection: Any) -> None:
+        """``connection``'s unit is over: the longest waiting unit has the turn."""
+        if self._holder is not connection:
+            return
+        setattr(connection, _TURN, None)
+        self._holder = self._task = None
+        while self._waiting:
+            future, waiting, task = self._waiting.popleft()
+            if not future.done():
+                self._hold(waiting, task)
+                future.set_result(None)
+                return
+
+
+class Writers:
+    """What the writers of one engine share: their ``Turns``, one per event loop (a test's loop and a web client's
+    may share an engine), and the checkpoints of the database's WAL.
+
+    A COMMIT runs on the loop's thread; SQLite's automatic checkpoint, which copies the WAL into the database and
+    syncs both to disk (milliseconds, more on a slow disk), would then run there too, in the commit that crosses its
+    threshold. It is off on this engine's connections (``wal_autocheckpoint=0``, ``core.db.engine``): every
+    ``CHECKPOINT_EVERY`` commits a PASSIVE checkpoint runs in a worker thread instead, on a connection of its own,
+    beside the writers (a PASSIVE checkpoint takes no lock a writer or a reader waits for)."""
+
+    __slots__ = ("_checkpointing", "_loops", "commits", "path")
+
+    def __init__(self, path: str | None) -> None:
+        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Turns] = weakref.WeakKeyDictionary()
+        self.path = path  # the database file (None: in memory, no WAL)
+        self.commits = 0
+        self._checkpointing = False
+
+    def turns(self) -> Turns:
+        loop = asyncio.get_running_loop()
+        turns = self._loops.get(loop)
+        if turns is None:
+            turns = self._loops[loop] = Turns()
+        return turns
+
+    def committed(self) -> None:
+        self.commits += 1
+        if self.commits >= CHECKPOINT_EVERY and self.path is not None and not self._checkpointing:
+            self.commits = 0
+            self._checkpointing = True
+            done = asyncio.get_running_loop().run_in_executor(None, checkpoint, self.path)
+            done.add_done_callback(self._checkpointed)
+
+    def _checkpointed(self, done: asyncio.Future[None]) -> None:
+        self._checkpointing = False
+        if not done.cancelled() and (error := done.exception()) is not None:
+            log.warning("sqlite.checkpoint_failed", error=type(error).__name__)  # the next one copies it all
+
+
+def checkpoint(path: str) -> None:
+    """Copy what the WAL holds into the database file, without waiting for anyone (PASSIVE)."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+    finally:
+        conn.close()
+
+
+async def _take_turn(connection: Any, begin: str | None) -> None:
+    """Before a unit's ``BEGIN IMMEDIATE``: wait for this connection's turn to write (``Turns``)."""
+    if begin is not None and begin != "BEGIN":
+        writers: Writers | None = getattr(connection, _WRITERS, None)
+        if writers is not None:
+            await writers.turns().take(connection)
+
+
+def _end_turn(connection: Any) -> None:
+    """The connection's unit is over (committed, rolled back, or the connection closed): pass the turn on."""
+    turns: Turns | None = getattr(connection, _TURN, None)
+    if turns is not None:
+        turns._pass(connection)
+
+
 class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
     __slots__ = ()
 
@@ -187,8 +336,9 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
             self._cursor = _Outcome()  # type: ignore[assignment]
             self._rows = collections.deque()
             return None
+        begin = _take_begin(self._connection)
+        await _take_turn(self._connection, begin)
         async with self._adapt_connection._execute_mutex:
-            begin = _take_begin(self._connection)
             conn = self._connection._conn  # type: ignore[attr-defined]
             verb = _verb(operation)
             try:
@@ -203,8 +353,9 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         return None
 
     async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> Any:
+        begin = _take_begin(self._connection)
+        await _take_turn(self._connection, begin)
         async with self._adapt_connection._execute_mutex:
-            begin = _take_begin(self._connection)
             outcome, _ = await self._connection._execute(  # type: ignore[attr-defined]
                 _run, self._connection._conn, operation, seq_of_parameters, True, begin)  # type: ignore[attr-defined]
         self._cursor = outcome  # type: ignore[assignment]
@@ -224,6 +375,7 @@ class BeginFirstStreamCursor(AsyncAdapt_aiosqlite_ss_cursor):
 
     async def _execute_async(self, operation: Any, parameters: Any) -> Any:
         begin = _take_begin(self._connection)
+        await _take_turn(self._connection, begin)
         if begin is not None:
             await self._connection._execute(self._connection._conn.execute, begin)  # type: ignore[attr-defined]
         return await super()._execute_async(operation, parameters)
@@ -249,23 +401,53 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         return conn is not None and not conn.in_transaction
 
     def rollback(self) -> None:
-        if self._idle():  # the pool's reset after a COMMIT: nothing to roll back, no call to make
-            return
-        if _thread_busy(self._connection):  # behind what the driver's thread is still doing on the connection
-            super().rollback()
-            return
-        try:  # on the event loop's thread: discarding a transaction (a read-only unit's end) waits for nothing
-            self._connection._conn.rollback()  # type: ignore[attr-defined]
-        except Exception as error:
-            self._handle_exception(error)
+        try:
+            if self._idle():  # the pool's reset after a COMMIT: nothing to roll back, no call to make
+                return
+            self._end(rollback=True)
+        finally:
+            _end_turn(self._connection)
 
     def commit(self) -> None:
-        if not self._idle():
-            super().commit()
+        try:
+            if not self._idle():
+                self._end(rollback=False)
+        finally:
+            _end_turn(self._connection)
+
+    def _end(self, *, rollback: bool) -> None:
+        """COMMIT or ROLLBACK on the event loop's thread: in WAL mode neither waits for a lock, and a commit only
+        appends the unit's pages to the WAL (``synchronous=NORMAL``: no fsync). Behind what the driver's thread is
+        still doing on the connection, in that thread."""
+        if _thread_busy(self._connection):
+            super().rollback() if rollback else super().commit()
+            return
+        conn = self._connection._conn  # type: ignore[attr-defined]
+        try:
+            conn.rollback() if rollback else conn.commit()
+        except Exception as error:
+            self._handle_exception(error)
+        writers: Writers | None = getattr(self._connection, _WRITERS, None)
+        if writers is not None and not rollback:
+            writers.committed()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            _end_turn(self._connection)
+
+    def terminate(self) -> None:
+        try:
+            super().terminate()
+        finally:
+            _end_turn(self._connection)
 
 
-def install(dbapi_connection: Any) -> None:
-    """Make a new SQLite connection's adapter this module's (same slots, more methods)."""
+def install(dbapi_connection: Any, writers: Writers | None = None) -> None:
+    """Make a new SQLite connection's adapter this module's (same slots, more methods); ``writers``: what its engine's
+    writers share (their turns, the checkpoints)."""
     if type(dbapi_connection) is AsyncAdapt_aiosqlite_connection:
         dbapi_connection.__class__ = OneHopConnection
         _track_thread_calls(dbapi_connection._connection)
+        setattr(dbapi_connection._connection, _WRITERS, writers)
