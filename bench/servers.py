@@ -152,7 +152,10 @@ def timed_sandbox_app() -> FastAPI:
 
 
 def serve_sandbox(port: int) -> None:
-    uvicorn.run(timed_sandbox_app(), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    # keep-alive as long as a phase's pause: with uvicorn's 5 s a bot's pooled connection was closed by the server as
+    # the bot reused it for its next getUpdates, and aiogram's polling (the bare bot's) slept 1 s after that error
+    uvicorn.run(timed_sandbox_app(), host="127.0.0.1", port=port, log_level="warning", access_log=False,
+                timeout_keep_alive=120)
 
 
 async def note_work(session: Any, message: Any, settings: Any) -> tuple[str, int | None]:
