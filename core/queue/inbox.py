@@ -222,7 +222,10 @@ _OLDEST_WAITING = (
 )
 _LAST_STORED = select(InboxUpdate.created_at).order_by(InboxUpdate.id.desc()).limit(1)
 _CLAIMABLE = (QueueStatus.NEW.value, QueueStatus.FAILED.value)
-# Ready items that are the oldest open item of their chat. Built once (per call it cost more CPU than running it).
+# Ready items that are the oldest open item of their chat, the longest ready first. Built once (per call it cost more
+# CPU than running it). In the order of the status index (status, available_at), so the search stops at the limit:
+# ordered by id it read and sorted every ready item (1.5 ms with 1,000 open updates, 3.4 ms with 3,000, on the event
+# loop's thread on SQLite; now ~0.02 ms either way). A NEW item's available_at is when it was stored.
 _READY = (
     select(InboxUpdate.id)
     .where(
@@ -230,18 +233,19 @@ _READY = (
         InboxUpdate.available_at <= bindparam("b_now"),
         ~_HELD,
     )
-    .order_by(InboxUpdate.id)
+    .order_by(InboxUpdate.available_at, InboxUpdate.id)
     .limit(bindparam("b_limit"))
 )
 _READY_LOCKED = _READY.with_for_update(skip_locked=True, of=InboxUpdate)
 
 
-def _claim_statement(ready: Any) -> Any:
+def _claim_statement(ready: Any, *recheck: Any) -> Any:
     """One statement that picks the ready items and claims them (was a SELECT, then an UPDATE of what it found: one
-    more round trip in the transaction that stores an update, on the way to its reply)."""
+    more round trip in the transaction that stores an update, on the way to its reply). ``recheck``: conditions the
+    claimed rows must still meet when concurrent claimers can race (PostgreSQL)."""
     return (
         update(InboxUpdate)
-        .where(InboxUpdate.id.in_(ready), InboxUpdate.status.in_(_CLAIMABLE))
+        .where(InboxUpdate.id.in_(ready), *recheck)
         .values(status=QueueStatus.CLAIMED.value, lease_token=bindparam("b_token"), attempts=InboxUpdate.attempts + 1,
                 lease_expires_at=bindparam("b_expires"), updated_at=bindparam("b_now"))
         .returning(InboxUpdate.id, InboxUpdate.chat_id, InboxUpdate.update_id, InboxUpdate.payload,
@@ -249,7 +253,10 @@ def _claim_statement(ready: Any) -> Any:
     )
 
 
-_CLAIM = {"postgresql": _claim_statement(_READY_LOCKED), "sqlite": _claim_statement(_READY)}
+# SQLite serializes writers, so what the subquery found is still claimable; with the status condition there too, its
+# planner scanned the status index for the UPDATE's rows instead of looking up the few ids (every open update read)
+_CLAIM = {"postgresql": _claim_statement(_READY_LOCKED, InboxUpdate.status.in_(_CLAIMABLE)),
+          "sqlite": _claim_statement(_READY)}
 
 
 async def claim(session: AsyncSession, *, lease_seconds: int, limit: int = 1) -> list[Claim]:
