@@ -87,6 +87,12 @@ def platform_choice(settings: Settings, purpose: Purpose = "ai", *, user_id: int
     return ProviderChoice("local", "none")
 
 
+def calls_out(choice: ProviderChoice) -> bool:
+    """Whether the chosen provider's calls go over the network (not the offline provider's, which run here): a unit
+    of work must not hold a transaction across them."""
+    return choice.provider in ("openai", "gemini")
+
+
 def build_provider(choice: ProviderChoice, settings: Settings, *, recorder: UsageRecorder | None = None,
                    retry: RetryPolicy | None = None) -> AIProvider:
     """The SDKs are imported on first use: a process on the offline provider never loads them (about 100 MB and a

@@ -20,7 +20,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.ai import index
-from core.ai.factory import ProviderChoice, build_provider, choose
+from core.ai.factory import ProviderChoice, build_provider, calls_out, choose
 from core.ai.jobs import EmbedAlong
 from core.ai.provider import UsageCollector
 from core.ai.service import file_note
@@ -123,7 +123,7 @@ class NoteToFile:
 
 
 async def note_to_file(session: AsyncSession, settings: Settings, item_id: int) -> NoteToFile | None:
-    """What filing a note needs, read in one short unit of work; None if it is gone or filed already."""
+    """What filing a note needs; None if it is gone or filed already."""
     item = await get_by_pk(session, Item, item_id)
     user = await get_by_pk(session, User, item.user_id) if item is not None else None
     if item is None or user is None or await repository.filing_of_item(session, item_id) is not None:
@@ -133,33 +133,33 @@ async def note_to_file(session: AsyncSession, settings: Settings, item_id: int) 
 
 
 async def file(ctx: JobContext) -> None:
+    """Classify and render a note, embed the user's due texts beside it, store the filing; post its card when a forum
+    group is set. Read in the job's own unit of work, which is committed before any network call (a remote provider,
+    the group's topics): no transaction, nor SQLite's write lock, is held across one. With the offline provider and
+    no group the filing is one transaction: read, classify, embed, store (it was a read unit and then this one)."""
     job, settings = ctx.job, ctx.settings
     item_id = int(job.payload["item_id"])
     usage = UsageCollector()
-    async with ctx.units.read_only() as read:
-        note = await note_to_file(read, settings, item_id)
-        if note is not None:  # the provider is built without a call; the texts it embeds beside the filing are read
-            provider = build_provider(note.choice, settings, recorder=usage)
-            try:
-                along = await EmbedAlong.read(read, provider, note.user.id)
-            except BaseException:
-                await provider.aclose()
-                raise
+    session = ctx.session
+    note = await note_to_file(session, settings, item_id)
     if note is None:  # gone or filed already: what the filing was to embed goes to the embedding job
         if job.user_id is not None:
-            await index.enqueue_embedding(ctx.session, job.user_id)
+            await index.enqueue_embedding(session, job.user_id)
         return
     user, text, number, language = note.user, note.text, note.number, note.language
-    try:  # outside any transaction: the provider may be a network call
+    group_id = settings.telegram_group_id
+    provider = build_provider(note.choice, settings, recorder=usage)  # built without a call
+    try:
+        along = await EmbedAlong.read(session, provider, user.id)  # the texts it embeds beside the filing
+        if calls_out(note.choice) or group_id is not None:
+            await session.commit()  # only read so far: the unit's writes begin after the calls
         filed = await file_note(provider, text, language=language)
         await along.embed(provider)
     finally:
         await provider.aclose()
-    group_id = settings.telegram_group_id
     kind = filed.classification.kind
     place = await find_place(ctx, group_id, user.id, kind, language) if group_id is not None else None
 
-    session = ctx.session
     await record_all(session, user.id, usage.events)
     await along.store(session)
     filing = await service.record_filing(session, user_id=user.id, item_id=item_id, text=text, filed=filed)

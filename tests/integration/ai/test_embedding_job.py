@@ -7,12 +7,14 @@ anyway, and hands what it could not embed to the embedding job."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import time
 import types
 from typing import Any
 
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.engine import make_url
 
 from core.ai import index
 from core.ai.local_provider import LocalProvider
@@ -122,6 +124,42 @@ class TestTheFilingEmbedsTheNote:
         assert await run_job(runtime, second.id) == QueueStatus.DONE.value
         assert await embed_calls(runtime.session_factory, user) == 1  # nothing was left to embed: no call
         assert await embed_jobs(runtime.session_factory) == []
+
+    @pytest.mark.parametrize("calls_out", [False, True], ids=["offline", "remote"])
+    async def test_the_write_lock_is_held_across_the_providers_calls_only_when_they_stay_here(
+            self, runtime: Runtime, user: int, database_url: str, monkeypatch: pytest.MonkeyPatch,
+            calls_out: bool) -> None:
+        """The offline provider's filing is one transaction (read, classify, embed, store); a provider whose calls
+        go over the network gets none held across them (SQLite: another writer could begin meanwhile)."""
+        if not database_url.startswith("sqlite"):
+            pytest.skip("SQLite's write lock, seen from another connection")
+        database = make_url(database_url).database
+        assert database is not None
+        free_to_write: list[bool] = []
+        real_embed = LocalProvider.embed
+
+        async def embed(self: LocalProvider, texts: list[str]) -> list[Any]:
+            other = sqlite3.connect(database, timeout=0, isolation_level=None)
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                other.execute("ROLLBACK")
+                free_to_write.append(True)
+            except sqlite3.OperationalError:
+                free_to_write.append(False)
+            finally:
+                other.close()
+            return await real_embed(self, texts)
+
+        monkeypatch.setattr(LocalProvider, "embed", embed)
+        monkeypatch.setattr(topics_jobs, "calls_out", lambda _choice: calls_out, raising=False)
+        async with runtime.unit_of_work() as s:
+            await capture(s, user, "UTC", "an idea about the garden", now=NOW, ttl=600)
+        [filing] = await jobs_of(runtime.session_factory, FILE_JOB)
+        assert await run_job(runtime, filing.id) == QueueStatus.DONE.value
+        assert free_to_write == [calls_out]
+        assert all(await vectors(runtime.session_factory, user))
+        async with runtime.session_factory() as s:
+            assert await s.scalar(select(NoteFiling.item_id).where(NoteFiling.user_id == user)) is not None
 
     async def test_a_failed_embedding_leaves_the_filing_done_and_queues_the_embedding_job(
             self, runtime: Runtime, user: int, monkeypatch: pytest.MonkeyPatch) -> None:
