@@ -48,7 +48,7 @@ class Settings(BaseSettings):
 
     # Storage
     database_url: str = ""
-    database_pool_size: int = Field(default=20, ge=1)  # database connections kept open per process
+    database_pool_size: int = Field(default=20, ge=1)  # PostgreSQL connections kept open per process
     redis_url: str = ""
     data_dir: Path = DEFAULT_DATA_DIR
     # uploaded files (documents, journal photos): a folder under DATA_DIR, or an S3-compatible bucket

@@ -35,31 +35,27 @@ def make_engine(url: str, *, pool_size: int = 20, echo: bool = False, null_pool:
     SQLite: WAL, a busy timeout and ``BEGIN IMMEDIATE`` so that concurrent writers queue up instead of
     failing with "database is locked" halfway through a transaction (writes are serialized).
     """
-    # a process's steady concurrency (consumers, job runners, the sender, polling) fits in the pool: an overflow
-    # connection is closed when it is returned, and opening one costs a new PostgreSQL backend, or for SQLite a thread
-    # and a reading of the schema at its first statement (with SQLAlchemy's default pool of 5 our bot opened ~470
-    # SQLite connections in a one-minute benchmark). LIFO: the connections in use stay warm; those beyond the steady
-    # need sit idle (and, on PostgreSQL, are pinged when taken again).
-    pooled: dict[str, Any] = {"pool_size": pool_size, "max_overflow": max(1, pool_size // 2), "pool_use_lifo": True}
     if is_sqlite_url(url):
         db_path = make_url(url).database
-        in_file = bool(db_path) and db_path != ":memory:"
-        if in_file:
-            Path(db_path).parent.mkdir(parents=True, exist_ok=True)  # type: ignore[arg-type]
+        if db_path and db_path != ":memory:":
+            Path(db_path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(
             url,
             echo=echo,
             hide_parameters=True,
             connect_args={"timeout": 60, "check_same_thread": False},
-            **({"poolclass": NullPool} if null_pool else pooled if in_file else {}),  # in memory: one connection
+            poolclass=NullPool if null_pool else None,
         )
-        _configure_sqlite(engine, db_path if in_file else None)
+        _configure_sqlite(engine, db_path if db_path and db_path != ":memory:" else None)
         return engine
     kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if null_pool:
         kwargs["poolclass"] = NullPool
     else:
-        kwargs.update(pooled)
+        # a process's steady concurrency (consumers, job runners, the sender, polling) fits in the pool: an
+        # overflow connection is closed when it is returned, and opening one costs a new PostgreSQL backend. LIFO:
+        # the connections in use stay warm; those beyond the steady need sit idle (and are pinged when taken again).
+        kwargs.update(pool_size=pool_size, max_overflow=max(1, pool_size // 2), pool_use_lifo=True)
     engine = create_async_engine(url, **kwargs)
     if not null_pool:
         _ping_when_idle(engine)
