@@ -221,7 +221,12 @@ class Turns:
                 waited += TURN_CHECK
                 if entry[0].done():
                     break
+                if self._holder is None:  # nobody to pass it on (not expected): take it
+                    self._waiting.remove(entry)
+                    self._hold(connection, task)
+                    return
                 if self._stale():
+                    log.warning("sqlite.turn_left", waited_s=round(waited, 1))
                     self._pass(self._holder)
                 elif waited * 1000 >= BUSY_TIMEOUT_MS:
                     self._waiting.remove(entry)

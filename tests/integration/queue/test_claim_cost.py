@@ -40,18 +40,15 @@ async def test_a_claim_costs_the_same_with_100_or_3000_updates_waiting(session_f
                                                                         database_url: str) -> None:
     if not database_url.startswith("sqlite"):
         pytest.skip("SQLite's virtual-machine steps")
-    async with session_factory() as s:
-        await inbox.enqueue_many(s, updates(0, 100))
-        await s.commit()
-    async with session_factory() as s:
-        few, claimed = await claim_steps(s)
-        await s.rollback()
-    assert claimed == [0, 1, 2, 3]  # the oldest first
-    async with session_factory() as s:
-        await inbox.enqueue_many(s, updates(100, 2900))
-        await s.commit()
-    async with session_factory() as s:
-        many, claimed = await claim_steps(s)
-        await s.rollback()
-    assert claimed == [0, 1, 2, 3]
+    steps = []
+    for first, count in ((0, 100), (100, 2900)):  # 100 waiting, then 3,000
+        async with session_factory() as s:
+            await inbox.enqueue_many(s, updates(first, count))
+            await s.commit()
+        async with session_factory() as s:
+            taken, claimed = await claim_steps(s)
+            await s.rollback()
+        assert claimed == [0, 1, 2, 3]  # the oldest first
+        steps.append(taken)
+    few, many = steps
     assert many < 2 * few, (few, many)  # ordered by id: 30 times as many
