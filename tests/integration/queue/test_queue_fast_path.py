@@ -115,7 +115,11 @@ class TestNoEmptyClaims:
         c._process = process  # type: ignore[method-assign]
         task = asyncio.create_task(c.run())
         try:
-            await asyncio.sleep(0.1)  # the first turn claims once (nothing there) and goes idle
+            for _ in range(100):  # the first turn claims once (nothing there) and goes idle
+                if claims:
+                    break
+                await asyncio.sleep(0.02)  # a fixed 0.1 s was too short once on a busy host
+            await asyncio.sleep(0.1)
             assert claims == [0]
             for n in (1, 2, 3):
                 await ingest(runtime, [message(n, n)], taker=c)
