@@ -36,8 +36,9 @@ def make_engine(url: str, *, pool_size: int = 20, echo: bool = False, null_pool:
     failing with "database is locked" halfway through a transaction (writes are serialized).
     """
     if is_sqlite_url(url):
-        db_path = make_url(url).database
-        if db_path and db_path != ":memory:":
+        database = make_url(url).database
+        db_path = database if database and database != ":memory:" else None  # a file: its WAL is checkpointed
+        if db_path is not None:
             Path(db_path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(
             url,
@@ -46,7 +47,7 @@ def make_engine(url: str, *, pool_size: int = 20, echo: bool = False, null_pool:
             connect_args={"timeout": 60, "check_same_thread": False},
             poolclass=NullPool if null_pool else None,
         )
-        _configure_sqlite(engine, db_path if db_path and db_path != ":memory:" else None)
+        _configure_sqlite(engine, db_path)
         return engine
     kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if null_pool:

@@ -227,13 +227,13 @@ class Turns:
                     return
                 if self._stale():
                     log.warning("sqlite.turn_left", waited_s=round(waited, 1))
-                    self._pass(self._holder)
+                    self.pass_on(self._holder)
                 elif waited * 1000 >= BUSY_TIMEOUT_MS:
                     self._waiting.remove(entry)
                     return  # go ahead: SQLite's busy timeout decides
         except BaseException:
             if entry[0].done():  # it was ours already
-                self._pass(connection)
+                self.pass_on(connection)
             else:
                 self._waiting.remove(entry)
             raise
@@ -248,7 +248,7 @@ class Turns:
         conn = getattr(holder, "_connection", None)
         return conn is None or not (conn.in_transaction or _thread_busy(holder))
 
-    def _pass(self, connection: Any) -> None:
+    def pass_on(self, connection: Any) -> None:
         """``connection``'s unit is over: the longest waiting unit has the turn."""
         if self._holder is not connection:
             return
@@ -322,7 +322,7 @@ def _end_turn(connection: Any) -> None:
     """The connection's unit is over (committed, rolled back, or the connection closed): pass the turn on."""
     turns: Turns | None = getattr(connection, _TURN, None)
     if turns is not None:
-        turns._pass(connection)
+        turns.pass_on(connection)
 
 
 class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
